@@ -1,0 +1,191 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** A rate limit: `points` requests per `durationSeconds`. */
+export interface RateSpec {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  production: boolean;
+  port: number;
+  dataDir: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  qdrant: { url: string; apiKey: string | undefined } | undefined;
+  e2bApiKey: string | undefined;
+  ai: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    heliconeApiKey: string | undefined;
+    models: { primary: string; fallback: string; fast: string };
+    embeddingModel: string | undefined;
+  };
+  jwtSecret: string;
+  oauth: {
+    google: { clientId: string; clientSecret: string } | undefined;
+    github: { clientId: string; clientSecret: string } | undefined;
+  };
+  metricsToken: string | undefined;
+  rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; register: RateSpec };
+}
+
+/** Thrown when a variable is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+export const HELICONE_GATEWAY_URL = "https://oai.helicone.ai/v1";
+export const DEFAULT_MODELS = { primary: "gpt-4o", fallback: "gpt-4o-mini", fast: "gpt-4o-mini" } as const;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parse and validate the whole configuration once. Throws ConfigError naming the first
+ * bad variable. In development a missing JWT_SECRET is generated and kept in DATA_DIR.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+
+  const nodeEnv = oneOf(read, "NODE_ENV", ["development", "production", "test"] as const, "development");
+  const production = nodeEnv === "production";
+  const dataDir = resolve(read("DATA_DIR") ?? "./data");
+
+  const heliconeApiKey = read("HELICONE_API_KEY");
+  const aiBaseUrl =
+    url(read, "AI_BASE_URL", ["http:", "https:"]) ?? (heliconeApiKey ? HELICONE_GATEWAY_URL : undefined);
+  const qdrantUrl = url(read, "QDRANT_URL", ["http:", "https:"]);
+
+  return {
+    nodeEnv,
+    production,
+    port: integer(read, "PORT", 3000, 0, 65535),
+    dataDir,
+    logLevel: oneOf(
+      read,
+      "LOG_LEVEL",
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const,
+      nodeEnv === "test" ? "silent" : "info",
+    ),
+    databaseUrl: url(read, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    redisUrl: url(read, "REDIS_URL", ["redis:", "rediss:"]),
+    qdrant: qdrantUrl ? { url: qdrantUrl, apiKey: read("QDRANT_API_KEY") } : undefined,
+    e2bApiKey: read("E2B_API_KEY"),
+    ai: {
+      baseUrl: aiBaseUrl,
+      apiKey: read("AI_API_KEY") ?? read("OPENAI_API_KEY"),
+      heliconeApiKey,
+      models: {
+        primary: read("AI_MODEL_PRIMARY") ?? DEFAULT_MODELS.primary,
+        fallback: read("AI_MODEL_FALLBACK") ?? DEFAULT_MODELS.fallback,
+        fast: read("AI_MODEL_FAST") ?? DEFAULT_MODELS.fast,
+      },
+      embeddingModel: read("AI_EMBEDDING_MODEL"),
+    },
+    jwtSecret: jwtSecret(read("JWT_SECRET"), production, dataDir),
+    oauth: {
+      google: oauthPair(read, "GOOGLE"),
+      github: oauthPair(read, "GITHUB"),
+    },
+    metricsToken: read("METRICS_TOKEN"),
+    rateLimits: {
+      api: rate(read, "RATE_LIMIT_API", "100/15m"),
+      editor: rate(read, "RATE_LIMIT_EDITOR", "3000/15m"),
+      login: rate(read, "RATE_LIMIT_LOGIN", "10/15m"),
+      register: rate(read, "RATE_LIMIT_REGISTER", "20/1h"),
+    },
+  };
+}
+
+type Read = (name: string) => string | undefined;
+
+function oneOf<const T extends readonly string[]>(read: Read, name: string, allowed: T, fallback: T[number]) {
+  const value = read(name);
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value))
+    throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${value}")`);
+  return value as T[number];
+}
+
+function integer(read: Read, name: string, fallback: number, min: number, max: number): number {
+  const value = read(name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${value}")`);
+  }
+  return Number(value);
+}
+
+function url(read: Read, name: string, protocols: string[]): string | undefined {
+  const value = read(name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, "is not a valid URL");
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.map((p) => `${p}//`).join(" or ")}`);
+  }
+  return value;
+}
+
+const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** Parse `N/<n>s`, `N/<n>m` or `N/<n>h` (for example `100/15m`). */
+export function parseRate(name: string, value: string): RateSpec {
+  const match = /^(\d+)\/(\d+)([smh])$/.exec(value);
+  if (!match) throw new ConfigError(name, `must look like 100/15m, 20/1h or 5/30s (got "${value}")`);
+  const points = Number(match[1]);
+  const durationSeconds = Number(match[2]) * RATE_UNITS[match[3]!]!;
+  if (points < 1 || durationSeconds < 1) throw new ConfigError(name, "needs at least 1 request per window");
+  return { points, durationSeconds };
+}
+
+function rate(read: Read, name: string, fallback: string): RateSpec {
+  return parseRate(name, read(name) ?? fallback);
+}
+
+function oauthPair(read: Read, provider: "GOOGLE" | "GITHUB") {
+  const clientId = read(`${provider}_CLIENT_ID`);
+  const clientSecret = read(`${provider}_CLIENT_SECRET`);
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId)
+    throw new ConfigError(`${provider}_CLIENT_ID`, `is required when ${provider}_CLIENT_SECRET is set`);
+  if (!clientSecret)
+    throw new ConfigError(`${provider}_CLIENT_SECRET`, `is required when ${provider}_CLIENT_ID is set`);
+  return { clientId, clientSecret };
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function jwtSecret(value: string | undefined, production: boolean, dataDir: string): string {
+  if (value !== undefined) {
+    if (value.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError("JWT_SECRET", `must be at least ${MIN_SECRET_LENGTH} characters`);
+    }
+    return value;
+  }
+  if (production) throw new ConfigError("JWT_SECRET", "is required when NODE_ENV=production");
+  // Development keeps one generated secret so sessions survive restarts.
+  const file = join(dataDir, "jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}

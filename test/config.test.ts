@@ -1,0 +1,98 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, HELICONE_GATEWAY_URL, loadConfig, parseRate } from "../src/config.ts";
+
+const SECRET = "s".repeat(40);
+const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), "aura-config-")), JWT_SECRET: SECRET });
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ ...base(), ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected loadConfig to refuse");
+}
+
+describe("configuration", () => {
+  test("boots with no variables at all, using the documented defaults", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aura-config-"));
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.ai.baseUrl).toBeUndefined();
+    expect(config.rateLimits.api).toEqual({ points: 100, durationSeconds: 900 });
+    expect(config.rateLimits.register).toEqual({ points: 20, durationSeconds: 3600 });
+    expect(config.oauth.google).toBeUndefined();
+  });
+
+  test.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["NODE_ENV", "staging"],
+    ["DATABASE_URL", "mysql://x"],
+    ["DATABASE_URL", "not a url"],
+    ["REDIS_URL", "http://127.0.0.1"],
+    ["QDRANT_URL", "ftp://q"],
+    ["AI_BASE_URL", "localhost:11434"],
+    ["RATE_LIMIT_API", "100 per minute"],
+    ["RATE_LIMIT_LOGIN", "0/15m"],
+    ["LOG_LEVEL", "loud"],
+    ["JWT_SECRET", "short"],
+  ])("refuses %s=%p and names the variable", (name, value) => {
+    const error = failure({ [name]: value });
+    expect(error.variable).toBe(name);
+    expect(error.message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  test("an OAuth client id without its secret is refused by name", () => {
+    expect(failure({ GITHUB_CLIENT_ID: "abc" }).variable).toBe("GITHUB_CLIENT_SECRET");
+    expect(failure({ GOOGLE_CLIENT_SECRET: "abc" }).variable).toBe("GOOGLE_CLIENT_ID");
+  });
+
+  test("production refuses to start without JWT_SECRET", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aura-config-"));
+    expect(() => loadConfig({ DATA_DIR: dir, NODE_ENV: "production" })).toThrow("JWT_SECRET");
+    expect(existsSync(join(dir, "jwt-secret"))).toBe(false);
+  });
+
+  test("development generates one JWT secret, keeps it private in DATA_DIR and reuses it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aura-config-"));
+    const first = loadConfig({ DATA_DIR: dir }).jwtSecret;
+    const second = loadConfig({ DATA_DIR: dir }).jwtSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(second).toBe(first);
+    expect(readFileSync(join(dir, "jwt-secret"), "utf8")).toBe(first);
+    expect(statSync(join(dir, "jwt-secret")).mode & 0o077).toBe(0);
+  });
+
+  test("HELICONE_API_KEY alone points the AI at Helicone's gateway; AI_API_KEY falls back to OPENAI_API_KEY", () => {
+    const config = loadConfig({ ...base(), HELICONE_API_KEY: "h", OPENAI_API_KEY: "o" });
+    expect(config.ai.baseUrl).toBe(HELICONE_GATEWAY_URL);
+    expect(config.ai.apiKey).toBe("o");
+    const own = loadConfig({
+      ...base(),
+      HELICONE_API_KEY: "h",
+      AI_BASE_URL: "http://127.0.0.1:11434/v1",
+      AI_API_KEY: "a",
+    });
+    expect(own.ai.baseUrl).toBe("http://127.0.0.1:11434/v1");
+    expect(own.ai.apiKey).toBe("a");
+  });
+
+  test("rate specs accept seconds, minutes and hours", () => {
+    expect(parseRate("X", "5/30s")).toEqual({ points: 5, durationSeconds: 30 });
+    expect(parseRate("X", "100/15m")).toEqual({ points: 100, durationSeconds: 900 });
+    expect(parseRate("X", "20/1h")).toEqual({ points: 20, durationSeconds: 3600 });
+  });
+
+  test("empty values count as unset", () => {
+    const config = loadConfig({ ...base(), DATABASE_URL: "", PORT: " " });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.port).toBe(3000);
+  });
+});
