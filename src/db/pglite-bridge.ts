@@ -1,0 +1,122 @@
+import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/pglite";
+
+export type BridgeRequest =
+  | { id: number; op: "open"; dir: string }
+  | { id: number; op: "query"; sql: string; params: unknown[]; rowMode: "array" | "object" }
+  | { id: number; op: "close" };
+
+type Body<T> = T extends unknown ? Omit<T, "id"> : never;
+
+export type BridgeReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { message: string; fields: Record<string, unknown> } };
+
+/** Bun's Worker can be unref'd so an idle one never keeps the process alive; the DOM types omit it. */
+type RefWorker = Worker & { ref(): void; unref(): void };
+
+type Query = (sql: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
+
+/**
+ * A PGlite client whose database lives in a worker thread. It offers what drizzle's
+ * PGlite driver calls — `query` and `transaction` — and serializes callers with a lock,
+ * because the worker holds one connection and a transaction must not interleave with others.
+ */
+export class PgliteBridge {
+  readonly #worker: RefWorker;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #next = 0;
+  #lock: Promise<void> = Promise.resolve();
+
+  constructor() {
+    this.#worker = new Worker(new URL("./pglite-worker.ts", import.meta.url).href) as RefWorker;
+    this.#worker.unref();
+    this.#worker.onmessage = (event: MessageEvent<BridgeReply>) => this.#settle(event.data);
+    this.#worker.onerror = (event) => this.#failAll(new Error(`PGlite worker failed: ${event.message}`));
+  }
+
+  /** Open (or create) the database directory inside the worker. */
+  open(dir: string): Promise<void> {
+    return this.#call({ op: "open", dir }) as Promise<void>;
+  }
+
+  readonly query: Query = (sql, params = [], options) =>
+    this.#exclusive(() => this.#query(sql, params, options));
+
+  /** Run `fn` inside BEGIN/COMMIT, rolling back if it throws; other callers wait meanwhile. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#query("begin");
+      let closed = false;
+      const tx = {
+        query: (sql: string, params?: unknown[], options?: QueryOptions) => this.#query(sql, params, options),
+        rollback: async () => {
+          closed = true;
+          await this.#query("rollback");
+        },
+        get closed() {
+          return closed;
+        },
+      } as unknown as Transaction;
+      try {
+        const result = await fn(tx);
+        if (!closed) await this.#query("commit");
+        return result;
+      } catch (err) {
+        if (!closed) await this.#query("rollback");
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#exclusive(() => this.#call({ op: "close" }));
+    } finally {
+      this.#worker.terminate();
+    }
+  }
+
+  /** The bridge typed as the PGlite client drizzle expects. */
+  asClient(): PGlite {
+    return this as unknown as PGlite;
+  }
+
+  #query(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results> {
+    const rowMode = options?.rowMode ?? "object";
+    return this.#call({ op: "query", sql, params, rowMode }) as Promise<Results>;
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn);
+    this.#lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  #call(body: Body<BridgeRequest>): Promise<unknown> {
+    const id = ++this.#next;
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...body, id });
+    });
+  }
+
+  #settle(reply: BridgeReply): void {
+    const waiter = this.#pending.get(reply.id);
+    if (!waiter) return;
+    this.#pending.delete(reply.id);
+    // An idle worker must not keep the process alive.
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (reply.ok) waiter.resolve(reply.value);
+    else waiter.reject(Object.assign(new Error(reply.error.message), reply.error.fields));
+  }
+
+  #failAll(error: Error): void {
+    for (const waiter of this.#pending.values()) waiter.reject(error);
+    this.#pending.clear();
+    this.#worker.unref();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The worker thread that owns PGlite. PostgreSQL-in-WASM runs synchronously while it opens
+ * (initdb takes seconds) and while each query executes; here that blocks this thread only,
+ * never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
+ */
+import { PGlite, types } from "@electric-sql/pglite";
+import initdbWasmPath from "@electric-sql/pglite/initdb.wasm" with { type: "file" };
+import fsBundlePath from "@electric-sql/pglite/pglite.data" with { type: "file" };
+import pgliteWasmPath from "@electric-sql/pglite/pglite.wasm" with { type: "file" };
+import type { BridgeReply, BridgeRequest } from "./pglite-bridge.ts";
+
+declare const self: Worker;
+
+const keepText = (value: string) => value;
+/** drizzle's own PGlite parsers: dates, times and intervals (and arrays of them) stay text. */
+const PARSERS = Object.fromEntries(
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map(
+    (oid) => [oid, keepText],
+  ),
+);
+
+let pg: PGlite | undefined;
+
+async function compileWasm(path: string): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(await Bun.file(path).arrayBuffer());
+}
+
+async function open(dir: string): Promise<void> {
+  // PGlite's assets are passed explicitly because `bun build --compile` does not embed them
+  // on its own; the file imports do, and development takes the same path.
+  const [pgliteWasmModule, initdbWasmModule, fsBundle] = await Promise.all([
+    compileWasm(pgliteWasmPath),
+    compileWasm(initdbWasmPath),
+    Bun.file(fsBundlePath).arrayBuffer(),
+  ]);
+  pg = await PGlite.create(dir, { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([fsBundle]) });
+}
+
+async function handle(request: BridgeRequest): Promise<unknown> {
+  if (request.op === "open") return open(request.dir);
+  if (!pg) throw new Error("PGlite is not open");
+  if (request.op === "close") return pg.close();
+  const result = await pg.query(request.sql, request.params, { rowMode: request.rowMode, parsers: PARSERS });
+  return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+}
+
+self.onmessage = async (event: MessageEvent<BridgeRequest>) => {
+  const request = event.data;
+  let reply: BridgeReply;
+  try {
+    reply = { id: request.id, ok: true, value: await handle(request) };
+  } catch (err) {
+    // Keep what callers inspect (SQLSTATE `code`, detail, constraint) across the thread boundary.
+    const { message, ...fields } = Object.assign({}, err, { message: (err as Error).message ?? String(err) });
+    reply = { id: request.id, ok: false, error: { message, fields: JSON.parse(JSON.stringify(fields)) } };
+  }
+  postMessage(reply);
+};

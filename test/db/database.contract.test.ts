@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { count, eq, sql } from "drizzle-orm";
+import { isUniqueViolation } from "../../src/db/errors.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { embeddedMigrations } from "../../src/db/migrations.gen.ts";
+import { createUser, getUserByEmail, getUserById } from "../../src/db/queries/users.ts";
+import { queryRows } from "../../src/db/raw.ts";
+import { codeChunks, fileVersions, projectFiles, projects, users } from "../../src/db/schema/index.ts";
+import type { Database } from "../../src/db/types.ts";
+import { databaseImplementations, type TestDatabase } from "../helpers/db.ts";
+
+const uniqueEmail = () => `user-${crypto.randomUUID()}@example.com`;
+
+async function seedProject(db: Database) {
+  const user = await createUser(db, { email: uniqueEmail() });
+  const [project] = await db.insert(projects).values({ userId: user.id, name: "demo" }).returning();
+  const [file] = await db
+    .insert(projectFiles)
+    .values({ projectId: project!.id, path: "src/main.ts", content: "let a = 1;", contentHash: "h1" })
+    .returning();
+  return { user, project: project!, file: file! };
+}
+
+for (const implementation of databaseImplementations()) {
+  describe(`the ${implementation.name} database`, () => {
+    let t: TestDatabase;
+    let db: Database;
+
+    beforeAll(async () => {
+      t = await implementation.open();
+      db = t.db;
+    }, 60_000);
+
+    afterAll(async () => {
+      await t?.cleanup();
+    });
+
+    test("has every table after the boot migration", async () => {
+      const rows = await queryRows<{ table_name: string }>(
+        db,
+        sql`select table_name from information_schema.tables where table_schema = 'public'`,
+      );
+      expect(rows.map((r) => r.table_name).sort()).toEqual([
+        "ai_interactions",
+        "code_chunks",
+        "file_versions",
+        "oauth_accounts",
+        "project_files",
+        "projects",
+        "refresh_tokens",
+        "usage_analytics",
+        "users",
+      ]);
+    });
+
+    test("treats migrating again as a no-op", async () => {
+      expect(await migrate(db)).toBe(0);
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      expect(rows[0]?.n).toBe(embeddedMigrations.length);
+    });
+
+    test("stores a user with a normalized email and finds it by id and by email", async () => {
+      const email = uniqueEmail();
+      const created = await createUser(db, { email: `  ${email.toUpperCase()} `, firstName: "Ada" });
+      expect(created.email).toBe(email);
+      expect(created.role).toBe("user");
+      expect(created.subscriptionTier).toBe("free");
+      expect(created.createdAt).toBeInstanceOf(Date);
+      expect((await getUserByEmail(db, email.toUpperCase()))?.id).toBe(created.id);
+      expect((await getUserById(db, created.id))?.firstName).toBe("Ada");
+      expect(await getUserById(db, "not-a-uuid")).toBeUndefined();
+      expect(await getUserById(db, crypto.randomUUID())).toBeUndefined();
+    });
+
+    test("reports a duplicate email in another case as a unique violation", async () => {
+      const email = uniqueEmail();
+      await createUser(db, { email });
+      const err = await createUser(db, { email: email.toUpperCase() }).catch((e: unknown) => e);
+      expect(isUniqueViolation(err)).toBe(true);
+      const fkErr = await db
+        .insert(projects)
+        .values({ userId: crypto.randomUUID(), name: "orphan" })
+        .catch((e: unknown) => e);
+      expect(fkErr).toBeInstanceOf(Error);
+      expect(isUniqueViolation(fkErr)).toBe(false);
+    });
+
+    test("returns count() as a number", async () => {
+      await createUser(db, { email: uniqueEmail() });
+      const [row] = await db.select({ n: count() }).from(users);
+      expect(typeof row?.n).toBe("number");
+      expect(row!.n).toBeGreaterThan(0);
+    });
+
+    test("round-trips jsonb settings", async () => {
+      const user = await createUser(db, { email: uniqueEmail() });
+      const settings = { theme: "dark", tabSize: 2, nested: { list: [1, "two", null], ok: true } };
+      const [inserted] = await db
+        .insert(projects)
+        .values({ userId: user.id, name: "p", settings })
+        .returning();
+      const [read] = await db.select().from(projects).where(eq(projects.id, inserted!.id));
+      expect(read?.settings).toEqual(settings);
+      expect(read?.indexingEnabled).toBe(true);
+    });
+
+    test("cascades a project's deletion to its files, versions and chunks", async () => {
+      const { user, project, file } = await seedProject(db);
+      await db.insert(fileVersions).values({
+        fileId: file.id,
+        projectId: project.id,
+        path: file.path,
+        version: 1,
+        content: file.content,
+        contentHash: "h1",
+        sizeBytes: 10,
+        createdBy: user.id,
+      });
+      await db.insert(codeChunks).values({
+        projectId: project.id,
+        fileId: file.id,
+        path: file.path,
+        content: file.content,
+        contentHash: "c1",
+        lineStart: 1,
+        lineEnd: 1,
+      });
+      await db.delete(projects).where(eq(projects.id, project.id));
+      const left = async (table: typeof projectFiles | typeof fileVersions | typeof codeChunks) =>
+        (await db.select({ n: count() }).from(table).where(eq(table.projectId, project.id)))[0]?.n;
+      expect(await left(projectFiles)).toBe(0);
+      expect(await left(fileVersions)).toBe(0);
+      expect(await left(codeChunks)).toBe(0);
+    });
+
+    test("leaves nothing behind when a transaction rolls back", async () => {
+      const email = uniqueEmail();
+      const failed = await db
+        .transaction(async (tx) => {
+          await tx.insert(users).values({ email });
+          throw new Error("abort on purpose");
+        })
+        .catch((e: unknown) => e);
+      expect((failed as Error).message).toBe("abort on purpose");
+      expect(await getUserByEmail(db, email)).toBeUndefined();
+    });
+
+    test("round-trips a real[] embedding", async () => {
+      const { project, file } = await seedProject(db);
+      // float4-exact values, and one embedding of a realistic size.
+      const small = [0.5, -1.25, 3, 0];
+      const large = Array.from({ length: 384 }, (_, i) => (i % 7) / 8 - 0.25);
+      const base = {
+        projectId: project.id,
+        fileId: file.id,
+        path: file.path,
+        content: "x",
+        lineStart: 1,
+        lineEnd: 1,
+      };
+      const [a] = await db
+        .insert(codeChunks)
+        .values({ ...base, contentHash: "a", embedding: small, embeddingModel: "m" })
+        .returning();
+      const [b] = await db
+        .insert(codeChunks)
+        .values({ ...base, contentHash: "b", embedding: large })
+        .returning();
+      const [readA] = await db.select().from(codeChunks).where(eq(codeChunks.id, a!.id));
+      const [readB] = await db.select().from(codeChunks).where(eq(codeChunks.id, b!.id));
+      expect(readA?.embedding).toEqual(small);
+      expect(readB?.embedding).toEqual(large);
+    });
+
+    test("allows one file per path in a project", async () => {
+      const { project } = await seedProject(db);
+      const dup = await db
+        .insert(projectFiles)
+        .values({ projectId: project.id, path: "src/main.ts", contentHash: "h2" })
+        .catch((e: unknown) => e);
+      expect(isUniqueViolation(dup)).toBe(true);
+      const other = await seedProject(db);
+      expect(other.file.path).toBe("src/main.ts");
+    });
+  });
+}
