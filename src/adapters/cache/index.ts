@@ -1,0 +1,17 @@
+import type { Logger } from "../../logger.ts";
+import { MemoryCache } from "./memory.ts";
+import { RedisCache } from "./redis.ts";
+import type { Cache } from "./types.ts";
+
+export { MemoryCache } from "./memory.ts";
+export { RedisCache } from "./redis.ts";
+export type { Cache, LimiterOptions, LimitResult, RateLimiter, Unsubscribe } from "./types.ts";
+
+/**
+ * Choose the cache: Redis when `redisUrl` is set (shared across instances, degrading to
+ * in-process while unreachable), the in-process cache otherwise. Await `ping()` at boot to let the
+ * first Redis connection finish before requests arrive; it never needs to succeed.
+ */
+export function createCache(options: { redisUrl?: string }, logger: Logger): Cache {
+  return options.redisUrl ? new RedisCache({ url: options.redisUrl }, logger) : new MemoryCache(logger);
+}
