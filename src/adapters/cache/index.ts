@@ -12,6 +12,13 @@ export type { Cache, LimiterOptions, LimitResult, RateLimiter, Unsubscribe } fro
  * in-process while unreachable), the in-process cache otherwise. Await `ping()` at boot to let the
  * first Redis connection finish before requests arrive; it never needs to succeed.
  */
-export function createCache(options: { redisUrl?: string }, logger: Logger): Cache {
-  return options.redisUrl ? new RedisCache({ url: options.redisUrl }, logger) : new MemoryCache(logger);
+export function createCache(
+  options: { redisUrl?: string | undefined; prefix?: string },
+  logger: Logger,
+): Cache {
+  if (!options.redisUrl) return new MemoryCache(logger);
+  return new RedisCache(
+    { url: options.redisUrl, ...(options.prefix ? { prefix: options.prefix } : {}) },
+    logger,
+  );
 }

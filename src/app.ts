@@ -1,0 +1,22 @@
+import { Elysia } from "elysia";
+import type { Deps } from "./deps.ts";
+import { healthRoutes } from "./features/health/routes.ts";
+import { pageRoutes } from "./features/pages/routes.tsx";
+import { bodyLimit } from "./plugins/body-limit.ts";
+import { errorPlugin } from "./plugins/errors.tsx";
+import { staticPlugin } from "./plugins/static.ts";
+import { routeTracker, transport } from "./plugins/transport.ts";
+
+/** Build the HTTP application on the given dependencies, without listening. */
+export function createApp(deps: Deps) {
+  return new Elysia()
+    .wrap(transport(deps.logger))
+    .use(errorPlugin({ logger: deps.logger, production: deps.config.production }))
+    .use(routeTracker())
+    .use(bodyLimit())
+    .use(staticPlugin())
+    .use(healthRoutes(deps))
+    .use(pageRoutes());
+}
+
+export type App = ReturnType<typeof createApp>;

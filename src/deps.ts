@@ -1,0 +1,37 @@
+import { createCache } from "./adapters/cache/index.ts";
+import type { Cache } from "./adapters/cache/types.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import type { DatabaseHandle } from "./db/types.ts";
+import type { Logger } from "./logger.ts";
+
+/** Everything a service may use. Built once at boot; the only place implementations are chosen. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  db: DatabaseHandle;
+  cache: Cache;
+  startedAt: number;
+}
+
+/** Build the dependencies the configuration asks for; tests may pass some of their own. */
+export function createDeps(
+  config: Config,
+  logger: Logger,
+  given: Partial<Pick<Deps, "db" | "cache">> = {},
+): Deps {
+  return {
+    config,
+    logger,
+    db: given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
+    cache: given.cache ?? createCache({ redisUrl: config.redisUrl }, logger),
+    startedAt: Date.now(),
+  };
+}
+
+/** Close pools and connections; each is closed even if another fails. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  const results = await Promise.allSettled([deps.db.close(), deps.cache.close()]);
+  for (const r of results)
+    if (r.status === "rejected") deps.logger.warn({ err: r.reason }, "closing a dependency failed");
+}

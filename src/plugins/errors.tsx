@@ -1,0 +1,76 @@
+import { Elysia } from "elysia";
+import { ErrorNotice } from "../../views/components/_error.tsx";
+import { ErrorPage } from "../../views/pages/error.tsx";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { wantsJson } from "./negotiate.ts";
+import { noteErrorId } from "./request-info.ts";
+
+interface HttpError {
+  status: number;
+  code: string;
+  message: string;
+  extra?: Record<string, unknown> | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** Describe a validation failure by the field it names, e.g. `body.email: Expected string`. */
+function validationMessage(error: unknown): string {
+  const e = error as { type?: string; valueError?: { path?: string; message?: string } };
+  const field = (e.valueError?.path ?? "").replace(/^\//, "").replaceAll("/", ".");
+  const where = e.type ?? "request";
+  const detail = e.valueError?.message ?? "is invalid";
+  return field ? `${where}.${field}: ${detail}` : `${where}: ${detail}`;
+}
+
+function toHttpError(code: string | number, error: unknown): HttpError {
+  if (error instanceof AppError) return error;
+  // Elysia wraps whatever a body parser throws (our 413 and 400 included) in a ParseError.
+  if (code === "PARSE" && (error as Error).cause instanceof AppError)
+    return (error as Error).cause as AppError;
+  switch (code) {
+    case "VALIDATION":
+      return { status: 400, code: "invalid_request", message: validationMessage(error) };
+    case "PARSE":
+      return { status: 400, code: "invalid_request", message: "body: could not be parsed" };
+    case "NOT_FOUND":
+      return { status: 404, code: "not_found", message: "Not found" };
+    case "INVALID_COOKIE_SIGNATURE":
+      return { status: 400, code: "invalid_request", message: "cookie: invalid signature" };
+    default:
+      return { status: 500, code: "internal_error", message: "Internal server error" };
+  }
+}
+
+/**
+ * The one error handler: API.md's JSON shape for the JSON face, an HTML fragment for HTMX
+ * requests, a full page otherwise. 5xx get an errorId that is logged with the stack.
+ */
+export function errorPlugin({ logger, production }: { logger: Logger; production: boolean }) {
+  return new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, request }) => {
+    const http = toHttpError(code, error);
+    let errorId: string | undefined;
+    if (http.status >= 500) {
+      errorId = crypto.randomUUID();
+      noteErrorId(request, errorId);
+      logger.error(
+        { err: error, errorId, method: request.method, path: new URL(request.url).pathname },
+        http.message,
+      );
+    }
+    const headers: Record<string, string> = { ...http.headers };
+
+    if (wantsJson(request)) {
+      const body: Record<string, unknown> = {
+        error: { code: http.code, message: http.message, ...(errorId ? { errorId } : {}) },
+        ...http.extra,
+      };
+      if (!production && http.status >= 500 && error instanceof Error) body.stack = error.stack;
+      return Response.json(body, { status: http.status, headers });
+    }
+    headers["content-type"] = "text/html; charset=utf-8";
+    const props = { status: http.status, message: http.message, errorId };
+    const html = request.headers.get("hx-request") === "true" ? ErrorNotice(props) : ErrorPage(props);
+    return new Response(html as string, { status: http.status, headers });
+  });
+}

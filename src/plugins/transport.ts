@@ -1,0 +1,37 @@
+import { Elysia } from "elysia";
+import type { Logger } from "../logger.ts";
+import { compressResponse } from "./compression.ts";
+import { noteRoute, requestInfo } from "./request-info.ts";
+
+type Handler = (...args: unknown[]) => unknown;
+
+/**
+ * Wrap the whole app handler: compress the finished response and write one structured
+ * access-log line (method, route pattern — never the raw URL with its query — status, ms, errorId).
+ */
+export function transport(logger: Logger) {
+  return (fn: Handler, request: Request) =>
+    async (...args: unknown[]): Promise<Response> => {
+      const started = performance.now();
+      const response = await compressResponse(request, (await fn(...args)) as Response);
+      const { route, errorId } = requestInfo(request);
+      const status = response.status;
+      const line = {
+        method: request.method,
+        route: route ?? "(unmatched)",
+        status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        ...(errorId ? { errorId } : {}),
+      };
+      if (status >= 500) logger.error(line, "request");
+      else logger.info(line, "request");
+      return response;
+    };
+}
+
+/** Record each matched route's pattern for the access log; use together with `transport`. */
+export function routeTracker() {
+  return new Elysia({ name: "route-tracker" }).onTransform({ as: "global" }, ({ request, route }) =>
+    noteRoute(request, route),
+  );
+}

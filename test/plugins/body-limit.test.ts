@@ -1,0 +1,91 @@
+import { describe, expect, test } from "bun:test";
+import { Elysia, t } from "elysia";
+import { bodyLimit, bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/body-limit.ts";
+import { errorPlugin } from "../../src/plugins/errors.tsx";
+import { captureLogger } from "../helpers/logs.ts";
+
+const app = new Elysia()
+  .use(errorPlugin({ logger: captureLogger().logger, production: true }))
+  .use(bodyLimit())
+  .post("/api/v1/echo", ({ body }) => ({ size: JSON.stringify(body).length }), {
+    body: t.Object({ text: t.String() }),
+  })
+  .post("/api/v1/form", ({ body }) => body, { body: t.Object({ name: t.String() }) })
+  .put("/api/v1/projects/p1/files/a.txt", ({ body }) => ({
+    size: (body as { content: string }).content.length,
+  }));
+
+const json = (path: string, body: string, init: RequestInit = {}) =>
+  app.handle(
+    new Request(`http://localhost${path}`, {
+      method: "POST",
+      ...init,
+      headers: { "content-type": "application/json", ...init.headers },
+      body,
+    }),
+  );
+
+function chunked(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.slice(i, i + 64 * 1024));
+      controller.close();
+    },
+  });
+}
+
+describe("request body limits", () => {
+  test("a body within the default limit is parsed and validated", async () => {
+    const res = await json("/api/v1/echo", JSON.stringify({ text: "hello" }));
+    expect(res.status).toBe(200);
+  });
+
+  test("a declared Content-Length over the limit is refused with 413 before reading", async () => {
+    const body = JSON.stringify({ text: "x".repeat(DEFAULT_BODY_LIMIT) });
+    const res = await json("/api/v1/echo", body, { headers: { "content-length": String(body.length) } });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("payload_too_large");
+  });
+
+  test("a chunked body without Content-Length is cut off at the limit with 413", async () => {
+    const res = await app.handle(
+      new Request("http://localhost/api/v1/echo", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: chunked(JSON.stringify({ text: "x".repeat(DEFAULT_BODY_LIMIT + 10) })),
+      }),
+    );
+    expect(res.status).toBe(413);
+  });
+
+  test("file saves accept up to 8 MiB of JSON", async () => {
+    expect(bodyLimitFor("PUT", "/api/v1/projects/p1/files/a.txt")).toBe(8 * 1024 * 1024);
+    const body = JSON.stringify({ content: "y".repeat(2 * 1024 * 1024) });
+    const res = await app.handle(
+      new Request("http://localhost/api/v1/projects/p1/files/a.txt", {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+    );
+    expect(res.status).toBe(200);
+  });
+
+  test("malformed JSON is a 400 that says the body is not valid JSON", async () => {
+    const res = await json("/api/v1/echo", "{not json");
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain("body");
+  });
+
+  test("urlencoded forms are parsed", async () => {
+    const res = await app.handle(
+      new Request("http://localhost/api/v1/form", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "name=Ada+Lovelace",
+      }),
+    );
+    expect(await res.json()).toEqual({ name: "Ada Lovelace" });
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, test } from "bun:test";
+import { Elysia, t } from "elysia";
+import { ConflictError, NotFoundError, RateLimitError } from "../../src/errors.ts";
+import { errorPlugin } from "../../src/plugins/errors.tsx";
+import { routeTracker, transport } from "../../src/plugins/transport.ts";
+import { captureLogger } from "../helpers/logs.ts";
+
+function appFor(production: boolean) {
+  const log = captureLogger();
+  const app = new Elysia()
+    .wrap(transport(log.logger))
+    .use(errorPlugin({ logger: log.logger, production }))
+    .use(routeTracker())
+    .post("/api/v1/things", ({ body }) => body, { body: t.Object({ email: t.String({ format: "email" }) }) })
+    .get("/api/v1/missing", () => {
+      throw new NotFoundError("Project");
+    })
+    .get("/api/v1/stale", () => {
+      throw new ConflictError("File changed since you opened it", { current: { version: 3, content: "x" } });
+    })
+    .get("/api/v1/limited", () => {
+      throw new RateLimitError(12.2);
+    })
+    .get("/api/v1/boom", () => {
+      throw new Error("database password is hunter2");
+    })
+    .get("/page/boom", () => {
+      throw new Error("<script>alert(1)</script>");
+    });
+  return { app, log };
+}
+
+const get = (
+  app: { handle(r: Request): Promise<Response> },
+  path: string,
+  headers: Record<string, string> = {},
+) => app.handle(new Request(`http://localhost${path}`, { headers }));
+
+describe("error plugin", () => {
+  test("a validation failure is a 400 whose message names the field", async () => {
+    const { app } = appFor(true);
+    const res = await app.handle(
+      new Request("http://localhost/api/v1/things", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: 42 }),
+      }),
+    );
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.message).toContain("body.email");
+  });
+
+  test("service errors keep their status, code and extra fields", async () => {
+    const { app } = appFor(true);
+    const missing = await get(app, "/api/v1/missing");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: "not_found", message: "Project not found" } });
+
+    const stale = await get(app, "/api/v1/stale");
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).current).toEqual({ version: 3, content: "x" });
+
+    const limited = await get(app, "/api/v1/limited");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("13");
+  });
+
+  test("an unexpected error is a 500 with an errorId that is logged with the stack, and no stack in production", async () => {
+    const { app, log } = appFor(true);
+    const res = await get(app, "/api/v1/boom");
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body.error.message).toBe("Internal server error");
+    expect(body.error.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(body)).not.toContain("hunter2");
+    expect(body.stack).toBeUndefined();
+    const logged = log.lines.find((l) => l.errorId === body.error.errorId && l.err);
+    expect(logged).toBeDefined();
+    expect((logged!.err as { stack: string }).stack).toContain("hunter2");
+    const access = log.lines.find((l) => l.msg === "request" && l.status === 500);
+    expect(access).toMatchObject({ method: "GET", route: "/api/v1/boom", errorId: body.error.errorId });
+  });
+
+  test("development responses include the stack to help the developer", async () => {
+    const { app } = appFor(false);
+    const body = await (await get(app, "/api/v1/boom")).json();
+    expect(body.stack).toContain("Error");
+  });
+
+  test("unknown API routes answer JSON 404", async () => {
+    const { app } = appFor(true);
+    const res = await get(app, "/api/v1/nothing-here");
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
+  });
+
+  test("HTMX requests get an escaped fragment, browsers a full page", async () => {
+    const { app } = appFor(true);
+    const fragment = await get(app, "/nothing", { "hx-request": "true" });
+    expect(fragment.status).toBe(404);
+    expect(fragment.headers.get("content-type")).toContain("text/html");
+    const html = await fragment.text();
+    expect(html.startsWith('<div role="alert"')).toBe(true);
+
+    const page = await get(app, "/nothing", { accept: "text/html" });
+    const full = await page.text();
+    expect(full.startsWith("<!doctype html>")).toBe(true);
+    expect(full).toContain("Page not found");
+
+    const boom = await (await get(app, "/page/boom", { accept: "text/html" })).text();
+    expect(boom).not.toContain("<script>alert(1)");
+  });
+});
