@@ -1,0 +1,56 @@
+import { rmSync } from "node:fs";
+import { createCache } from "../../src/adapters/cache/index.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { closeDeps, createDeps, type Deps } from "../../src/deps.ts";
+import { createTestPostgresDatabase, freshPgliteDataDir } from "./db.ts";
+import { captureLogger, type LogLine } from "./logs.ts";
+import { deleteKeys, randomPrefix } from "./redis.ts";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  logs: LogLine[];
+  /** Send a request through the app without a server. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole app on real stores: embedded ones by default; a fresh PostgreSQL database and a
+ * private Redis key prefix when DATABASE_URL / REDIS_URL are set (as CI sets them).
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await freshPgliteDataDir();
+  const serverUrl = process.env.DATABASE_URL;
+  const postgres = serverUrl ? await createTestPostgresDatabase(serverUrl) : undefined;
+  const redisUrl = process.env.REDIS_URL;
+  const prefix = randomPrefix();
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...env,
+  });
+  const { logger, lines } = captureLogger("info");
+  const deps = createDeps(config, logger, {
+    db: openDatabase({ databaseUrl: config.databaseUrl, dataDir }, logger),
+    cache: createCache({ redisUrl: config.redisUrl, prefix }, logger),
+  });
+  const app = createApp(deps);
+  await deps.db.get(60_000);
+  return {
+    app,
+    deps,
+    logs: lines,
+    request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
+    async close() {
+      await closeDeps(deps);
+      if (redisUrl) await deleteKeys(redisUrl, prefix);
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
