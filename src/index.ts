@@ -1,47 +1,60 @@
-import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
-import { closeDeps, createDeps } from "./deps.ts";
-import { createLogger } from "./logger.ts";
-import { MAX_BODY_LIMIT } from "./plugins/body-limit.ts";
+/**
+ * Boot. The HTTP port opens first with only the configuration parsed, answering /healthz at
+ * once; the application (Elysia, drivers, views) loads right after and every other request
+ * waits for it. /readyz reports when the dependencies are ready.
+ */
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { MAX_BODY_LIMIT } from "./plugins/limits.ts";
+import type { Server } from "./server.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM before connections are cut. */
 const DRAIN_MS = 10_000;
 
-function boot() {
-  let config: ReturnType<typeof loadConfig>;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Aura cannot start: ${error.message}`);
     process.exit(1);
   }
-  const logger = createLogger(config);
-  const deps = createDeps(config, logger);
-  const app = createApp(deps).listen({ port: config.port, maxRequestBodySize: MAX_BODY_LIMIT + 64 * 1024 });
-  const server = app.server!;
-  logger.info(
-    { url: server.url.href, database: deps.db.kind, cache: deps.cache.kind, env: config.nodeEnv },
-    "Aura is listening",
-  );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: no new connections, draining");
-    const drained = server.stop(false);
-    const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, DRAIN_MS, "timeout").unref());
-    if ((await Promise.race([drained, timeout])) === "timeout") {
-      logger.warn("drain timed out; closing remaining connections");
-      await server.stop(true);
-    }
-    await closeDeps(deps);
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-boot();
+const config = readConfig();
+let app: Server | undefined;
+const server = Bun.serve({
+  port: config.port,
+  maxRequestBodySize: MAX_BODY_LIMIT + 64 * 1024,
+  // The app installs its own error handling; this only guards the bootstrap's await.
+  error: (error) => {
+    console.error(error);
+    return new Response("Internal server error", { status: 500 });
+  },
+  async fetch(request) {
+    if (app) return app.fetch(request);
+    if (new URL(request.url).pathname === "/healthz") return new Response("ok");
+    return (await loading).fetch(request);
+  },
+});
+const loading = import("./server.ts").then(({ startServer }) => {
+  app = startServer(config, server.url.href);
+  return app;
+});
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  const loaded = await loading;
+  loaded.logger.info("shutting down: no new connections, draining");
+  const drained = server.stop(false);
+  const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, DRAIN_MS, "timeout").unref());
+  if ((await Promise.race([drained, timeout])) === "timeout") {
+    loaded.logger.warn("drain timed out; closing remaining connections");
+    await server.stop(true);
+  }
+  await loaded.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());

@@ -14,6 +14,20 @@ export type BridgeReply =
 /** Bun's Worker can be unref'd so an idle one never keeps the process alive; the DOM types omit it. */
 type RefWorker = Worker & { ref(): void; unref(): void };
 
+/**
+ * Where the worker module is: beside this file when run from source; at the root of the
+ * binary's embedded file system when compiled (scripts/build.ts makes it an entrypoint named
+ * pglite-worker.js). A compiled binary is recognized by its embedded files, because with
+ * bytecode `import.meta.url` names the build machine's source path.
+ */
+const WORKER_URL =
+  Bun.embeddedFiles.length > 0
+    ? "/$bunfs/root/pglite-worker.js"
+    : new URL("./pglite-worker.ts", import.meta.url).href;
+
+/** A worker that has not loaded by then never will (a missing or broken module). */
+const WORKER_START_MS = 10_000;
+
 type Query = (sql: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
 
 /**
@@ -26,17 +40,27 @@ export class PgliteBridge {
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   #next = 0;
   #lock: Promise<void> = Promise.resolve();
+  #loaded = Promise.withResolvers<void>();
 
   constructor() {
-    this.#worker = new Worker(new URL("./pglite-worker.ts", import.meta.url).href) as RefWorker;
+    this.#worker = new Worker(WORKER_URL) as RefWorker;
     this.#worker.unref();
     this.#worker.onmessage = (event: MessageEvent<BridgeReply>) => this.#settle(event.data);
     this.#worker.onerror = (event) => this.#failAll(new Error(`PGlite worker failed: ${event.message}`));
   }
 
   /** Open (or create) the database directory inside the worker. */
-  open(dir: string): Promise<void> {
-    return this.#call({ op: "open", dir }) as Promise<void>;
+  async open(dir: string): Promise<void> {
+    const timer = setTimeout(
+      () => this.#loaded.reject(new Error(`PGlite worker did not start within ${WORKER_START_MS} ms`)),
+      WORKER_START_MS,
+    );
+    try {
+      await this.#loaded.promise;
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.#call({ op: "open", dir });
   }
 
   readonly query: Query = (sql, params = [], options) =>
@@ -105,6 +129,7 @@ export class PgliteBridge {
   }
 
   #settle(reply: BridgeReply): void {
+    if (reply.id === 0) return this.#loaded.resolve();
     const waiter = this.#pending.get(reply.id);
     if (!waiter) return;
     this.#pending.delete(reply.id);

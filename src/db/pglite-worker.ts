@@ -3,6 +3,8 @@
  * (initdb takes seconds) and while each query executes; here that blocks this thread only,
  * never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
 import initdbWasmPath from "@electric-sql/pglite/initdb.wasm" with { type: "file" };
 import fsBundlePath from "@electric-sql/pglite/pglite.data" with { type: "file" };
@@ -25,15 +27,28 @@ async function compileWasm(path: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await Bun.file(path).arrayBuffer());
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers is touched at start and stays resident in the
+ * WASM memory (≈190 MB idle). One embedded user needs far less; 16 MB keeps idle memory small.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
 async function open(dir: string): Promise<void> {
   // PGlite's assets are passed explicitly because `bun build --compile` does not embed them
-  // on its own; the file imports do, and development takes the same path.
+  // on its own; the file imports do, and development takes the same path. initdb is only
+  // compiled for a new data directory (it costs ≈14 MB).
+  const fresh = !existsSync(join(dir, "PG_VERSION"));
   const [pgliteWasmModule, initdbWasmModule, fsBundle] = await Promise.all([
     compileWasm(pgliteWasmPath),
-    compileWasm(initdbWasmPath),
+    fresh ? compileWasm(initdbWasmPath) : undefined,
     Bun.file(fsBundlePath).arrayBuffer(),
   ]);
-  pg = await PGlite.create(dir, { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([fsBundle]) });
+  pg = await PGlite.create(dir, {
+    pgliteWasmModule,
+    ...(initdbWasmModule ? { initdbWasmModule } : {}),
+    fsBundle: new Blob([fsBundle]),
+    startParams: START_PARAMS,
+  });
 }
 
 async function handle(request: BridgeRequest): Promise<unknown> {
@@ -43,6 +58,9 @@ async function handle(request: BridgeRequest): Promise<unknown> {
   const result = await pg.query(request.sql, request.params, { rowMode: request.rowMode, parsers: PARSERS });
   return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
 }
+
+// Tell the bridge the module loaded: a worker that fails to load reports no error event.
+postMessage({ id: 0, ok: true, value: "loaded" } satisfies BridgeReply);
 
 self.onmessage = async (event: MessageEvent<BridgeRequest>) => {
   const request = event.data;

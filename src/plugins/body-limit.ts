@@ -1,22 +1,6 @@
 import { Elysia } from "elysia";
 import { PayloadTooLargeError, ValidationError } from "../errors.ts";
-
-const MiB = 1024 * 1024;
-
-/** The default limit on a request body. */
-export const DEFAULT_BODY_LIMIT = 1 * MiB;
-
-/** Routes that accept more, largest first. File saves carry up to 1 MiB of text, JSON-escaped. */
-const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
-  { method: "PUT", path: /^\/api\/v1\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
-];
-
-/** The largest body any route accepts; the server refuses anything bigger outright. */
-export const MAX_BODY_LIMIT = Math.max(DEFAULT_BODY_LIMIT, ...LARGER_LIMITS.map((l) => l.bytes));
-
-export function bodyLimitFor(method: string, pathname: string): number {
-  return LARGER_LIMITS.find((l) => l.method === method && l.path.test(pathname))?.bytes ?? DEFAULT_BODY_LIMIT;
-}
+import { bodyLimitFor } from "./limits.ts";
 
 async function readLimited(request: Request, limit: number): Promise<string> {
   if (!request.body) return "";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
-import { bodyLimit, bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/body-limit.ts";
+import { bodyLimit } from "../../src/plugins/body-limit.ts";
+import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/limits.ts";
 import { errorPlugin } from "../../src/plugins/errors.tsx";
 import { captureLogger } from "../helpers/logs.ts";
 
