@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { cleanEnv, ensureBinary, freePort, stop, waitForStatus } from "./bench/helpers.ts";
+
+// The compiled binary, copied alone into an empty directory: anything it still needed from
+// the checkout (node_modules, views, migrations, PGlite's files, the worker) would fail here.
+let dir: string;
+let proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
+let base: string;
+/** Everything the binary printed, drained continuously so a full pipe never blocks it. */
+let output = "";
+let drained: Promise<unknown> = Promise.resolve();
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read())
+    output += decoder.decode(read.value, { stream: true });
+}
+
+beforeAll(async () => {
+  const binary = await ensureBinary();
+  dir = mkdtempSync(join(tmpdir(), "aura-binary-"));
+  copyFileSync(binary, join(dir, "aura"));
+  const port = freePort();
+  base = `http://127.0.0.1:${port}`;
+  proc = Bun.spawn([join(dir, "aura")], {
+    cwd: dir,
+    env: cleanEnv({ HOME: dir, PORT: String(port), DATA_DIR: join(dir, "data") }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);
+}, 120_000);
+
+afterAll(async () => {
+  if (proc) await stop(proc, 1_000);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the single binary, run from an empty directory", () => {
+  test("answers /healthz as soon as it listens", async () => {
+    await waitForStatus(`${base}/healthz`, { since: performance.now(), timeoutMs: 10_000, proc });
+  });
+
+  test("opens the embedded database on first run and reports ready", async () => {
+    try {
+      await waitForStatus(`${base}/readyz`, {
+        since: performance.now(),
+        timeoutMs: 60_000,
+        everyMs: 100,
+        proc,
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${output.split("\n").slice(0, 40).join("\n")}`);
+    }
+    const body = (await (await fetch(`${base}/readyz`)).json()) as {
+      checks: { database: { ok: boolean; kind: string } };
+    };
+    expect(body.checks.database).toMatchObject({ ok: true, kind: "pglite" });
+  }, 70_000);
+
+  test("serves the landing page and its stylesheet with an immutable cache", async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("<title>Aura</title>");
+    const css = html.match(/\/assets\/[\w.-]+\.css/)?.[0];
+    expect(css).toBeDefined();
+    const asset = await fetch(`${base}${css}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await asset.text()).length).toBeGreaterThan(0);
+  });
+
+  test("exits 0 on SIGTERM after draining", async () => {
+    const running = proc!;
+    running.kill("SIGTERM");
+    const exited = await Promise.race([running.exited, Bun.sleep(5_000).then(() => "timeout" as const)]);
+    expect(exited).toBe(0);
+    await drained;
+    expect(output).toContain('"msg":"stopped"');
+  }, 10_000);
+});
