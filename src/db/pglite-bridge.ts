@@ -129,7 +129,10 @@ export class PgliteBridge {
   }
 
   #settle(reply: BridgeReply): void {
-    if (reply.id === 0) return this.#loaded.resolve();
+    if (reply.id === 0) {
+      this.#loaded.resolve();
+      return;
+    }
     const waiter = this.#pending.get(reply.id);
     if (!waiter) return;
     this.#pending.delete(reply.id);

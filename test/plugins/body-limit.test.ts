@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
 import { bodyLimit } from "../../src/plugins/body-limit.ts";
-import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/limits.ts";
 import { errorPlugin } from "../../src/plugins/errors.tsx";
+import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/limits.ts";
 import { captureLogger } from "../helpers/logs.ts";
 
 const app = new Elysia()
