@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./deps.ts";
+import { authRoutes } from "./features/auth/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
@@ -16,6 +17,7 @@ export function createApp(deps: Deps) {
     .use(bodyLimit())
     .use(staticPlugin())
     .use(healthRoutes(deps))
+    .use(authRoutes(deps))
     .use(pageRoutes());
 }
 

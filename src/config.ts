@@ -30,6 +30,8 @@ export interface Config {
     github: { clientId: string; clientSecret: string } | undefined;
   };
   metricsToken: string | undefined;
+  /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
+  trustProxyHops: number;
   rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; register: RateSpec };
 }
 
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
       github: oauthPair(read, "GITHUB"),
     },
     metricsToken: read("METRICS_TOKEN"),
+    trustProxyHops: integer(read, "TRUST_PROXY", 0, 0, 10),
     rateLimits: {
       api: rate(read, "RATE_LIMIT_API", "100/15m"),
       editor: rate(read, "RATE_LIMIT_EDITOR", "3000/15m"),

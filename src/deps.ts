@@ -3,6 +3,7 @@ import type { Cache } from "./adapters/cache/types.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { DatabaseHandle } from "./db/types.ts";
+import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
 import type { Logger } from "./logger.ts";
 
 /** Everything a service may use. Built once at boot; the only place implementations are chosen. */
@@ -11,6 +12,8 @@ export interface Deps {
   logger: Logger;
   db: DatabaseHandle;
   cache: Cache;
+  /** Signs and verifies access tokens with the configured secret. */
+  tokens: AccessTokens;
   startedAt: number;
 }
 
@@ -25,6 +28,7 @@ export function createDeps(
     logger,
     db: given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
     cache: given.cache ?? createCache({ redisUrl: config.redisUrl }, logger),
+    tokens: createAccessTokens(config.jwtSecret),
     startedAt: Date.now(),
   };
 }

@@ -4,6 +4,7 @@
  * waits for it. /readyz reports when the dependencies are ready.
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { rememberPeer } from "./plugins/client-ip.ts";
 import { MAX_BODY_LIMIT } from "./plugins/limits.ts";
 import type { Server } from "./server.ts";
 
@@ -30,7 +31,8 @@ const server = Bun.serve({
     console.error(error);
     return new Response("Internal server error", { status: 500 });
   },
-  async fetch(request) {
+  async fetch(request, server) {
+    rememberPeer(request, server.requestIP(request)?.address);
     if (app) return app.fetch(request);
     if (new URL(request.url).pathname === "/healthz") return new Response("ok");
     return (await loading).fetch(request);

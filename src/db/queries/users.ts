@@ -39,3 +39,8 @@ export async function getUserByEmail(db: Database, email: string): Promise<User 
     .limit(1);
   return user;
 }
+
+/** Record a successful sign-in. */
+export async function touchUserLogin(db: Database, id: string): Promise<void> {
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
+}

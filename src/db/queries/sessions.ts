@@ -1,0 +1,109 @@
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { type RefreshToken, refreshTokens } from "../schema/refresh-tokens.ts";
+import type { Database } from "../types.ts";
+import { isUuid } from "./ids.ts";
+
+/** A signed-in session: one refresh-token family, described by its newest token. */
+export interface SessionRow {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
+export async function insertRefreshToken(
+  db: Database,
+  row: Pick<RefreshToken, "userId" | "familyId" | "tokenHash" | "expiresAt" | "userAgent" | "ip"> & {
+    id?: string;
+  },
+): Promise<RefreshToken> {
+  const [inserted] = await db.insert(refreshTokens).values(row).returning();
+  return inserted!;
+}
+
+export async function getRefreshTokenByHash(
+  db: Database,
+  tokenHash: string,
+): Promise<RefreshToken | undefined> {
+  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+  return row;
+}
+
+/**
+ * Mark a token spent, atomically: only the first of two concurrent uses succeeds, so the
+ * second is seen as reuse. Returns false when it was already spent or revoked.
+ */
+export async function spendRefreshToken(db: Database, id: string, replacedBy: string): Promise<boolean> {
+  const spent = await db
+    .update(refreshTokens)
+    .set({ replacedBy, lastUsedAt: new Date() })
+    .where(and(eq(refreshTokens.id, id), isNull(refreshTokens.replacedBy), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  return spent.length === 1;
+}
+
+/** Revoke every token of a family (logout, reuse detected, session revoked). */
+export async function revokeFamily(db: Database, familyId: string): Promise<void> {
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+/** Revoke one of the user's sessions; false when no such session of theirs is active. */
+export async function revokeUserSession(db: Database, userId: string, familyId: string): Promise<boolean> {
+  if (!isUuid(familyId)) return false;
+  const revoked = await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(refreshTokens.userId, userId),
+        eq(refreshTokens.familyId, familyId),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
+    .returning({ id: refreshTokens.id });
+  return revoked.length > 0;
+}
+
+/** Revoke all of the user's sessions except `keep`; returns the revoked session ids. */
+export async function revokeOtherSessions(db: Database, userId: string, keep?: string): Promise<string[]> {
+  const revoked = await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(refreshTokens.userId, userId),
+        isNull(refreshTokens.revokedAt),
+        keep ? ne(refreshTokens.familyId, keep) : undefined,
+      ),
+    )
+    .returning({ familyId: refreshTokens.familyId });
+  return [...new Set(revoked.map((r) => r.familyId))];
+}
+
+/** The user's active sessions, most recently used first. */
+export async function listUserSessions(db: Database, userId: string): Promise<SessionRow[]> {
+  const started = sql<string>`(select min(s.created_at) from refresh_tokens s where s.family_id = ${refreshTokens.familyId})`;
+  const rows = await db
+    .select({
+      id: refreshTokens.familyId,
+      userAgent: refreshTokens.userAgent,
+      ip: refreshTokens.ip,
+      createdAt: started,
+      lastUsedAt: refreshTokens.createdAt,
+    })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.userId, userId),
+        isNull(refreshTokens.revokedAt),
+        isNull(refreshTokens.replacedBy),
+        gt(refreshTokens.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(refreshTokens.createdAt));
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+}

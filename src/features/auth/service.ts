@@ -1,0 +1,232 @@
+import { isUniqueViolation } from "../../db/errors.ts";
+import { recordUsageEvent } from "../../db/queries/analytics.ts";
+import {
+  getRefreshTokenByHash,
+  insertRefreshToken,
+  listUserSessions,
+  revokeFamily,
+  revokeOtherSessions,
+  revokeUserSession,
+  type SessionRow,
+  spendRefreshToken,
+} from "../../db/queries/sessions.ts";
+import {
+  createUser,
+  getUserByEmail,
+  getUserById,
+  normalizeEmail,
+  touchUserLogin,
+} from "../../db/queries/users.ts";
+import type { User } from "../../db/schema/users.ts";
+import type { Deps } from "../../deps.ts";
+import { ConflictError, NotFoundError, RateLimitError, UnauthorizedError } from "../../errors.ts";
+import { createLoginGuard } from "./login-guard.ts";
+import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
+
+/** Where a request came from, for sessions, limits and analytics. */
+export interface RequestContext {
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+export interface IssuedTokens {
+  token: string;
+  refreshToken: string;
+  expiresIn: number;
+  sessionId: string;
+}
+
+type AuthDeps = Pick<Deps, "db" | "cache" | "config" | "tokens">;
+
+export function publicUser(user: User): PublicUser {
+  return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName };
+}
+
+// Verifying against this when the email is unknown keeps both failures equally slow.
+let decoyHash: Promise<string> | undefined;
+const decoy = () => (decoyHash ??= Bun.password.hash(crypto.randomUUID(), { algorithm: "argon2id" }));
+
+/** Cache key marking a session revoked, so its still-unexpired access tokens stop working everywhere. */
+export const revokedSessionKey = (sessionId: string) => `auth:revoked:${sessionId}`;
+
+async function markRevoked(deps: AuthDeps, sessionIds: string[]): Promise<void> {
+  await Promise.all(sessionIds.map((id) => deps.cache.set(revokedSessionKey(id), "1", ACCESS_TTL_SECONDS)));
+}
+
+async function record(deps: AuthDeps, eventType: string, ctx: RequestContext, userId?: string, data = {}) {
+  await recordUsageEvent(await deps.db.get(), {
+    userId,
+    eventType,
+    data,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+  });
+}
+
+/** Start a session (a new refresh-token family) and issue its first tokens. */
+async function startSession(deps: AuthDeps, userId: string, ctx: RequestContext): Promise<IssuedTokens> {
+  return issue(deps, userId, crypto.randomUUID(), ctx);
+}
+
+async function issue(deps: AuthDeps, userId: string, familyId: string, ctx: RequestContext, id?: string) {
+  const refresh = newRefreshToken();
+  await insertRefreshToken(await deps.db.get(), {
+    ...(id ? { id } : {}),
+    userId,
+    familyId,
+    tokenHash: refresh.hash,
+    expiresAt: new Date(Date.now() + REFRESH_TTL_SECONDS * 1000),
+    userAgent: ctx.userAgent?.slice(0, 400) ?? null,
+    ip: ctx.ip,
+  });
+  const token = await deps.tokens.sign({ userId, sessionId: familyId });
+  return { token, refreshToken: refresh.token, expiresIn: ACCESS_TTL_SECONDS, sessionId: familyId };
+}
+
+/** Create an account with a password; a taken email is a 409. */
+export async function register(
+  deps: AuthDeps,
+  input: { email: string; password: string; firstName: string; lastName: string },
+  ctx: RequestContext,
+): Promise<{ user: PublicUser } & IssuedTokens> {
+  const { points, durationSeconds } = deps.config.rateLimits.register;
+  const limit = await deps.cache.limiter({ name: "register", points, durationSeconds }).consume(ctx.ip);
+  if (!limit.allowed)
+    throw new RateLimitError(limit.resetMs / 1000, "Too many registrations from this address");
+
+  const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" });
+  let user: User;
+  try {
+    user = await createUser(await deps.db.get(), {
+      email: input.email,
+      passwordHash,
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("An account with this email already exists");
+    throw error;
+  }
+  await record(deps, "register", ctx, user.id);
+  return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
+}
+
+/** Sign in with email and password. Unknown email and wrong password fail identically. */
+export async function login(
+  deps: AuthDeps,
+  input: { email: string; password: string },
+  ctx: RequestContext,
+): Promise<{ user: PublicUser } & IssuedTokens> {
+  const guard = createLoginGuard(deps.cache, deps.config.rateLimits.login);
+  const key = `${ctx.ip}:${normalizeEmail(input.email)}`;
+  await guard.check(key);
+  const db = await deps.db.get();
+  const user = await getUserByEmail(db, input.email);
+  const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoy()));
+  if (!user || !user.passwordHash || !valid) {
+    await guard.fail(key);
+    await record(deps, "login_failure", ctx, user?.id);
+    throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
+  }
+  await guard.succeed(key);
+  await touchUserLogin(db, user.id);
+  await record(deps, "login_success", ctx, user.id);
+  return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
+}
+
+/** Sign in a user already authenticated elsewhere (OAuth): a new session and its tokens. */
+export async function startUserSession(deps: AuthDeps, user: User, ctx: RequestContext, method: string) {
+  await touchUserLogin(await deps.db.get(), user.id);
+  await record(deps, "login_success", ctx, user.id, { method });
+  return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
+}
+
+/**
+ * Rotate a refresh token: the presented one is spent and a new one of the same family issued.
+ * Presenting a spent token again revokes the whole family (it was stolen or replayed) —
+ * except within `graceSeconds` of its rotation, which the cookie session allows because a
+ * browser's parallel requests race to refresh; those get an access token only.
+ */
+export async function refresh(
+  deps: AuthDeps,
+  refreshToken: string,
+  ctx: RequestContext,
+  options: { graceSeconds?: number } = {},
+): Promise<Omit<IssuedTokens, "refreshToken"> & { refreshToken: string | null }> {
+  const db = await deps.db.get();
+  const hash = hashRefreshToken(refreshToken);
+  const row = await getRefreshTokenByHash(db, hash);
+  if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) {
+    throw new UnauthorizedError("Invalid refresh token");
+  }
+  const nextId = crypto.randomUUID();
+  if (await spendRefreshToken(db, row.id, nextId)) {
+    const next = await issue(deps, row.userId, row.familyId, ctx, nextId);
+    return {
+      token: next.token,
+      refreshToken: next.refreshToken,
+      expiresIn: next.expiresIn,
+      sessionId: row.familyId,
+    };
+  }
+  const spentAt = (await getRefreshTokenByHash(db, hash))?.lastUsedAt?.getTime() ?? 0;
+  if (options.graceSeconds && Date.now() - spentAt < options.graceSeconds * 1000) {
+    const token = await deps.tokens.sign({ userId: row.userId, sessionId: row.familyId });
+    return { token, refreshToken: null, expiresIn: ACCESS_TTL_SECONDS, sessionId: row.familyId };
+  }
+  await revokeFamily(db, row.familyId);
+  await markRevoked(deps, [row.familyId]);
+  await record(deps, "refresh_reuse_detected", ctx, row.userId, { sessionId: row.familyId });
+  throw new UnauthorizedError("Refresh token already used; the session has been revoked");
+}
+
+/** End the session the refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
+export async function logout(deps: AuthDeps, refreshToken: string, ctx: RequestContext): Promise<void> {
+  const db = await deps.db.get();
+  const row = await getRefreshTokenByHash(db, hashRefreshToken(refreshToken));
+  if (!row) return;
+  await revokeFamily(db, row.familyId);
+  await markRevoked(deps, [row.familyId]);
+  await record(deps, "logout", ctx, row.userId);
+}
+
+/** End a session by id (from an access token, or the sessions page), scoped to its owner. */
+export async function endSession(deps: AuthDeps, userId: string, sessionId: string): Promise<void> {
+  if (!(await revokeUserSession(await deps.db.get(), userId, sessionId))) throw new NotFoundError("Session");
+  await markRevoked(deps, [sessionId]);
+}
+
+/** End every session of the user except `keep` (usually the current one). */
+export async function endOtherSessions(deps: AuthDeps, userId: string, keep?: string): Promise<number> {
+  const revoked = await revokeOtherSessions(await deps.db.get(), userId, keep);
+  await markRevoked(deps, revoked);
+  return revoked.length;
+}
+
+export async function listSessions(deps: AuthDeps, userId: string): Promise<SessionRow[]> {
+  return listUserSessions(await deps.db.get(), userId);
+}
+
+/** The signed-in user; a deleted account reads as signed out. */
+export async function currentUser(deps: AuthDeps, userId: string): Promise<User> {
+  const user = await getUserById(await deps.db.get(), userId);
+  if (!user) throw new UnauthorizedError("Account no longer exists");
+  return user;
+}
+
+/** Verify an access token and that its session has not been revoked since it was issued. */
+export async function authenticate(
+  deps: AuthDeps,
+  token: string,
+): Promise<{ userId: string; sessionId: string }> {
+  const claims = await deps.tokens.verify(token);
+  if (await deps.cache.get(revokedSessionKey(claims.sessionId))) throw new UnauthorizedError("Session ended");
+  return claims;
+}
