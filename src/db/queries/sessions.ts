@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { type RefreshToken, refreshTokens } from "../schema/refresh-tokens.ts";
 import type { Database } from "../types.ts";
 import { isUuid } from "./ids.ts";
@@ -43,45 +43,37 @@ export async function spendRefreshToken(db: Database, id: string, replacedBy: st
   return spent.length === 1;
 }
 
-/** Revoke every token of a family (logout, reuse detected, session revoked). */
-export async function revokeFamily(db: Database, familyId: string): Promise<void> {
-  await db
+/** Revoke the still-active tokens matching `where`; returns the families they belonged to. */
+async function revokeWhere(db: Database, where: SQL | undefined): Promise<string[]> {
+  const revoked = await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    .where(and(isNull(refreshTokens.revokedAt), where))
+    .returning({ familyId: refreshTokens.familyId });
+  return [...new Set(revoked.map((r) => r.familyId))];
+}
+
+/** Revoke every token of a family (logout, reuse detected, session revoked). */
+export async function revokeFamily(db: Database, familyId: string): Promise<void> {
+  await revokeWhere(db, eq(refreshTokens.familyId, familyId));
 }
 
 /** Revoke one of the user's sessions; false when no such session of theirs is active. */
 export async function revokeUserSession(db: Database, userId: string, familyId: string): Promise<boolean> {
   if (!isUuid(familyId)) return false;
-  const revoked = await db
-    .update(refreshTokens)
-    .set({ revokedAt: new Date() })
-    .where(
-      and(
-        eq(refreshTokens.userId, userId),
-        eq(refreshTokens.familyId, familyId),
-        isNull(refreshTokens.revokedAt),
-      ),
-    )
-    .returning({ id: refreshTokens.id });
+  const revoked = await revokeWhere(
+    db,
+    and(eq(refreshTokens.userId, userId), eq(refreshTokens.familyId, familyId)),
+  );
   return revoked.length > 0;
 }
 
 /** Revoke all of the user's sessions except `keep`; returns the revoked session ids. */
 export async function revokeOtherSessions(db: Database, userId: string, keep?: string): Promise<string[]> {
-  const revoked = await db
-    .update(refreshTokens)
-    .set({ revokedAt: new Date() })
-    .where(
-      and(
-        eq(refreshTokens.userId, userId),
-        isNull(refreshTokens.revokedAt),
-        keep ? ne(refreshTokens.familyId, keep) : undefined,
-      ),
-    )
-    .returning({ familyId: refreshTokens.familyId });
-  return [...new Set(revoked.map((r) => r.familyId))];
+  return revokeWhere(
+    db,
+    and(eq(refreshTokens.userId, userId), keep ? ne(refreshTokens.familyId, keep) : undefined),
+  );
 }
 
 /** The user's active sessions, most recently used first. */
