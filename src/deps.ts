@@ -15,6 +15,10 @@ export interface Deps {
   /** Signs and verifies access tokens with the configured secret. */
   tokens: AccessTokens;
   startedAt: number;
+  /** Test-only replacement OAuth provider endpoints (a local stand-in); never read from the environment. */
+  oauthEndpoints?: Partial<
+    Record<"google" | "github", { authorize: string; token: string; userinfo: string; emails?: string }>
+  >;
 }
 
 /** Build the dependencies the configuration asks for; tests may pass some of their own. */
