@@ -1,10 +1,12 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./deps.ts";
+import { oauthRoutes } from "./features/auth/oauth/routes.ts";
 import { authRoutes } from "./features/auth/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { errorPlugin } from "./plugins/errors.tsx";
+import { htmlFace } from "./plugins/html-face.ts";
 import { staticPlugin } from "./plugins/static.ts";
 import { routeTracker, transport } from "./plugins/transport.ts";
 
@@ -18,7 +20,9 @@ export function createApp(deps: Deps) {
     .use(staticPlugin())
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
-    .use(pageRoutes());
+    .use(oauthRoutes(deps))
+    .use(htmlFace(deps))
+    .use(pageRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,7 +1,15 @@
+import { rememberPeer } from "../../src/plugins/client-ip.ts";
 import type { TestApp } from "./app.ts";
 
-/** Serve a test app on a free loopback port (for browsers and real HTTP clients). */
+/** Serve a test app on a free loopback port (for browsers and real HTTP clients), as src/index.ts does. */
 export function listen(t: TestApp): { url: string; stop(): Promise<void> } {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (request) => t.app.handle(request) });
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (request, srv) => {
+      rememberPeer(request, srv.requestIP(request)?.address);
+      return t.app.handle(request);
+    },
+  });
   return { url: server.url.href.replace(/\/$/, ""), stop: () => server.stop(true) };
 }

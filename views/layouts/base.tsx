@@ -5,10 +5,16 @@ export interface BaseProps {
   title: string;
   /** Extra classes for <body>; pages choose their own frame. */
   bodyClass?: string;
+  /** Signed-in and form pages: every htmx request below <body> sends it as X-CSRF-Token. */
+  csrfToken?: string | undefined;
 }
 
 /** The HTML document every full page shares: styles, htmx, favicon. No inline script. */
-export function BaseLayout({ title, bodyClass, children }: PropsWithChildren<BaseProps>) {
+export function BaseLayout({ title, bodyClass, csrfToken, children }: PropsWithChildren<BaseProps>) {
+  // htmx 4 inherits nothing implicitly; `:inherited` hands the header to every descendant.
+  const csrfHeaders = csrfToken
+    ? { "hx-headers:inherited": JSON.stringify({ "X-CSRF-Token": csrfToken }) }
+    : {};
   return (
     <>
       {"<!doctype html>"}
@@ -22,7 +28,9 @@ export function BaseLayout({ title, bodyClass, children }: PropsWithChildren<Bas
           <link rel="stylesheet" href={assetUrl("app.css")} />
           <script src={assetUrl("htmx.js")} defer></script>
         </head>
-        <body class={bodyClass ?? "min-h-screen"}>{children}</body>
+        <body class={bodyClass ?? "min-h-screen"} {...csrfHeaders}>
+          {children}
+        </body>
       </html>
     </>
   );

@@ -1,0 +1,81 @@
+import { Elysia } from "elysia";
+import { SessionsList } from "../../../views/account/_sessions.tsx";
+import { AccountPage } from "../../../views/account/account.tsx";
+import { SessionsPage } from "../../../views/account/sessions.tsx";
+import { ProjectsPage } from "../../../views/projects/projects.tsx";
+import type { Deps } from "../../deps.ts";
+import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
+import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
+import { SessionParams } from "../auth/model.ts";
+import * as auth from "../auth/service.ts";
+import { type CookieJar, clearSessionCookies } from "../auth/session-cookies.ts";
+
+/** The signed-in pages: the projects home (an empty shell until the IDE lands), profile and sessions. */
+export function accountPages(deps: Deps) {
+  // After a revoke: the refreshed list for htmx, the page again (post/redirect/get) otherwise.
+  const sessionsAfterChange = async (request: Request, viewer: Viewer, notice: string) => {
+    if (!wantsFragment(request)) return redirectAfterPost(request, "/account/sessions");
+    const sessions = await auth.listSessions(deps, viewer.user.id);
+    return html(
+      <SessionsList
+        sessions={sessions}
+        currentId={viewer.principal.sessionId}
+        csrfToken={viewer.csrfToken}
+        notice={notice}
+      />,
+    );
+  };
+
+  return new Elysia({ name: "account-pages" })
+    .use(sessionPlugin(deps))
+    .get(
+      "/projects",
+      ({ viewer }) => html(<ProjectsPage user={viewer.user} csrfToken={viewer.csrfToken} />),
+      {
+        session: true,
+      },
+    )
+    .get("/account", ({ viewer }) => html(<AccountPage user={viewer.user} csrfToken={viewer.csrfToken} />), {
+      session: true,
+    })
+    .get(
+      "/account/sessions",
+      async ({ viewer, request }) => {
+        const props = {
+          sessions: await auth.listSessions(deps, viewer.user.id),
+          currentId: viewer.principal.sessionId,
+          csrfToken: viewer.csrfToken,
+        };
+        return html(
+          wantsFragment(request) ? (
+            <SessionsList {...props} />
+          ) : (
+            <SessionsPage {...props} user={viewer.user} />
+          ),
+        );
+      },
+      { session: true },
+    )
+    .post(
+      "/account/sessions/:id/revoke",
+      async ({ viewer, params, request, cookie }) => {
+        const jar = cookie as CookieJar;
+        await auth.endSession(deps, viewer.user.id, params.id);
+        if (params.id === viewer.principal.sessionId) {
+          clearSessionCookies(jar, deps.config.production);
+          return redirectAfterPost(request, "/login", { full: true });
+        }
+        return sessionsAfterChange(request, viewer, "That session has been signed out.");
+      },
+      { session: true, params: SessionParams },
+    )
+    .post(
+      "/account/sessions/revoke-others",
+      async ({ viewer, request }) => {
+        const count = await auth.endOtherSessions(deps, viewer.user.id, viewer.principal.sessionId);
+        const notice = `Signed out ${count} other session${count === 1 ? "" : "s"}.`;
+        return sessionsAfterChange(request, viewer, notice);
+      },
+      { session: true },
+    );
+}

@@ -1,0 +1,18 @@
+import { Elysia } from "elysia";
+import type { Deps } from "../deps.ts";
+import { accountPages } from "../features/account/pages.tsx";
+import { authPages } from "../features/auth/pages.tsx";
+import { csrfPlugin } from "./csrf.ts";
+import { securityHeadersWrap } from "./security-headers.ts";
+
+/**
+ * The browser-facing layer in one plugin: security headers on every response, the CSRF check
+ * on every state-changing HTML request registered after it, and the account pages.
+ */
+export function htmlFace(deps: Deps) {
+  return new Elysia({ name: "html-face" })
+    .wrap(securityHeadersWrap(deps.config.production))
+    .use(csrfPlugin(deps))
+    .use(authPages(deps))
+    .use(accountPages(deps));
+}

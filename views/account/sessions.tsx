@@ -1,0 +1,21 @@
+import type { User } from "../../src/db/schema/users.ts";
+import { AppLayout } from "../layouts/app.tsx";
+import { SessionsList, type SessionsListProps } from "./_sessions.tsx";
+
+/** Where the user is signed in, with revoke buttons. */
+export function SessionsPage({ user, ...list }: SessionsListProps & { user: User }) {
+  return (
+    <AppLayout title="Sessions" user={user} csrfToken={list.csrfToken} section="account">
+      <p class="text-sm">
+        <a href="/account" class="text-aura-600 hover:underline dark:text-aura-400">
+          Account
+        </a>
+      </p>
+      <h1 class="mt-1 text-3xl font-bold tracking-tight">Sessions</h1>
+      <p class="mt-2 mb-8 max-w-2xl text-slate-600 dark:text-slate-300">
+        These devices are signed in to your account. Revoke any you do not recognise.
+      </p>
+      <SessionsList {...list} />
+    </AppLayout>
+  );
+}

@@ -1,0 +1,64 @@
+import type { PropsWithChildren } from "@kitajs/html";
+import type { User } from "../../src/db/schema/users.ts";
+import { CsrfField } from "../components/_csrf-field.tsx";
+import { Logo } from "../components/_logo.tsx";
+import { BaseLayout } from "./base.tsx";
+
+export interface AppLayoutProps {
+  title: string;
+  user: User;
+  csrfToken: string;
+  /** Which nav item is the current page. */
+  section: "projects" | "account";
+}
+
+/** The name to greet a user by: their full name, or their email when they gave none. */
+export function displayName(user: Pick<User, "firstName" | "lastName" | "email">): string {
+  return [user.firstName, user.lastName].filter(Boolean).join(" ").trim() || user.email;
+}
+
+const NAV = [
+  { section: "projects", href: "/projects", label: "Projects" },
+  { section: "account", href: "/account", label: "Account" },
+] as const;
+
+/** The signed-in shell: header with navigation, the user's name and a sign-out button. */
+export function AppLayout({ title, user, csrfToken, section, children }: PropsWithChildren<AppLayoutProps>) {
+  return (
+    <BaseLayout title={title} csrfToken={csrfToken}>
+      <div class="flex min-h-screen flex-col">
+        <header class="border-b border-slate-200 dark:border-ink-700">
+          <div class="mx-auto flex w-full max-w-5xl items-center gap-3 px-4 py-3 sm:gap-6 sm:px-6">
+            <Logo />
+            <nav aria-label="Main" class="flex items-center gap-1 text-sm">
+              {NAV.map((item) => (
+                <a
+                  href={item.href}
+                  aria-current={item.section === section ? "page" : undefined}
+                  class="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-aura-50 aria-[current=page]:font-medium aria-[current=page]:text-aura-700 dark:text-slate-300 dark:hover:bg-ink-700 dark:hover:text-white dark:aria-[current=page]:bg-ink-700 dark:aria-[current=page]:text-aura-400"
+                >
+                  {item.label}
+                </a>
+              ))}
+            </nav>
+            <div class="ml-auto flex min-w-0 items-center gap-3 text-sm">
+              <span class="hidden max-w-48 truncate text-slate-600 sm:inline dark:text-slate-300" safe>
+                {displayName(user)}
+              </span>
+              <form method="post" action="/logout">
+                <CsrfField token={csrfToken} />
+                <button
+                  type="submit"
+                  class="whitespace-nowrap rounded-md border border-slate-300 px-2.5 py-1.5 hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-800"
+                >
+                  Sign out
+                </button>
+              </form>
+            </div>
+          </div>
+        </header>
+        <main class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-10">{children}</main>
+      </div>
+    </BaseLayout>
+  );
+}
