@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
-import { RateLimitError, UnauthorizedError } from "../errors.ts";
+import { UnauthorizedError } from "../errors.ts";
 import { authenticate } from "../features/auth/service.ts";
+import { type Allowance, createAllowances } from "./allowances.ts";
 
-/** Which per-user allowance a route draws from: general API calls, or editor traffic (saves, completions, runs). */
-export type Allowance = "api" | "editor";
+export type { Allowance } from "./allowances.ts";
 
 /** The caller of an authenticated JSON route. */
 export interface Principal {
@@ -18,10 +18,7 @@ export interface Principal {
  * against the user's allowance, answering with RateLimit-* headers and 429 when spent.
  */
 export function authPlugin(deps: Pick<Deps, "db" | "cache" | "config" | "tokens">) {
-  const limiters = {
-    api: deps.cache.limiter({ name: "api", ...spec(deps.config.rateLimits.api) }),
-    editor: deps.cache.limiter({ name: "editor", ...spec(deps.config.rateLimits.editor) }),
-  };
+  const allowances = createAllowances(deps);
   return new Elysia({ name: "auth" }).macro({
     auth: (allowance: true | Allowance) => ({
       async resolve({ request, set }) {
@@ -30,18 +27,9 @@ export function authPlugin(deps: Pick<Deps, "db" | "cache" | "config" | "tokens"
         if (!match) throw new UnauthorizedError("Bearer access token required");
         const principal: Principal = await authenticate(deps, match[1]!);
 
-        const result = await limiters[allowance === true ? "api" : allowance].consume(principal.userId);
-        const reset = String(Math.ceil(result.resetMs / 1000));
-        set.headers["ratelimit-limit"] = String(result.limit);
-        set.headers["ratelimit-remaining"] = String(result.remaining);
-        set.headers["ratelimit-reset"] = reset;
-        if (!result.allowed) throw new RateLimitError(result.resetMs / 1000, "Rate limit reached; slow down");
+        await allowances.charge(allowance === true ? "api" : allowance, principal.userId, set);
         return { principal };
       },
     }),
   });
-}
-
-function spec(rate: { points: number; durationSeconds: number }) {
-  return { points: rate.points, durationSeconds: rate.durationSeconds };
 }

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { currentUser } from "../features/auth/service.ts";
 import { type CookieJar, clearSessionCookies, resolveSession } from "../features/auth/session-cookies.ts";
+import { createAllowances } from "./allowances.ts";
 import type { Principal } from "./auth.ts";
 import { clientIp } from "./client-ip.ts";
 import { issueCsrfToken } from "./csrf.ts";
@@ -52,15 +53,20 @@ export function loginRedirect(request: Request): string {
 }
 
 /**
- * The HTML face's guard: `{ session: true }` on a route resolves `viewer` or sends the visitor
- * to sign in (303, or `HX-Redirect` for htmx, which would otherwise swap the login page in).
+ * The HTML face's guard: `{ session: true }` on a route resolves `viewer` (counting the request
+ * against the user's editor allowance) or sends the visitor to sign in (303, or `HX-Redirect` for htmx, which would otherwise swap the login page in).
  */
 export function sessionPlugin(deps: SessionDeps) {
+  const allowances = createAllowances(deps);
   return new Elysia({ name: "session" }).macro({
     session: (_required: true) => ({
       async resolve({ request, cookie, set, status }) {
         const viewer = await currentViewer(deps, request, cookie);
-        if (viewer) return { viewer };
+        if (viewer) {
+          // Signed-in pages and fragments draw from the editor allowance (API.md).
+          await allowances.charge("editor", viewer.user.id, set);
+          return { viewer };
+        }
         const location = loginRedirect(request);
         if (isHtmx(request)) {
           set.headers["hx-redirect"] = location;

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { newAccount, postJson, registerUser } from "../helpers/auth.ts";
+import { registerThroughForm } from "../helpers/html.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -57,6 +58,18 @@ describe("rate limits", () => {
       expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
       expect(over.headers.get("ratelimit-remaining")).toBe("0");
       expect((await a.request("/api/v1/auth/me", { headers: two.auth })).status).toBe(200);
+    } finally {
+      await a.close();
+    }
+  });
+
+  test("signed-in pages draw from the editor allowance, separate from the API allowance", async () => {
+    const a = await createTestApp({ RATE_LIMIT_EDITOR: "3/1m", RATE_LIMIT_API: "100/1m" });
+    try {
+      const browser = await registerThroughForm(a, newAccount());
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await browser.get("/account")).res.status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await a.close();
     }
