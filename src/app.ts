@@ -4,6 +4,7 @@ import { oauthRoutes } from "./features/auth/oauth/routes.ts";
 import { authRoutes } from "./features/auth/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
+import { projectRoutes } from "./features/projects/routes.ts";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { errorPlugin } from "./plugins/errors.tsx";
 import { htmlFace } from "./plugins/html-face.ts";
@@ -20,6 +21,7 @@ export function createApp(deps: Deps) {
     .use(staticPlugin())
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
+    .use(projectRoutes(deps))
     .use(oauthRoutes(deps))
     .use(htmlFace(deps))
     .use(pageRoutes(deps));

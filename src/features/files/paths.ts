@@ -1,0 +1,65 @@
+import { ValidationError } from "../../errors.ts";
+
+/** At most 500 bytes of UTF-8 per path (API.md). */
+export const MAX_PATH_BYTES = 500;
+
+// Control characters (C0, DEL, C1) and NUL never belong in a file name.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Validate a project-relative path: `/`-separated, no leading `/`, no empty, `.` or `..`
+ * segment, no backslash or control character, at most 500 bytes. Returns it unchanged.
+ */
+export function validatePath(path: string, field = "path"): string {
+  const fail = (why: string) => {
+    throw new ValidationError(`${field}: ${why}`, field);
+  };
+  if (path.length === 0) fail("must not be empty");
+  if (Buffer.byteLength(path, "utf8") > MAX_PATH_BYTES) fail(`must be at most ${MAX_PATH_BYTES} bytes`);
+  if (CONTROL.test(path)) fail("must not contain control characters");
+  if (path.includes("\\")) fail("must not contain a backslash");
+  if (path.startsWith("/")) fail("must be relative (no leading /)");
+  for (const segment of path.split("/")) {
+    if (segment === "") fail("must not contain an empty segment");
+    if (segment === "." || segment === "..") fail("must not contain . or .. segments");
+  }
+  return path;
+}
+
+/**
+ * The file path from a URL's `*path` part: percent-decoded exactly once (so `%2E%2E` and
+ * `%00` are caught by validation and `%2F` becomes a separator), then validated.
+ */
+export function pathFromUrl(encoded: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    throw new ValidationError("path: is not valid percent-encoding", "path");
+  }
+  return validatePath(decoded);
+}
+
+const LANGUAGES: Record<string, string> = {
+  js: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  jsx: "javascript",
+  ts: "typescript",
+  mts: "typescript",
+  tsx: "typescript",
+  py: "python",
+  html: "html",
+  htm: "html",
+  css: "css",
+  json: "json",
+  md: "markdown",
+  markdown: "markdown",
+};
+
+/** The language a file is edited and run as, by its extension ("plaintext" otherwise). */
+export function languageOf(path: string): string {
+  const dot = path.lastIndexOf(".");
+  const ext = dot > path.lastIndexOf("/") ? path.slice(dot + 1).toLowerCase() : "";
+  return LANGUAGES[ext] ?? "plaintext";
+}

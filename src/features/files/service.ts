@@ -1,0 +1,144 @@
+import { isUniqueViolation } from "../../db/errors.ts";
+import * as files from "../../db/queries/files.ts";
+import { getProject, touchProject } from "../../db/queries/projects.ts";
+import type { Project } from "../../db/schema/projects.ts";
+import type { Deps } from "../../deps.ts";
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from "../../errors.ts";
+import { languageOf, validatePath } from "./paths.ts";
+
+/** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted); a project 50 MiB. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
+
+type FileDeps = Pick<Deps, "db">;
+
+/** The caller's project, or 404 — someone else's project is indistinguishable from none. */
+export async function ownedProject(deps: FileDeps, userId: string, projectId: string): Promise<Project> {
+  const project = await getProject(await deps.db.get(), userId, projectId);
+  if (!project) throw new NotFoundError("Project");
+  return project;
+}
+
+/**
+ * Check and measure text for storage: well-formed Unicode (no lone surrogates, which have no
+ * UTF-8 form), no NUL (binary), at most 1 MiB of UTF-8.
+ */
+export function measureContent(path: string, content: string): files.FileContent {
+  if (!content.isWellFormed()) throw new ValidationError("content: is not valid UTF-8 text", "content");
+  if (content.includes("\u0000"))
+    throw new ValidationError("content: binary files are not supported", "content");
+  const sizeBytes = Buffer.byteLength(content, "utf8");
+  if (sizeBytes > MAX_FILE_BYTES)
+    throw new PayloadTooLargeError(`content: ${sizeBytes} bytes is over the 1 MiB file limit`);
+  const contentHash = new Bun.CryptoHasher("sha256").update(content).digest("hex");
+  return { content, sizeBytes, contentHash, language: languageOf(path) };
+}
+
+export async function listProjectFiles(deps: FileDeps, userId: string, projectId: string) {
+  const project = await ownedProject(deps, userId, projectId);
+  return files.listFiles(await deps.db.get(), project.id);
+}
+
+export async function readFile(deps: FileDeps, userId: string, projectId: string, path: string) {
+  const project = await ownedProject(deps, userId, projectId);
+  const file = await files.getFile(await deps.db.get(), project.id, validatePath(path));
+  if (!file) throw new NotFoundError("File");
+  return file;
+}
+
+/**
+ * Save a file (creating it if new). With `baseVersion` the save only applies to that version;
+ * a stale one is a 409 carrying the current version and content, so nothing is overwritten
+ * silently. A failed save leaves the stored file as it was.
+ */
+export async function saveFile(
+  deps: FileDeps,
+  userId: string,
+  input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
+) {
+  const project = await ownedProject(deps, userId, input.projectId);
+  const path = validatePath(input.path);
+  const data = measureContent(path, input.content);
+  const db = await deps.db.get();
+  const others = await files.projectBytes(db, project.id, path);
+  if (others + data.sizeBytes > MAX_PROJECT_BYTES) {
+    throw new PayloadTooLargeError("This save would take the project over its 50 MiB limit");
+  }
+  let saved: Awaited<ReturnType<typeof files.writeFile>>;
+  try {
+    saved = await files.writeFile(db, project.id, path, data, { baseVersion: input.baseVersion, userId });
+  } catch (error) {
+    // Two first saves of one new path raced; the loser is stale like any other.
+    if (!isUniqueViolation(error)) throw error;
+    saved = undefined;
+  }
+  if (!saved) {
+    const current = await files.getFile(db, project.id, path);
+    throw new ConflictError("The file changed since you opened it", {
+      current: { version: current?.version ?? 0, content: current?.content ?? "" },
+    });
+  }
+  await touchProject(db, project.id);
+  return saved;
+}
+
+/** Delete a file, or a folder with everything under it. */
+export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
+  const project = await ownedProject(deps, userId, projectId);
+  const db = await deps.db.get();
+  if ((await files.deletePath(db, project.id, validatePath(path))) === 0) throw new NotFoundError("File");
+  await touchProject(db, project.id);
+}
+
+/** Rename a file, or move a folder (every file under it); never onto an existing file. */
+export async function renamePath(
+  deps: FileDeps,
+  userId: string,
+  projectId: string,
+  from: string,
+  to: string,
+) {
+  const project = await ownedProject(deps, userId, projectId);
+  validatePath(from, "from");
+  validatePath(to, "to");
+  if (to === from || to.startsWith(`${from}/`))
+    throw new ValidationError("to: must differ from and not be inside from", "to");
+  const db = await deps.db.get();
+  const sources = await files.pathsUnder(db, project.id, from);
+  if (sources.length === 0) throw new NotFoundError("File");
+  const moves = sources.map((path) => {
+    const target = to + path.slice(from.length);
+    return { from: path, to: validatePath(target, "to"), language: languageOf(target) };
+  });
+  const taken = new Set((await files.listFiles(db, project.id)).map((f) => f.path));
+  const clash = moves.find((m) => taken.has(m.to));
+  if (clash) throw new ConflictError(`${clash.to} already exists`);
+  try {
+    await files.movePaths(db, project.id, moves);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(`${to} already exists`);
+    throw error;
+  }
+  await touchProject(db, project.id);
+  return moves.map((m) => m.to);
+}
+
+/** A file's saved versions, newest first. */
+export async function fileHistory(deps: FileDeps, userId: string, projectId: string, path: string) {
+  const file = await readFile(deps, userId, projectId, path);
+  return { file, versions: await files.listVersions(await deps.db.get(), file.id) };
+}
+
+/** The content of one saved version. */
+export async function fileVersion(
+  deps: FileDeps,
+  userId: string,
+  projectId: string,
+  path: string,
+  version: number,
+) {
+  const file = await readFile(deps, userId, projectId, path);
+  const row = await files.getVersion(await deps.db.get(), file.id, version);
+  if (!row) throw new NotFoundError("Version");
+  return { file, version: row };
+}

@@ -1,0 +1,34 @@
+import { t } from "elysia";
+
+export const LANGUAGES = ["javascript", "python", "typescript", "html", "css"] as const;
+
+export const ProjectParams = t.Object({ id: t.String({ maxLength: 64 }) });
+
+export const ListQuery = t.Object({
+  page: t.Optional(t.Integer({ minimum: 1, default: 1 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  q: t.Optional(t.String({ maxLength: 100, description: "Search by name" })),
+  sort: t.Optional(
+    t.Union([t.Literal("updated"), t.Literal("name"), t.Literal("language"), t.Literal("files")]),
+  ),
+  order: t.Optional(t.Union([t.Literal("asc"), t.Literal("desc")])),
+});
+
+const name = t.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+const description = t.String({ maxLength: 500 });
+
+export const CreateProjectBody = t.Object({
+  name,
+  description: t.Optional(description),
+  language: t.Union(LANGUAGES.map((l) => t.Literal(l))),
+  template: t.Optional(t.String({ maxLength: 64 })),
+});
+
+export const UpdateProjectBody = t.Object({ name: t.Optional(name), description: t.Optional(description) });
+
+export const SaveFileBody = t.Object({
+  content: t.String(),
+  baseVersion: t.Optional(t.Integer({ minimum: 0 })),
+});
+
+export const RenameBody = t.Object({ from: t.String({ maxLength: 600 }), to: t.String({ maxLength: 600 }) });

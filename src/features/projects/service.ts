@@ -1,0 +1,88 @@
+import { writeFile } from "../../db/queries/files.ts";
+import * as projects from "../../db/queries/projects.ts";
+import type { Deps } from "../../deps.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
+import { measureContent } from "../files/service.ts";
+import { TEMPLATES, type Template, templateFor } from "./templates.ts";
+
+type ProjectDeps = Pick<Deps, "db">;
+
+export type ProjectLanguage = Template["language"];
+
+/** One page of the caller's projects. */
+export async function listProjects(
+  deps: ProjectDeps,
+  userId: string,
+  query: {
+    page: number;
+    limit: number;
+    search?: string;
+    sort?: projects.ProjectSort;
+    order?: "asc" | "desc";
+  },
+) {
+  const { projects: rows, total } = await projects.listProjects(await deps.db.get(), userId, query);
+  return { projects: rows, pagination: { page: query.page, limit: query.limit, total } };
+}
+
+export async function getProject(deps: ProjectDeps, userId: string, id: string) {
+  const project = await projects.getProjectSummary(await deps.db.get(), userId, id);
+  if (!project) throw new NotFoundError("Project");
+  return project;
+}
+
+/** Create a project seeded from a template (the language's default when none is named). */
+export async function createProject(
+  deps: ProjectDeps,
+  userId: string,
+  input: {
+    name: string;
+    description?: string | undefined;
+    language: ProjectLanguage;
+    template?: string | undefined;
+  },
+) {
+  const template = templateFor(input.language, input.template);
+  if (!template)
+    throw new ValidationError(`template: no template "${input.template}" for ${input.language}`, "template");
+  const db = await deps.db.get();
+  const project = await db.transaction(async (tx) => {
+    const created = await projects.insertProject(tx, {
+      userId,
+      name: input.name.trim(),
+      description: input.description?.trim() || null,
+      language: input.language,
+      template: template.id,
+    });
+    for (const [path, content] of Object.entries(template.files)) {
+      await writeFile(tx, created.id, path, measureContent(path, content), { userId });
+    }
+    return created;
+  });
+  return getProject(deps, userId, project.id);
+}
+
+export async function updateProject(
+  deps: ProjectDeps,
+  userId: string,
+  id: string,
+  changes: { name?: string | undefined; description?: string | undefined },
+) {
+  const update = {
+    ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
+    ...(changes.description !== undefined ? { description: changes.description.trim() || null } : {}),
+  };
+  if (!(await projects.updateProject(await deps.db.get(), userId, id, update)))
+    throw new NotFoundError("Project");
+  return getProject(deps, userId, id);
+}
+
+export async function deleteProject(deps: ProjectDeps, userId: string, id: string): Promise<void> {
+  if (!(await projects.deleteProject(await deps.db.get(), userId, id))) throw new NotFoundError("Project");
+}
+
+/** The file a new visitor of the project opens first: the template's entry, else the first non-README. */
+export function entryFile(template: string | null, paths: string[]): string | undefined {
+  const entry = TEMPLATES.find((t) => t.id === template)?.entry;
+  return entry && paths.includes(entry) ? entry : (paths.find((p) => !p.endsWith(".md")) ?? paths[0]);
+}

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { api } from "../helpers/projects.ts";
+
+let t: TestApp;
+let me: ReturnType<typeof api>;
+let them: ReturnType<typeof api>;
+beforeAll(async () => {
+  t = await createTestApp({ RATE_LIMIT_API: "10000/1m", RATE_LIMIT_EDITOR: "10000/1m" });
+  me = api(t, (await registerUser(t)).auth);
+  them = api(t, (await registerUser(t)).auth);
+}, 60_000);
+afterAll(() => t.close());
+
+describe("projects", () => {
+  test("creating a project seeds the language's template and answers the list-item shape", async () => {
+    const res = await me.post("/api/v1/projects", {
+      name: "  Hello  ",
+      description: "first",
+      language: "python",
+    });
+    expect(res.status).toBe(201);
+    const project = await res.json();
+    expect(project).toMatchObject({ name: "Hello", description: "first", language: "python", fileCount: 2 });
+    expect(Object.keys(project).sort()).toEqual([
+      "description",
+      "fileCount",
+      "id",
+      "language",
+      "lastModified",
+      "name",
+    ]);
+    const files = await (await me.get(`/api/v1/projects/${project.id}/files`)).json();
+    expect(files.files.map((f: { path: string }) => f.path)).toEqual(["README.md", "main.py"]);
+  });
+
+  test.each(["javascript", "typescript", "python", "html", "css"])(
+    "every language has a template (%s)",
+    async (language) => {
+      const project = await me.project({ language });
+      expect(project.fileCount).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  test("an unknown template or language, and names out of bounds, are 400s naming the field", async () => {
+    const bad = [
+      [{ name: "x", language: "javascript", template: "python-starter" }, "template"],
+      [{ name: "x", language: "cobol" }, "language"],
+      [{ name: "", language: "javascript" }, "name"],
+      [{ name: "x".repeat(101), language: "javascript" }, "name"],
+      [{ name: "x", language: "javascript", description: "d".repeat(501) }, "description"],
+    ] as const;
+    for (const [body, field] of bad) {
+      const res = await me.post("/api/v1/projects", body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain(field);
+    }
+  });
+
+  test("the list pages, searches and sorts, and refuses limits outside 1–100 and pages below 1", async () => {
+    const fresh = api(t, (await registerUser(t)).auth);
+    for (const name of ["alpha", "beta", "gamma 50%"]) await fresh.project({ name });
+    const page = await (await fresh.get("/api/v1/projects?page=2&limit=2&sort=name")).json();
+    expect(page.pagination).toEqual({ page: 2, limit: 2, total: 3 });
+    expect(page.projects.map((p: { name: string }) => p.name)).toEqual(["gamma 50%"]);
+    const found = await (await fresh.get("/api/v1/projects?q=50%25")).json();
+    expect(found.projects.map((p: { name: string }) => p.name)).toEqual(["gamma 50%"]);
+    for (const query of ["limit=101", "limit=0", "page=0", "page=abc"]) {
+      expect((await fresh.get(`/api/v1/projects?${query}`)).status).toBe(400);
+    }
+  });
+
+  test("rename, then delete takes the files with it", async () => {
+    const project = await me.project();
+    const renamed = await (await me.patch(`/api/v1/projects/${project.id}`, { name: "Renamed" })).json();
+    expect(renamed.name).toBe("Renamed");
+    expect((await me.delete(`/api/v1/projects/${project.id}`)).status).toBe(204);
+    expect((await me.get(`/api/v1/projects/${project.id}`)).status).toBe(404);
+    expect((await me.get(`/api/v1/projects/${project.id}/files/index.js`)).status).toBe(404);
+  });
+
+  test("another user's project is a 404 on every project and file route, and stays unchanged", async () => {
+    const mine = await me.project();
+    const base = `/api/v1/projects/${mine.id}`;
+    const attempts = [
+      them.get(base),
+      them.patch(base, { name: "pwned" }),
+      them.delete(base),
+      them.get(`${base}/files`),
+      them.get(`${base}/files/index.js`),
+      them.put(`${base}/files/index.js`, { content: "pwned" }),
+      them.put(`${base}/files/new.js`, { content: "pwned" }),
+      them.delete(`${base}/files/index.js`),
+      them.post(`${base}/files/rename`, { from: "index.js", to: "x.js" }),
+    ];
+    for (const res of await Promise.all(attempts)) expect(res.status).toBe(404);
+    const still = await (await me.get(`${base}/files/index.js`)).json();
+    expect(still.version).toBe(1);
+    expect((await (await me.get(base)).json()).name).toBe("Demo");
+  });
+});
+
+describe("files", () => {
+  test("save with baseVersion bumps the version; a stale baseVersion is 409 with the current file, unchanged", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/index.js`;
+    const first = await (await me.put(url, { content: "one", baseVersion: 1 })).json();
+    expect(first).toEqual({ path: "index.js", version: 2, size: 3 });
+    const stale = await me.put(url, { content: "two", baseVersion: 1 });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).current).toEqual({ version: 2, content: "one" });
+    expect(await (await me.get(url)).json()).toEqual({
+      path: "index.js",
+      content: "one",
+      version: 2,
+      language: "javascript",
+    });
+  });
+
+  test("new files in folders are created; %2F is a separator; delete removes them", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    expect((await me.put(`${base}/src%2Flib/util.ts`, { content: "export {};" })).status).toBe(200);
+    const listed = await (await me.get(base)).json();
+    expect(listed.files.map((f: { path: string }) => f.path)).toContain("src/lib/util.ts");
+    expect((await me.get(`${base}/src/lib/util.ts`)).status).toBe(200);
+    expect((await me.delete(`${base}/src/lib/util.ts`)).status).toBe(204);
+    expect((await me.get(`${base}/src/lib/util.ts`)).status).toBe(404);
+  });
+
+  test("hostile paths are 400 and nothing is stored", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    const hostile = [
+      "..%2F..%2Fetc%2Fpasswd",
+      "a%2F%2E%2E%2Fb",
+      "a%00b",
+      "a%5Cb",
+      "a//b",
+      "%2Fetc",
+      "a%0Ab",
+      "%ZZ",
+      "x".repeat(501),
+    ];
+    for (const path of hostile) {
+      const res = await me.put(`${base}/${path}`, { content: "x" });
+      expect(res.status, path).toBe(400);
+    }
+    // A literal dot-segment is resolved by URL parsing before any route sees it (see docs):
+    // it can only ever reach a different, non-matching URL.
+    expect((await me.put(`${base}/%2E%2E/%2E%2E/x`, { content: "x" })).status).toBe(404);
+    const listed = await (await me.get(base)).json();
+    expect(listed.files).toHaveLength(2);
+  });
+
+  test("exactly 1 MiB of UTF-8 is accepted, one byte more is 413, and the old content survives", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/big.txt`;
+    const mib = 1024 * 1024;
+    const exact = "é".repeat(mib / 2);
+    expect((await me.put(url, { content: exact })).status).toBe(200);
+    const over = await me.put(url, { content: `${exact}x` });
+    expect(over.status).toBe(413);
+    expect((await (await me.get(url)).json()).content.length).toBe(mib / 2);
+  });
+
+  test("a save that would take the project over 50 MiB is 413 and stores nothing", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    const mib = "m".repeat(1024 * 1024);
+    // Template files take a few hundred bytes, so 49 full files plus one almost-full file fit.
+    for (let i = 0; i < 49; i++)
+      expect((await me.put(`${base}/blob${i}.txt`, { content: mib })).status).toBe(200);
+    expect((await me.put(`${base}/last.txt`, { content: mib.slice(4096) })).status).toBe(200);
+    const over = await me.put(`${base}/one-more.txt`, { content: mib });
+    expect(over.status).toBe(413);
+    expect((await me.get(`${base}/one-more.txt`)).status).toBe(404);
+    // Replacing an existing file counts its new size, not both.
+    expect((await me.put(`${base}/blob0.txt`, { content: "small" })).status).toBe(200);
+  }, 120_000);
+
+  test("lone surrogates (not UTF-8) and NUL (binary) are refused with 400", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/bad.txt`;
+    for (const raw of ['{"content":"\\ud800"}', '{"content":"a\\u0000b"}']) {
+      const res = await t.request(url, {
+        method: "PUT",
+        headers: { ...meAuth(), "content-type": "application/json" },
+        body: raw,
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain("content");
+    }
+  });
+
+  test("renaming onto an existing file is 409 and changes nothing; a folder moves with its files", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    await me.put(`${base}/lib/a.js`, { content: "a" });
+    const clash = await me.post(`${base}/rename`, { from: "lib/a.js", to: "index.js" });
+    expect(clash.status).toBe(409);
+    expect((await (await me.get(`${base}/lib/a.js`)).json()).content).toBe("a");
+    const moved = await (await me.post(`${base}/rename`, { from: "lib", to: "src/lib" })).json();
+    expect(moved.paths).toEqual(["src/lib/a.js"]);
+    expect((await me.get(`${base}/src/lib/a.js`)).status).toBe(200);
+  });
+
+  test("history keeps the last 50 versions of a file", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/index.js`;
+    for (let i = 0; i < 55; i++) await me.put(url, { content: `v${i}` });
+    const { fileHistory } = await import("../../src/features/files/service.ts");
+    const owner = (await (await t.request("/api/v1/auth/me", { headers: meAuth() })).json()).user.id;
+    const { versions } = await fileHistory(t.deps, owner, project.id, "index.js");
+    expect(versions).toHaveLength(50);
+    expect(versions[0]!.version).toBe(56);
+    expect(versions.at(-1)!.version).toBe(7);
+  });
+});
+
+let meHeaders: { authorization: string } | undefined;
+function meAuth() {
+  return meHeaders!;
+}
+beforeAll(async () => {
+  const user = await registerUser(t);
+  me = api(t, user.auth);
+  meHeaders = user.auth;
+});
