@@ -130,7 +130,7 @@ export async function login(
   const db = await deps.db.get();
   const user = await getUserByEmail(db, input.email);
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoy()));
-  if (!user || !user.passwordHash || !valid) {
+  if (!user?.passwordHash || !valid) {
     await guard.fail(key);
     await record(deps, "login_failure", ctx, user?.id);
     throw new UnauthorizedError("Invalid email or password", "invalid_credentials");

@@ -4,6 +4,7 @@ import { ValidationError } from "../../errors.ts";
 export const MAX_PATH_BYTES = 500;
 
 // Control characters (C0, DEL, C1) and NUL never belong in a file name.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
