@@ -2,7 +2,6 @@ import { Elysia } from "elysia";
 import { SessionsList } from "../../../views/account/_sessions.tsx";
 import { AccountPage } from "../../../views/account/account.tsx";
 import { SessionsPage } from "../../../views/account/sessions.tsx";
-import { ProjectsPage } from "../../../views/projects/projects.tsx";
 import type { Deps } from "../../deps.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
@@ -10,7 +9,7 @@ import { SessionParams } from "../auth/model.ts";
 import * as auth from "../auth/service.ts";
 import { type CookieJar, clearSessionCookies } from "../auth/session-cookies.ts";
 
-/** The signed-in pages: the projects home (an empty shell until the IDE lands), profile and sessions. */
+/** The signed-in account pages: profile and sessions. */
 export function accountPages(deps: Deps) {
   // After a revoke: the refreshed list for htmx, the page again (post/redirect/get) otherwise.
   const sessionsAfterChange = async (request: Request, viewer: Viewer, notice: string) => {
@@ -28,13 +27,6 @@ export function accountPages(deps: Deps) {
 
   return new Elysia({ name: "account-pages" })
     .use(sessionPlugin(deps))
-    .get(
-      "/projects",
-      ({ viewer }) => html(<ProjectsPage user={viewer.user} csrfToken={viewer.csrfToken} />),
-      {
-        session: true,
-      },
-    )
     .get("/account", ({ viewer }) => html(<AccountPage user={viewer.user} csrfToken={viewer.csrfToken} />), {
       session: true,
     })
