@@ -2,6 +2,8 @@ import { Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
 import { accountPages } from "../features/account/pages.tsx";
 import { authPages } from "../features/auth/pages.tsx";
+import { editorPages } from "../features/editor/pages.tsx";
+import { projectPages } from "../features/projects/pages.tsx";
 import { csrfPlugin } from "./csrf.ts";
 import { securityHeadersWrap } from "./security-headers.ts";
 
@@ -14,5 +16,7 @@ export function htmlFace(deps: Deps) {
     .wrap(securityHeadersWrap(deps.config.production))
     .use(csrfPlugin(deps))
     .use(authPages(deps))
-    .use(accountPages(deps));
+    .use(accountPages(deps))
+    .use(projectPages(deps))
+    .use(editorPages(deps));
 }

@@ -6,7 +6,8 @@ export const DEFAULT_BODY_LIMIT = 1 * MiB;
 
 /** Routes that accept more, largest first. File saves carry up to 1 MiB of text, JSON-escaped. */
 const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
-  { method: "PUT", path: /^\/api\/v1\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
+  // The JSON face's file PUT and the editor's (HTML face) one.
+  { method: "PUT", path: /^(?:\/api\/v1)?\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
 ];
 
 /** The largest body any route accepts; the server refuses anything bigger outright. */

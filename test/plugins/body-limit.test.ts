@@ -90,3 +90,8 @@ describe("request body limits", () => {
     expect(await res.json()).toEqual({ name: "Ada Lovelace" });
   });
 });
+
+test("the editor's own save route gets the file-save limit too", () => {
+  expect(bodyLimitFor("PUT", "/projects/p1/files/src/a.ts")).toBe(8 * 1024 * 1024);
+  expect(bodyLimitFor("POST", "/projects/p1/files/src/a.ts")).toBe(DEFAULT_BODY_LIMIT);
+});

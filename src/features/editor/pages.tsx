@@ -1,0 +1,246 @@
+import { Elysia, t } from "elysia";
+import { EditorArea } from "../../../views/editor/_editor-area.tsx";
+import { HistoryPanel } from "../../../views/editor/_history.tsx";
+import { ToastPartial } from "../../../views/editor/_toast.tsx";
+import { FileTree } from "../../../views/editor/_tree.tsx";
+import { EditorPage } from "../../../views/editor/editor.tsx";
+import { projectUrl } from "../../../views/editor/urls.ts";
+import type { Deps } from "../../deps.ts";
+import { ValidationError } from "../../errors.ts";
+import { html, isHtmx } from "../../plugins/htmx.ts";
+import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
+import * as files from "../files/service.ts";
+import { SaveFileBody } from "../projects/model.ts";
+import { filePathOf } from "../projects/routes.ts";
+import { decodeTabs, isUnder, nextTabs, renamedPath } from "./tabs.ts";
+import { buildTree, FOLDER_MARKER } from "./tree.ts";
+import { loadHistory, loadWorkspace, openFile } from "./workspace.ts";
+
+const Params = t.Object({ id: t.String({ maxLength: 64 }) });
+const field = t.Optional(t.String({ maxLength: 8000 }));
+const OpenQuery = t.Object({ file: field, tabs: field, close: field, current: field });
+// Tree forms also carry the page's tab state (`tabs`, `current`) so the editor can follow a change.
+const Form = t.Object({
+  _csrf: field,
+  path: field,
+  kind: field,
+  from: field,
+  to: field,
+  version: field,
+  tabs: field,
+  current: field,
+});
+type FormFields = typeof Form.static;
+
+const required = (value: string | undefined, name: string) => {
+  if (!value) throw new ValidationError(`${name}: is required`, name);
+  return value;
+};
+
+/** The HTML face of one project: the IDE page, its fragments, and the island's save endpoint. */
+export function editorPages(deps: Deps) {
+  /**
+   * The answer to a tree change: the new tree, a toast, and — when the open file moved, went
+   * away or `open` names a file — the editor area out of band.
+   */
+  async function afterTreeChange(
+    request: Request,
+    viewer: Viewer,
+    projectId: string,
+    form: FormFields,
+    change: { message: string; remap?: (path: string) => string | undefined; open?: string },
+  ) {
+    if (!isHtmx(request)) return Response.redirect(projectUrl(projectId, change.open ?? form.current), 303);
+    const userId = viewer.user.id;
+    const paths = (await files.listProjectFiles(deps, userId, projectId)).map((f) => f.path);
+    const remap = change.remap ?? ((p: string) => p);
+    const before = form.current || undefined;
+    const after = change.open ?? (before ? remap(before) : undefined);
+    const moved = after !== before;
+    const tabs = decodeTabs(form.tabs)
+      .map(remap)
+      .filter((p): p is string => p !== undefined && paths.includes(p));
+    const file = !moved
+      ? undefined
+      : after
+        ? await openFile(deps, userId, projectId, after)
+        : (await loadWorkspace(deps, userId, projectId)).file;
+    const headers: Record<string, string> = moved ? { "hx-push-url": projectUrl(projectId, file?.path) } : {};
+    return html(
+      <>
+        <FileTree projectId={projectId} nodes={buildTree(paths)} current={moved ? file?.path : before} />
+        {moved ? (
+          <hx-partial hx-target="#editor-area" hx-swap="outerHTML">
+            <EditorArea projectId={projectId} file={file} tabs={nextTabs(tabs, file?.path)} />
+          </hx-partial>
+        ) : null}
+        <ToastPartial kind="success" message={change.message} />
+      </>,
+      200,
+      headers,
+    );
+  }
+
+  return new Elysia({ name: "editor-pages" })
+    .use(sessionPlugin(deps))
+    .get(
+      "/projects/:id",
+      async ({ viewer, params, query }) => {
+        const ws = await loadWorkspace(deps, viewer.user.id, params.id, query.file);
+        return html(
+          <EditorPage
+            projectId={ws.project.id}
+            projectName={ws.project.name}
+            nodes={buildTree(ws.paths)}
+            file={ws.file}
+            tabs={ws.file ? [ws.file.path] : []}
+            csrfToken={viewer.csrfToken}
+            notice={
+              ws.missing
+                ? `${ws.missing} was not found; opened ${ws.file?.path ?? "nothing"} instead`
+                : undefined
+            }
+          />,
+        );
+      },
+      { session: true, params: Params, query: OpenQuery },
+    )
+    .get(
+      "/projects/:id/tree",
+      async ({ viewer, params, query }) => {
+        const paths = (await files.listProjectFiles(deps, viewer.user.id, params.id)).map((f) => f.path);
+        return html(<FileTree projectId={params.id} nodes={buildTree(paths)} current={query.current} />);
+      },
+      { session: true, params: Params, query: OpenQuery },
+    )
+    .get(
+      "/projects/:id/open",
+      async ({ viewer, params, query, request, redirect }) => {
+        if (!isHtmx(request)) return redirect(projectUrl(params.id, query.file), 303);
+        const file = query.file
+          ? await openFile(deps, viewer.user.id, params.id, query.file)
+          : (await loadWorkspace(deps, viewer.user.id, params.id)).file;
+        const tabs = nextTabs(decodeTabs(query.tabs), file?.path, { close: query.close });
+        return html(<EditorArea projectId={params.id} file={file} tabs={tabs} />);
+      },
+      { session: true, params: Params, query: OpenQuery },
+    )
+    .put(
+      "/projects/:id/files/*",
+      async ({ viewer, params, request, body }) => {
+        const input = { projectId: params.id, path: filePathOf(request), ...body };
+        const file = await files.saveFile(deps, viewer.user.id, input);
+        return { path: file.path, version: file.version, size: file.sizeBytes };
+      },
+      { session: true, body: SaveFileBody },
+    )
+    .post(
+      "/projects/:id/files",
+      async ({ viewer, params, body, request }) => {
+        const path = required(body.path?.trim().replace(/\/+$/, ""), "path");
+        const folder = body.kind === "folder";
+        // Folders exist only as path prefixes: a new one is an empty marker file inside it.
+        const target = folder ? `${path}/${FOLDER_MARKER}` : path;
+        await files.saveFile(deps, viewer.user.id, {
+          projectId: params.id,
+          path: target,
+          content: "",
+          baseVersion: 0,
+        });
+        const message = `Created ${folder ? "folder" : "file"} ${path}`;
+        return afterTreeChange(
+          request,
+          viewer,
+          params.id,
+          body,
+          folder ? { message } : { message, open: path },
+        );
+      },
+      { session: true, params: Params, body: Form },
+    )
+    .post(
+      "/projects/:id/files/rename",
+      async ({ viewer, params, body, request }) => {
+        const from = required(body.from, "from");
+        const to = required(body.to?.trim().replace(/\/+$/, ""), "to");
+        await files.renamePath(deps, viewer.user.id, params.id, from, to);
+        const remap = (p: string) => renamedPath(p, from, to);
+        return afterTreeChange(request, viewer, params.id, body, {
+          message: `Renamed ${from} to ${to}`,
+          remap,
+        });
+      },
+      { session: true, params: Params, body: Form },
+    )
+    .post(
+      "/projects/:id/files/delete",
+      async ({ viewer, params, body, request }) => {
+        const path = required(body.path, "path");
+        await files.deleteFilePath(deps, viewer.user.id, params.id, path);
+        const remap = (p: string) => (isUnder(p, path) ? undefined : p);
+        return afterTreeChange(request, viewer, params.id, body, { message: `Deleted ${path}`, remap });
+      },
+      { session: true, params: Params, body: Form },
+    )
+    .get(
+      "/projects/:id/history",
+      async ({ viewer, params, query }) => {
+        const { file, versions } = await loadHistory(
+          deps,
+          viewer.user.id,
+          params.id,
+          required(query.file, "file"),
+        );
+        const props = { projectId: params.id, path: file.path, currentVersion: file.version, versions };
+        return html(<HistoryPanel {...props} csrfToken={viewer.csrfToken} />);
+      },
+      { session: true, params: Params, query: OpenQuery },
+    )
+    .post(
+      "/projects/:id/history/restore",
+      async ({ viewer, params, body }) => {
+        const userId = viewer.user.id;
+        const number = Number(body.version);
+        if (!Number.isInteger(number) || number < 1)
+          throw new ValidationError("version: must be a positive integer", "version");
+        const { file, version } = await files.fileVersion(
+          deps,
+          userId,
+          params.id,
+          required(body.path, "path"),
+          number,
+        );
+        const saved = await files.saveFile(deps, userId, {
+          projectId: params.id,
+          path: file.path,
+          content: version.content,
+          baseVersion: file.version,
+        });
+        const history = await loadHistory(deps, userId, params.id, file.path);
+        const open =
+          body.current === file.path ? await openFile(deps, userId, params.id, file.path) : undefined;
+        return html(
+          <>
+            <HistoryPanel
+              projectId={params.id}
+              path={file.path}
+              currentVersion={saved.version}
+              versions={history.versions}
+              csrfToken={viewer.csrfToken}
+            />
+            {open ? (
+              <hx-partial hx-target="#editor-area" hx-swap="outerHTML">
+                <EditorArea
+                  projectId={params.id}
+                  file={open}
+                  tabs={nextTabs(decodeTabs(body.tabs), open.path)}
+                />
+              </hx-partial>
+            ) : null}
+            <ToastPartial kind="success" message={`Restored version ${number} as version ${saved.version}`} />
+          </>,
+        );
+      },
+      { session: true, params: Params, body: Form },
+    );
+}

@@ -1,0 +1,119 @@
+import { encodeTabs } from "../../src/features/editor/tabs.ts";
+import type { OpenFile } from "../../src/features/editor/workspace.ts";
+import { projectPart, projectUrl } from "./urls.ts";
+
+export interface EditorAreaProps {
+  projectId: string;
+  file?: OpenFile | undefined;
+  tabs: string[];
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+
+function Tab({
+  projectId,
+  path,
+  active,
+  tabs,
+  current,
+}: {
+  projectId: string;
+  path: string;
+  active: boolean;
+  tabs: string[];
+  current: string | undefined;
+}) {
+  // Closing the open tab opens its neighbour; closing another keeps the open file.
+  const i = tabs.indexOf(path);
+  const next = active ? (tabs[i + 1] ?? tabs[i - 1]) : current;
+  const open = (file: string) => ({
+    "hx-target": "#editor-area",
+    "hx-swap": "outerHTML",
+    "hx-include": "#tab-state",
+    "hx-push-url": projectUrl(projectId, file),
+  });
+  return (
+    <li
+      class={`group/tab flex max-w-56 items-center border-r border-slate-200 text-sm dark:border-ink-700 ${active ? "bg-white dark:bg-ink-900" : "bg-slate-50 text-slate-500 dark:bg-ink-800 dark:text-slate-400"}`}
+    >
+      <a
+        href={projectUrl(projectId, path)}
+        aria-current={active ? "page" : undefined}
+        title={path}
+        class="truncate py-2 pr-1 pl-3 aria-[current=page]:font-medium aria-[current=page]:text-slate-900 dark:aria-[current=page]:text-white"
+        hx-get={projectPart(projectId, "open", { file: path })}
+        {...open(path)}
+        safe
+      >
+        {baseName(path)}
+      </a>
+      {tabs.length > 1 ? (
+        <button
+          type="button"
+          class="mr-1 rounded p-0.5 text-slate-400 hover:bg-slate-200 hover:text-slate-700 dark:hover:bg-ink-700"
+          aria-label={`Close ${path}`}
+          hx-get={projectPart(projectId, "open", { file: next ?? "", close: path })}
+          {...open(next ?? "")}
+          hx-push-url={active ? projectUrl(projectId, next) : "false"}
+        >
+          <svg class="size-3.5" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+            <path d="m6 5 4 4 4-4 1 1-4 4 4 4-1 1-4-4-4 4-1-1 4-4-4-4z" />
+          </svg>
+        </button>
+      ) : null}
+    </li>
+  );
+}
+
+/**
+ * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
+ * the "open file" fragment; `#tab-state` carries the tab list into the next request.
+ */
+export function EditorArea({ projectId, file, tabs }: EditorAreaProps) {
+  const active = file?.path;
+  return (
+    <section id="editor-area" class="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Editor">
+      <div id="tab-state" hidden>
+        <input type="hidden" name="tabs" value={encodeTabs(tabs)} />
+        <input type="hidden" name="current" value={active ?? ""} />
+      </div>
+      <div class="flex items-stretch border-b border-slate-200 bg-slate-50 dark:border-ink-700 dark:bg-ink-800">
+        <nav aria-label="Open files" class="min-w-0 flex-1 overflow-x-auto">
+          <ul class="flex">
+            {tabs.map((path) => (
+              <Tab projectId={projectId} path={path} active={path === active} tabs={tabs} current={active} />
+            ))}
+          </ul>
+        </nav>
+        {file ? (
+          <button
+            type="button"
+            class="shrink-0 border-l border-slate-200 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-ink-700 dark:text-slate-300 dark:hover:bg-ink-700"
+            hx-get={projectPart(projectId, "history", { file: file.path })}
+            hx-target="#panel"
+            hx-swap="innerHTML"
+          >
+            History
+          </button>
+        ) : null}
+      </div>
+      {file ? (
+        <div
+          class="min-h-0 flex-1 overflow-hidden [&_.cm-editor]:h-full"
+          data-editor
+          data-project={projectId}
+          data-path={file.path}
+          data-version={String(file.version)}
+          data-language={file.language}
+        >
+          {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
+          <textarea hidden safe>{`\n${file.content}`}</textarea>
+        </div>
+      ) : (
+        <div class="flex flex-1 items-center justify-center p-8 text-center text-slate-500">
+          <p>This project has no files yet. Create one with “New file”.</p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { assetUrl } from "../../src/assets.ts";
+import type { TreeNode } from "../../src/features/editor/tree.ts";
+import { BaseLayout } from "../layouts/base.tsx";
+import { TreeDialogs } from "./_dialogs.tsx";
+import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
+import { Toast } from "./_toast.tsx";
+import { FileTree } from "./_tree.tsx";
+
+export interface EditorPageProps extends EditorAreaProps {
+  projectName: string;
+  nodes: TreeNode[];
+  csrfToken: string;
+  /** A message for the first paint, e.g. a ?file= that does not exist. */
+  notice?: string | undefined;
+}
+
+const TOOL =
+  "rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-ink-700 dark:hover:text-white";
+
+/**
+ * The IDE for one project: file tree (a popover drawer on a phone), tabs and editor, a side
+ * panel for history, and the status bar the editor island writes to.
+ */
+export function EditorPage(props: EditorPageProps) {
+  const { projectId, projectName, nodes, file, csrfToken, notice } = props;
+  return (
+    <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
+      <script type="module" src={assetUrl("shell.js")}></script>
+      <script type="module" src={assetUrl("editor.js")}></script>
+      <div class="flex h-dvh flex-col" data-status-scope {...{ "hx-indicator:inherited": "#spinner" }}>
+        <header class="flex items-center gap-2 border-b border-slate-200 px-2 py-1.5 sm:px-3 dark:border-ink-700">
+          <button
+            type="button"
+            class={`${TOOL} md:hidden`}
+            commandfor="sidebar"
+            command="toggle-popover"
+            aria-label="Files"
+          >
+            <svg class="size-5" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+              <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
+            </svg>
+          </button>
+          <a href="/projects" class="flex items-center gap-1.5 text-sm font-semibold" title="All projects">
+            <img src={assetUrl("favicon.svg")} alt="" width="20" height="20" />
+            <span class="hidden sm:inline">Aura</span>
+          </a>
+          <span class="text-slate-400" aria-hidden="true">
+            /
+          </span>
+          <h1 class="min-w-0 truncate text-sm font-medium" safe>
+            {projectName}
+          </h1>
+          <span
+            id="spinner"
+            class="htmx-indicator ml-1 size-4 animate-spin rounded-full border-2 border-aura-500 border-t-transparent"
+            role="progressbar"
+            aria-label="Loading"
+          ></span>
+          <a href="/projects" class={`${TOOL} ml-auto`}>
+            Projects
+          </a>
+        </header>
+        <div class="relative flex min-h-0 flex-1">
+          <aside
+            id="sidebar"
+            popover="auto"
+            aria-label="Project files"
+            class="m-0 h-dvh w-72 max-w-[85vw] flex-col border-r border-slate-200 bg-white p-0 text-inherit shadow-xl open:flex md:static md:flex md:h-auto md:w-60 md:shadow-none lg:w-64 dark:border-ink-700 dark:bg-ink-900 [&:popover-open]:flex"
+          >
+            <div class="flex items-center gap-1 px-2 py-2">
+              <h2 class="flex-1 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Files</h2>
+              <button
+                type="button"
+                class={TOOL}
+                commandfor="create-dialog"
+                command="show-modal"
+                data-kind="file"
+              >
+                New…
+              </button>
+            </div>
+            <FileTree projectId={projectId} nodes={nodes} current={file?.path} />
+          </aside>
+          <EditorArea {...props} />
+          <aside
+            id="panel"
+            aria-label="Side panel"
+            class="fixed inset-0 z-20 bg-white empty:hidden md:static md:w-96 md:border-l md:border-slate-200 dark:bg-ink-900 md:dark:border-ink-700"
+          ></aside>
+        </div>
+        <footer class="flex items-center gap-4 border-t border-slate-200 bg-slate-50 px-3 py-1 text-xs text-slate-600 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-300">
+          <span data-status-language>{file ? "" : "No file"}</span>
+          <span data-status-cursor></span>
+          <span
+            data-status-save
+            role="status"
+            class="ml-auto data-[state=conflict]:text-red-600 data-[state=error]:text-red-600 data-[state=offline]:text-amber-600"
+          ></span>
+        </footer>
+      </div>
+      <div
+        id="toasts"
+        aria-live="polite"
+        class="pointer-events-none fixed right-3 bottom-9 z-50 flex max-w-[calc(100vw-1.5rem)] flex-col items-end gap-2"
+      >
+        {notice ? <Toast kind="info" message={notice} /> : null}
+      </div>
+      <TreeDialogs projectId={projectId} csrfToken={csrfToken} />
+    </BaseLayout>
+  );
+}

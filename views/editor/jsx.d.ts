@@ -1,0 +1,14 @@
+// Attributes and tags the project page uses that @kitajs/html does not declare yet.
+declare namespace JSX {
+  interface HtmlTag {
+    /** The Popover API: "auto" gives light dismiss. */
+    popover?: undefined | "" | "auto" | "manual";
+    /** Invoker Commands: the id of the element a button controls, and what it does to it. */
+    commandfor?: undefined | string;
+    command?: undefined | string;
+  }
+  interface IntrinsicElements {
+    /** htmx 4: a response part swapped into its own target. */
+    "hx-partial": HtmlTag;
+  }
+}
