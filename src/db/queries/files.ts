@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, like, lt, or, sql, sum } from "drizzle-orm";
 import { fileVersions } from "../schema/file-versions.ts";
 import { type ProjectFile, projectFiles } from "../schema/project-files.ts";
+import { projects } from "../schema/projects.ts";
 import type { Database } from "../types.ts";
+import { isUuid } from "./ids.ts";
 
 /** How many earlier versions each file keeps. */
 export const HISTORY_LIMIT = 50;
@@ -33,6 +35,25 @@ export async function getFile(
     .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
     .limit(1);
   return row;
+}
+
+/** The file if its project belongs to `userId`, in one query (the ownership check is the join). */
+export async function getOwnedFile(
+  db: Database,
+  userId: string,
+  projectId: string,
+  path: string,
+): Promise<ProjectFile | undefined> {
+  if (!isUuid(projectId)) return undefined;
+  const [row] = await db
+    .select({ file: projectFiles })
+    .from(projectFiles)
+    .innerJoin(projects, eq(projects.id, projectFiles.projectId))
+    .where(
+      and(eq(projects.userId, userId), eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)),
+    )
+    .limit(1);
+  return row?.file;
 }
 
 /** Total bytes stored in a project, optionally not counting one path (the file being replaced). */
@@ -145,6 +166,20 @@ export async function movePaths(
         .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, from)));
     }
   });
+}
+
+/** The saved versions of a file with their content, newest first. */
+export async function listVersionsWithContent(db: Database, fileId: string) {
+  return db
+    .select({
+      version: fileVersions.version,
+      sizeBytes: fileVersions.sizeBytes,
+      createdAt: fileVersions.createdAt,
+      content: fileVersions.content,
+    })
+    .from(fileVersions)
+    .where(eq(fileVersions.fileId, fileId))
+    .orderBy(desc(fileVersions.version));
 }
 
 /** The saved versions of a file, newest first (content omitted). */

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { languageOf } from "../files/paths.ts";
-import { fileHistory, fileVersion, listProjectFiles, ownedProject, readFile } from "../files/service.ts";
+import { fileHistory, listProjectFiles, ownedProject, readFile } from "../files/service.ts";
 import { entryFile } from "../projects/service.ts";
 import { lineDiff } from "./history.ts";
 import { FOLDER_MARKER } from "./tree.ts";
@@ -48,11 +48,10 @@ export async function openFile(
 
 /** A file's versions, newest first, each with the diff from the current text to that version. */
 export async function loadHistory(deps: EditorDeps, userId: string, projectId: string, path: string) {
-  const { file, versions } = await fileHistory(deps, userId, projectId, path);
-  const entries = [];
-  for (const v of versions) {
-    const { version } = await fileVersion(deps, userId, projectId, file.path, v.version);
-    entries.push({ ...v, diff: lineDiff(file.content, version.content) });
-  }
+  const { file, versions } = await fileHistory(deps, userId, projectId, path, { withContent: true });
+  const entries = versions.map(({ content, ...v }) => ({
+    ...v,
+    diff: lineDiff(file.content, content ?? ""),
+  }));
   return { file, versions: entries };
 }

@@ -39,11 +39,12 @@ export async function listProjectFiles(deps: FileDeps, userId: string, projectId
   return files.listFiles(await deps.db.get(), project.id);
 }
 
+/** One of the caller's files; a missing file and someone else's project are both 404. */
 export async function readFile(deps: FileDeps, userId: string, projectId: string, path: string) {
-  const project = await ownedProject(deps, userId, projectId);
-  const file = await files.getFile(await deps.db.get(), project.id, validatePath(path));
-  if (!file) throw new NotFoundError("File");
-  return file;
+  const file = await files.getOwnedFile(await deps.db.get(), userId, projectId, validatePath(path));
+  if (file) return file;
+  await ownedProject(deps, userId, projectId);
+  throw new NotFoundError("File");
 }
 
 /**
@@ -123,10 +124,20 @@ export async function renamePath(
   return moves.map((m) => m.to);
 }
 
-/** A file's saved versions, newest first. */
-export async function fileHistory(deps: FileDeps, userId: string, projectId: string, path: string) {
+/** A file's saved versions, newest first, with `content` only when asked for (the history panel diffs them). */
+export async function fileHistory(
+  deps: FileDeps,
+  userId: string,
+  projectId: string,
+  path: string,
+  options: { withContent?: boolean } = {},
+) {
   const file = await readFile(deps, userId, projectId, path);
-  return { file, versions: await files.listVersions(await deps.db.get(), file.id) };
+  const db = await deps.db.get();
+  const versions = options.withContent
+    ? await files.listVersionsWithContent(db, file.id)
+    : (await files.listVersions(db, file.id)).map((v) => ({ ...v, content: undefined }));
+  return { file, versions };
 }
 
 /** The content of one saved version. */
