@@ -1,0 +1,152 @@
+import { realpathSync } from "node:fs";
+import type { RunLanguage, RunLimits } from "./types.ts";
+
+/** Host tools the runner needs, resolved to absolute paths once (the spawn gets no PATH). */
+export interface HostTools {
+  bwrap: string;
+  prlimit: string;
+  setpriv: string;
+  python: string | undefined;
+  /** The binary that runs JS/TS, and whether it needs BUN_BE_BUN=1 (a compiled Aura binary). */
+  bun: { path: string; beBun: boolean } | undefined;
+}
+
+/** First uid of the per-slot range: slot n runs as 60000 + n. */
+export const SLOT_UID_BASE = 60000;
+/** The uid the availability probe runs as, outside every slot. */
+export const PROBE_UID = 59999;
+
+const SANDBOX_BUN = "/opt/aura/bun";
+const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin:/opt/aura";
+
+/**
+ * Find the Bun binary. Inside a compiled Aura binary `process.execPath` is Aura itself,
+ * which behaves as plain bun when started with BUN_BE_BUN=1.
+ */
+export function resolveBun(explicit?: string): HostTools["bun"] {
+  const real = (path: string): string | undefined => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  if (explicit) {
+    const path = real(explicit);
+    return path ? { path, beBun: false } : undefined;
+  }
+  const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.includes("~BUN");
+  const self = real(process.execPath);
+  if (self) return { path: self, beBun: compiled };
+  const which = Bun.which("bun");
+  const path = which ? real(which) : undefined;
+  return path ? { path, beBun: false } : undefined;
+}
+
+export function resolveTools(options: { bunPath?: string; pythonPath?: string; bwrapPath?: string }): {
+  tools: HostTools | undefined;
+  missing: string[];
+} {
+  const find = (name: string, explicit?: string): string | undefined =>
+    explicit
+      ? (Bun.which(explicit) ?? undefined)
+      : (Bun.which(name, { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" }) ?? undefined);
+  const bwrap = find("bwrap", options.bwrapPath);
+  const prlimit = find("prlimit");
+  const setpriv = find("setpriv");
+  const missing = [
+    ...(bwrap ? [] : ["bwrap (bubblewrap)"]),
+    ...(prlimit ? [] : ["prlimit"]),
+    ...(setpriv ? [] : ["setpriv"]),
+  ];
+  if (!bwrap || !prlimit || !setpriv) return { tools: undefined, missing };
+  const python = find("python3", options.pythonPath ?? "/usr/bin/python3");
+  return { tools: { bwrap, prlimit, setpriv, python, bun: resolveBun(options.bunPath) }, missing };
+}
+
+/** The program's own argv inside the sandbox, or undefined when its runtime is missing. */
+export function programArgs(tools: HostTools, language: RunLanguage, entry: string): string[] | undefined {
+  if (language === "python") {
+    // -E/-s: ignore PYTHON* variables and the user site; -u: unbuffered so output streams.
+    // Not -I: that would drop the script's directory from sys.path and break project imports.
+    return tools.python ? [tools.python, "-E", "-s", "-u", `/work/${entry}`] : undefined;
+  }
+  return tools.bun ? [SANDBOX_BUN, "--no-install", "run", `/work/${entry}`] : undefined;
+}
+
+/**
+ * The full command line: rlimits (prlimit), a per-slot unprivileged uid (setpriv: root
+ * ignores RLIMIT_NPROC, and the limit counts per uid host-wide), then bubblewrap with no
+ * namespaces shared, only /usr and the Bun binary visible, and `workDir` at /work.
+ * Spawn it with an empty environment: bwrap is PID 1 inside and its /proc/1/environ is readable.
+ */
+export function sandboxCommand(
+  tools: HostTools,
+  params: { uid: number; limits: RunLimits; timeoutMs: number; workDir?: string; program: string[] },
+): string[] {
+  const { uid, limits, timeoutMs, workDir, program } = params;
+  const cpuSeconds = Math.ceil(timeoutMs / 1000) + 1;
+  const args = [
+    tools.prlimit,
+    `--as=${limits.memoryBytes}`,
+    `--nproc=${limits.processes}`,
+    `--fsize=${limits.fileSizeBytes}`,
+    `--cpu=${cpuSeconds}`,
+    "--core=0",
+    tools.setpriv,
+    `--reuid=${uid}`,
+    `--regid=${uid}`,
+    "--clear-groups",
+    tools.bwrap,
+    "--unshare-all",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    "--setenv",
+    "PATH",
+    SANDBOX_PATH,
+    "--setenv",
+    "HOME",
+    "/work",
+    "--setenv",
+    "LANG",
+    "C.UTF-8",
+    "--setenv",
+    "TMPDIR",
+    "/tmp",
+    // Bun would otherwise write its transpiler cache under HOME (the user's work dir).
+    "--setenv",
+    "BUN_RUNTIME_TRANSPILER_CACHE_PATH",
+    "0",
+    "--setenv",
+    "PYTHONDONTWRITEBYTECODE",
+    "1",
+    ...(tools.bun?.beBun ? ["--setenv", "BUN_BE_BUN", "1"] : []),
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    "--symlink",
+    "usr/bin",
+    "/bin",
+    "--symlink",
+    "usr/lib",
+    "/lib",
+    "--symlink",
+    "usr/lib64",
+    "/lib64",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--tmpfs",
+    "/tmp",
+    ...(tools.bun ? ["--ro-bind", tools.bun.path, SANDBOX_BUN] : []),
+    ...(workDir ? ["--bind", workDir, "/work", "--chdir", "/work"] : ["--chdir", "/"]),
+    // bwrap's root is a tmpfs the sandbox user owns; freeze it once every mount point exists.
+    "--remount-ro",
+    "/",
+    "--",
+    ...program,
+  ];
+  return args;
+}

@@ -1,0 +1,186 @@
+import { tmpdir } from "node:os";
+import { UnavailableError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import {
+  type HostTools,
+  PROBE_UID,
+  programArgs,
+  resolveTools,
+  SLOT_UID_BASE,
+  sandboxCommand,
+} from "./command.ts";
+import { killGroup, supervise } from "./process.ts";
+import { SlotPool } from "./slots.ts";
+import type { RunEvent, RunLanguage, RunLimits, RunRequest, SandboxRunner } from "./types.ts";
+import { createWorkDir, entryPath, removeWorkDir, validateRequestPaths } from "./workdir.ts";
+
+export const DEFAULT_LIMITS: RunLimits = {
+  timeoutMs: { default: 10_000, max: 30_000 },
+  memoryBytes: 1_000_000_000,
+  processes: 64,
+  fileSizeBytes: 10 * 1024 * 1024,
+  outputBytes: 1024 * 1024,
+};
+
+export interface LocalRunnerOptions {
+  logger: Logger;
+  bunPath?: string;
+  pythonPath?: string;
+  /** Override where bubblewrap is looked up (tests use a missing path). */
+  bwrapPath?: string;
+  limits?: Partial<RunLimits>;
+  /** Concurrent runs; each slot has its own host uid (60000 + slot). */
+  slots?: number;
+  /**
+   * Host directory that holds the per-run work directories (default: the OS tmpdir). The
+   * slot uids must be able to traverse it (e.g. 0711 or 1777): bwrap binds as that uid.
+   */
+  workRoot?: string;
+}
+
+/** A local runner that also lets a scheduler pick the slot (and so the uid) of a run. */
+export interface LocalRunner extends SandboxRunner {
+  readonly kind: "local";
+  readonly slots: number;
+  /** Run in a given slot. The caller guarantees no two concurrent runs share a slot. */
+  runInSlot(request: RunRequest, slot: number): AsyncIterable<RunEvent>;
+}
+
+type Status = ReturnType<SandboxRunner["status"]>;
+
+/**
+ * Create the bubblewrap runner. It probes once (a sandboxed `true`) and, when that fails,
+ * reports itself unavailable and refuses every run — it never runs code unsandboxed.
+ */
+export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
+  const logger = options.logger.child({ adapter: "sandbox-local" });
+  const limits: RunLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const slots = Math.max(1, options.slots ?? navigator.hardwareConcurrency ?? 1);
+  const pool = new SlotPool(slots);
+  const workRoot = options.workRoot ?? tmpdir();
+  const { tools, missing } = resolveTools(options);
+  let cached: Status | undefined;
+  let closed = false;
+
+  const languages = (t: HostTools): RunLanguage[] => [
+    ...(t.bun ? (["javascript", "typescript"] as const) : []),
+    ...(t.python ? (["python"] as const) : []),
+  ];
+
+  const probe = (): Status => {
+    if (!tools) return { available: false, reason: `missing ${missing.join(", ")}`, languages: [] };
+    if (process.getuid?.() !== 0) {
+      return {
+        available: false,
+        reason: "the server must run as root to drop each run to its own uid",
+        languages: [],
+      };
+    }
+    const cmd = sandboxCommand(tools, {
+      uid: PROBE_UID,
+      limits,
+      timeoutMs: 5000,
+      program: ["/usr/bin/true"],
+    });
+    try {
+      const result = Bun.spawnSync(cmd, {
+        env: {},
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "pipe",
+        timeout: 5000,
+      });
+      if (result.exitCode === 0) return { available: true, languages: languages(tools) };
+      const stderr = result.stderr.toString().trim().slice(0, 300);
+      return {
+        available: false,
+        reason: `sandbox check failed: ${stderr || `exit ${result.exitCode}`}`,
+        languages: [],
+      };
+    } catch (error) {
+      return { available: false, reason: `sandbox check failed: ${String(error)}`, languages: [] };
+    }
+  };
+
+  const status = (): Status => {
+    if (!cached) {
+      cached = probe();
+      if (cached.available) logger.info({ languages: cached.languages }, "sandbox available");
+      else logger.warn({ reason: cached.reason }, "sandbox unavailable");
+    }
+    return cached;
+  };
+
+  async function* runInSlot(request: RunRequest, slot: number): AsyncGenerator<RunEvent> {
+    const state = status();
+    if (closed || !state.available || !tools) {
+      throw new UnavailableError(`Local sandbox is unavailable: ${closed ? "closed" : state.reason}`);
+    }
+    if (!state.languages.includes(request.language)) {
+      throw new UnavailableError(`Local sandbox cannot run ${request.language}`);
+    }
+    validateRequestPaths(request);
+    const requested = Number.isFinite(request.timeoutMs) ? request.timeoutMs : limits.timeoutMs.default;
+    const timeoutMs = Math.min(limits.timeoutMs.max, Math.max(1000, requested));
+    if (request.signal?.aborted) {
+      yield { type: "exit", exitCode: null, error: "cancelled", executionTime: 0, truncated: false };
+      return;
+    }
+    const uid = SLOT_UID_BASE + slot;
+    const workDir = await createWorkDir(workRoot, request, uid);
+    const program = programArgs(tools, request.language, entryPath(request)) ?? [];
+    const cmd = sandboxCommand(tools, { uid, limits, timeoutMs, workDir, program });
+    let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">> | undefined;
+    try {
+      const startedAt = performance.now();
+      proc = Bun.spawn(cmd, { env: {}, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+      const events = supervise({
+        proc,
+        timeoutMs,
+        outputBytes: limits.outputBytes,
+        signal: request.signal,
+        startedAt,
+      });
+      for await (const event of events) {
+        if (event.type === "exit") {
+          logger.debug({ language: request.language, slot, ...event }, "sandbox run finished");
+        }
+        yield event;
+      }
+    } finally {
+      // Also reached when the consumer stops iterating early: nothing may outlive the run.
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        killGroup(proc);
+        await proc.exited;
+      }
+      await removeWorkDir(workDir).catch((error: unknown) =>
+        logger.error({ err: error, workDir }, "work dir not removed"),
+      );
+    }
+  }
+
+  async function* run(request: RunRequest): AsyncGenerator<RunEvent> {
+    const slot = await pool.acquire(request.signal);
+    try {
+      if (slot === undefined) {
+        yield { type: "exit", exitCode: null, error: "cancelled", executionTime: 0, truncated: false };
+        return;
+      }
+      yield* runInSlot(request, slot);
+    } finally {
+      if (slot !== undefined) pool.release(slot);
+    }
+  }
+
+  return {
+    kind: "local",
+    limits,
+    slots,
+    status,
+    run,
+    runInSlot,
+    async close() {
+      closed = true;
+    },
+  };
+}

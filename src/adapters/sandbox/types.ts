@@ -1,0 +1,65 @@
+/** Languages a sandbox can run. */
+export type RunLanguage = "javascript" | "typescript" | "python";
+
+/** Why a run ended other than by exiting on its own. */
+export type RunFailure = "timeout" | "memory" | "cancelled" | "error";
+
+/** What a run emits, in order: output as it arrives, then exactly one `exit`. */
+export type RunEvent =
+  | { type: "stdout"; data: string }
+  | { type: "stderr"; data: string }
+  | {
+      type: "exit";
+      /** The process's exit code; null when it was killed. */
+      exitCode: number | null;
+      /** Set when the run did not end by itself (limit hit, cancelled, runner error). */
+      error?: RunFailure;
+      /** Wall-clock milliseconds from start to exit. */
+      executionTime: number;
+      /** True when output past the limit was dropped. */
+      truncated: boolean;
+    };
+
+/**
+ * Emitted by the scheduler before a run starts: `position` runs are ahead (0 = starting
+ * now). Repeated while waiting whenever the position changes; never emitted by runners.
+ */
+export interface QueuedEvent {
+  type: "queued";
+  position: number;
+}
+
+export interface RunRequest {
+  language: RunLanguage;
+  /** The program; written to `entry` (or a default name) in the working directory. */
+  code: string;
+  /** Project files to place in the working directory first (path → content). */
+  files?: Record<string, string>;
+  /** Path of the program inside the working directory. */
+  entry?: string;
+  /** Wall-clock limit, 1–30 s. */
+  timeoutMs: number;
+  /** Cancels the run: the whole process group is killed and `exit` has error "cancelled". */
+  signal?: AbortSignal;
+}
+
+/** Limits a runner enforces on every run. */
+export interface RunLimits {
+  timeoutMs: { default: number; max: number };
+  memoryBytes: number;
+  processes: number;
+  fileSizeBytes: number;
+  outputBytes: number;
+}
+
+/**
+ * The sandbox port: run untrusted code and stream what it prints. A runner that cannot
+ * isolate (no bubblewrap, no E2B key) reports itself unavailable and never runs code.
+ */
+export interface SandboxRunner {
+  readonly kind: "local" | "e2b";
+  readonly limits: RunLimits;
+  status(): { available: boolean; reason?: string; languages: RunLanguage[] };
+  run(request: RunRequest): AsyncIterable<RunEvent>;
+  close(): Promise<void>;
+}

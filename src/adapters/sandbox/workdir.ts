@@ -1,0 +1,85 @@
+import { chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ValidationError } from "../../errors.ts";
+import type { RunLanguage, RunRequest } from "./types.ts";
+
+const DEFAULT_ENTRY: Record<RunLanguage, string> = {
+  python: "main.py",
+  javascript: "main.js",
+  typescript: "main.ts",
+};
+
+/**
+ * Check a path meant for the run's working directory: relative, no `..`, no empty or
+ * `.` segments, no NUL. Returns the normalised segments; throws ValidationError otherwise.
+ */
+export function safeRelativePath(path: string, field: string): string[] {
+  if (path.length === 0 || path.length > 512 || path.includes("\0")) {
+    throw new ValidationError(`${field}: invalid path`, field);
+  }
+  if (path.startsWith("/") || path.startsWith("\\") || /^[a-zA-Z]:/.test(path)) {
+    throw new ValidationError(`${field}: path must be relative`, field);
+  }
+  const segments = path.split(/[/\\]/);
+  for (const segment of segments) {
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new ValidationError(`${field}: path must not contain empty, "." or ".." segments`, field);
+    }
+  }
+  return segments;
+}
+
+/** Where the program goes inside the working directory (validated). */
+export function entryPath(request: RunRequest): string {
+  const entry = request.entry ?? DEFAULT_ENTRY[request.language];
+  return safeRelativePath(entry, "entry").join("/");
+}
+
+/** Validate every path of the request before anything touches the disk. */
+export function validateRequestPaths(request: RunRequest): void {
+  entryPath(request);
+  for (const path of Object.keys(request.files ?? {})) safeRelativePath(path, `files.${path}`);
+}
+
+/**
+ * Create a fresh 0700 directory under `root` holding the project files and the program,
+ * everything owned by `uid` so the sandboxed process (and only it) can use it.
+ */
+export async function createWorkDir(root: string, request: RunRequest, uid: number): Promise<string> {
+  const dir = await mkdtemp(join(root, "aura-run-"));
+  try {
+    const owned = new Set<string>([dir]);
+    const place = async (relative: string, content: string): Promise<void> => {
+      const target = join(dir, relative);
+      let parent = dirname(target);
+      const parents: string[] = [];
+      while (parent !== dir && !owned.has(parent)) {
+        parents.unshift(parent);
+        parent = dirname(parent);
+      }
+      for (const p of parents) {
+        await mkdir(p, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EEXIST") throw error;
+        });
+        await chown(p, uid, uid);
+        owned.add(p);
+      }
+      await writeFile(target, content, { mode: 0o600 });
+      await chown(target, uid, uid);
+    };
+    for (const [path, content] of Object.entries(request.files ?? {})) {
+      await place(safeRelativePath(path, `files.${path}`).join("/"), content);
+    }
+    await place(entryPath(request), request.code);
+    await chown(dir, uid, uid);
+    return dir;
+  } catch (error) {
+    await removeWorkDir(dir);
+    throw error;
+  }
+}
+
+/** Delete a working directory and everything the run left in it. */
+export async function removeWorkDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+}

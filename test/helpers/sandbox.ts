@@ -1,0 +1,80 @@
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
+import { createLocalRunner, type LocalRunner } from "../../src/adapters/sandbox/local.ts";
+import type { QueuedEvent, RunEvent, RunRequest } from "../../src/adapters/sandbox/types.ts";
+import { silentLogger } from "./logs.ts";
+
+/** Why sandbox tests cannot run here, or undefined when they can (bubblewrap present, root). */
+export function sandboxSkipReason(): string | undefined {
+  if (!Bun.which("bwrap")) return "bubblewrap (bwrap) is not installed";
+  if (process.getuid?.() !== 0) return "the local sandbox needs root to switch to per-slot uids";
+  return undefined;
+}
+
+export interface Collected {
+  events: (RunEvent | QueuedEvent)[];
+  stdout: string;
+  stderr: string;
+  exit: Extract<RunEvent, { type: "exit" }>;
+  /** Milliseconds from calling run to the exit event, as the caller saw it. */
+  elapsed: number;
+}
+
+/** Every byte any sandboxed run printed in this process, for canary checks. */
+export const allOutput: string[] = [];
+
+/** Drain a run into its stdout, stderr and exit event. */
+export async function collect(events: AsyncIterable<RunEvent | QueuedEvent>): Promise<Collected> {
+  const started = performance.now();
+  const seen: (RunEvent | QueuedEvent)[] = [];
+  let stdout = "";
+  let stderr = "";
+  let exit: Collected["exit"] | undefined;
+  for await (const event of events) {
+    seen.push(event);
+    if (event.type === "stdout") stdout += event.data;
+    if (event.type === "stderr") stderr += event.data;
+    if (event.type === "exit") exit = event;
+  }
+  if (!exit) throw new Error("run ended without an exit event");
+  allOutput.push(stdout, stderr);
+  return { events: seen, stdout, stderr, exit, elapsed: performance.now() - started };
+}
+
+/** A local runner with a private work root, plus helpers to run and to inspect leftovers. */
+export async function sandboxFixture(slots = 2): Promise<{
+  runner: LocalRunner;
+  workRoot: string;
+  run: (request: Omit<RunRequest, "timeoutMs"> & { timeoutMs?: number }) => Promise<Collected>;
+  leftoverProcesses: () => Promise<string>;
+  leftoverDirs: () => Promise<string[]>;
+  dispose: () => Promise<void>;
+}> {
+  const workRoot = await mkdtemp(join(tmpdir(), "aura-sandbox-test-"));
+  // The slot uids must be able to traverse the root to reach their own 0700 work dir.
+  await chmod(workRoot, 0o711);
+  const runner = createLocalRunner({ logger: silentLogger(), slots, workRoot });
+  const uids = Array.from({ length: slots }, (_, i) => SLOT_UID_BASE + i).join(",");
+  return {
+    runner,
+    workRoot,
+    run: (request) => collect(runner.run({ timeoutMs: 5000, ...request })),
+    // Namespace teardown after the init dies is asynchronous: poll briefly before judging.
+    leftoverProcesses: async () => {
+      let out = "";
+      for (let i = 0; i < 40; i++) {
+        out = Bun.spawnSync(["ps", "-o", "pid=,user=,cmd=", "-u", uids]).stdout.toString().trim();
+        if (out === "") return "";
+        await Bun.sleep(50);
+      }
+      return out;
+    },
+    leftoverDirs: () => readdir(workRoot),
+    dispose: async () => {
+      await runner.close();
+      await rm(workRoot, { recursive: true, force: true });
+    },
+  };
+}
