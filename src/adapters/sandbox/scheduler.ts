@@ -137,7 +137,8 @@ export function createScheduler(
         arm();
       }
       if (reported === -1) yield { type: "queued", position: 0 };
-      const events = "runInSlot" in runner ? runner.runInSlot(request, job.slot) : runner.run(request);
+      const withUser = { ...request, userId };
+      const events = "runInSlot" in runner ? runner.runInSlot(withUser, job.slot) : runner.run(withUser);
       yield* events;
     } finally {
       if (job.slot === undefined) remove(job);

@@ -41,6 +41,8 @@ export interface RunRequest {
   timeoutMs: number;
   /** Cancels the run: the whole process group is killed and `exit` has error "cancelled". */
   signal?: AbortSignal;
+  /** Whose run it is; runners that keep state per user (E2B's warm sandboxes) key on it. */
+  userId?: string;
 }
 
 /** Limits a runner enforces on every run. */
