@@ -5,6 +5,7 @@ import { authRoutes } from "./features/auth/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
+import { sandboxRoutes } from "./features/sandbox/routes.ts";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { errorPlugin } from "./plugins/errors.tsx";
 import { htmlFace } from "./plugins/html-face.ts";
@@ -22,6 +23,7 @@ export function createApp(deps: Deps) {
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(projectRoutes(deps))
+    .use(sandboxRoutes(deps))
     .use(oauthRoutes(deps))
     .use(htmlFace(deps))
     .use(pageRoutes(deps));

@@ -1,5 +1,9 @@
 import { createCache } from "./adapters/cache/index.ts";
 import type { Cache } from "./adapters/cache/types.ts";
+import { createE2BRunner } from "./adapters/sandbox/e2b.ts";
+import { createLocalRunner } from "./adapters/sandbox/local.ts";
+import { createScheduler, type SandboxScheduler } from "./adapters/sandbox/scheduler.ts";
+import type { SandboxRunner } from "./adapters/sandbox/types.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { DatabaseHandle } from "./db/types.ts";
@@ -14,6 +18,8 @@ export interface Deps {
   cache: Cache;
   /** Signs and verifies access tokens with the configured secret. */
   tokens: AccessTokens;
+  /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
+  sandbox: Sandbox;
   startedAt: number;
   /** Test-only replacement OAuth provider endpoints (a local stand-in); never read from the environment. */
   oauthEndpoints?: Partial<
@@ -21,11 +27,26 @@ export interface Deps {
   >;
 }
 
+/** The scheduler over a runner, with the runner's kind for status and readiness. */
+export type Sandbox = SandboxScheduler & { readonly kind: SandboxRunner["kind"] };
+
+/** Wrap a runner in the scheduler (global limit = the runner's slots, 2 per user). */
+export function createSandbox(runner: SandboxRunner): Sandbox {
+  return { ...createScheduler(runner), kind: runner.kind };
+}
+
+/** E2B when its key is configured, else the local bubblewrap runner; either way behind the scheduler. */
+function sandboxRunner(config: Config, logger: Logger): SandboxRunner {
+  return config.e2bApiKey
+    ? createE2BRunner({ apiKey: config.e2bApiKey, logger })
+    : createLocalRunner({ logger });
+}
+
 /** Build the dependencies the configuration asks for; tests may pass some of their own. */
 export function createDeps(
   config: Config,
   logger: Logger,
-  given: Partial<Pick<Deps, "db" | "cache">> = {},
+  given: Partial<Pick<Deps, "db" | "cache" | "sandbox">> = {},
 ): Deps {
   return {
     config,
@@ -33,13 +54,15 @@ export function createDeps(
     db: given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
     cache: given.cache ?? createCache({ redisUrl: config.redisUrl }, logger),
     tokens: createAccessTokens(config.jwtSecret),
+    // Probed lazily (first status or run): a machine without bubblewrap still boots.
+    sandbox: given.sandbox ?? createSandbox(sandboxRunner(config, logger)),
     startedAt: Date.now(),
   };
 }
 
 /** Close pools and connections; each is closed even if another fails. */
 export async function closeDeps(deps: Deps): Promise<void> {
-  const results = await Promise.allSettled([deps.db.close(), deps.cache.close()]);
+  const results = await Promise.allSettled([deps.db.close(), deps.cache.close(), deps.sandbox.close()]);
   for (const r of results)
     if (r.status === "rejected") deps.logger.warn({ err: r.reason }, "closing a dependency failed");
 }

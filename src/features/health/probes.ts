@@ -52,8 +52,8 @@ function remembered(probe: () => Promise<Check>): () => Promise<Check> {
 }
 
 /** Build the readiness probes for the configured dependencies. */
-export function createProbes(deps: Pick<Deps, "config" | "db" | "cache">) {
-  const { config, db, cache } = deps;
+export function createProbes(deps: Pick<Deps, "config" | "db" | "cache" | "sandbox">) {
+  const { config, db, cache, sandbox: runner } = deps;
   const vectors = config.qdrant
     ? remembered(() =>
         timed("qdrant", false, () =>
@@ -98,12 +98,15 @@ export function createProbes(deps: Pick<Deps, "config" | "db" | "cache">) {
             detail: "no AI upstream configured",
           }),
     ]);
-    const bwrap = Bun.which("bwrap");
-    const sandbox: Check = config.e2bApiKey
-      ? { ok: true, required: false, kind: "e2b", detail: "configured" }
-      : bwrap
-        ? { ok: true, required: false, kind: "local", detail: bwrap }
-        : { ok: false, required: false, kind: "local", detail: "bubblewrap (bwrap) is not installed" };
+    const runnerStatus = runner.status();
+    const sandbox: Check = runnerStatus.available
+      ? { ok: true, required: false, kind: runner.kind, detail: runnerStatus.languages.join(", ") }
+      : {
+          ok: false,
+          required: false,
+          kind: runner.kind,
+          detail: runnerStatus.reason ?? "unavailable",
+        };
     return { database, cache: cacheCheck, vectors: vectorCheck, sandbox, ai: aiCheck };
   };
 }

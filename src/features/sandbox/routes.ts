@@ -1,0 +1,51 @@
+import { Elysia, sse } from "elysia";
+import type { Deps } from "../../deps.ts";
+import { authPlugin } from "../../plugins/auth.ts";
+import { clientIp } from "../../plugins/client-ip.ts";
+import { ExecuteBody } from "./model.ts";
+import * as service from "./service.ts";
+
+/** Whether the caller asked for the streamed (SSE) face. */
+function wantsStream(request: Request): boolean {
+  return (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
+}
+
+/** The JSON (and SSE) face of the sandbox (API.md "Sandbox"). */
+export function sandboxRoutes(deps: Deps) {
+  return new Elysia({ prefix: "/api/v1/sandbox" })
+    .use(authPlugin(deps))
+    .get("/status", () => service.sandboxStatus(deps), { auth: true })
+    .post(
+      "/execute",
+      async function* ({ principal, body, request }) {
+        // Everything that can fail with a status happens before the first yield, so it is
+        // answered as a plain JSON error rather than inside a started stream.
+        const run = await service.prepareRun(deps, principal.userId, body);
+        service.assertAvailable(deps);
+        const meta = {
+          ip: clientIp(request, deps.config.trustProxyHops),
+          userAgent: request.headers.get("user-agent") ?? undefined,
+        };
+        // Closing the connection aborts request.signal, which kills the run's process group.
+        const events = service.execute(deps, principal.userId, run, request.signal, meta);
+        const stream = wantsStream(request);
+        let stdout = "";
+        let stderr = "";
+        for await (const event of events) {
+          if (event.type === "exit") {
+            const result = service.resultOf(stdout, stderr, event);
+            if (!stream) return result;
+            yield sse({ event: "exit", data: result });
+            return;
+          }
+          if (event.type === "stdout") stdout += event.data;
+          else if (event.type === "stderr") stderr += event.data;
+          if (!stream) continue;
+          if (event.type === "queued") yield sse({ event: "queued", data: { position: event.position } });
+          else yield sse({ event: event.type, data: { text: event.data } });
+        }
+        throw new Error("sandbox run ended without an exit event");
+      },
+      { auth: "editor", body: ExecuteBody },
+    );
+}

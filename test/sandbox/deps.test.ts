@@ -1,0 +1,24 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { closeDeps, createDeps } from "../../src/deps.ts";
+import { createLogger } from "../../src/logger.ts";
+
+test("the sandbox runs on E2B when E2B_API_KEY is set, and locally otherwise", async () => {
+  const logger = createLogger({ logLevel: "silent" });
+  for (const [env, kind] of [
+    [{ E2B_API_KEY: "e2b_test_key" }, "e2b"],
+    [{}, "local"],
+  ] as const) {
+    const config = loadConfig({
+      NODE_ENV: "test",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "aura-deps-")),
+      ...env,
+    });
+    const deps = createDeps(config, logger);
+    expect(deps.sandbox.kind).toBe(kind);
+    await closeDeps(deps);
+  }
+});
