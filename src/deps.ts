@@ -1,4 +1,5 @@
 import { createCache } from "./adapters/cache/index.ts";
+import { createMemo, type Memo } from "./adapters/cache/memo.ts";
 import type { Cache } from "./adapters/cache/types.ts";
 import { createE2BRunner } from "./adapters/sandbox/e2b.ts";
 import { createLocalRunner } from "./adapters/sandbox/local.ts";
@@ -16,6 +17,8 @@ export interface Deps {
   logger: Logger;
   db: DatabaseHandle;
   cache: Cache;
+  /** Read-through memo of hot database reads, coherent across instances through `cache`. */
+  memo: Memo;
   /** Signs and verifies access tokens with the configured secret. */
   tokens: AccessTokens;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
@@ -48,11 +51,13 @@ export function createDeps(
   logger: Logger,
   given: Partial<Pick<Deps, "db" | "cache" | "sandbox">> = {},
 ): Deps {
+  const cache = given.cache ?? createCache({ redisUrl: config.redisUrl }, logger);
   return {
     config,
     logger,
     db: given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
-    cache: given.cache ?? createCache({ redisUrl: config.redisUrl }, logger),
+    cache,
+    memo: createMemo(cache),
     tokens: createAccessTokens(config.jwtSecret),
     // Probed lazily (first status or run): a machine without bubblewrap still boots.
     sandbox: given.sandbox ?? createSandbox(sandboxRunner(config, logger)),

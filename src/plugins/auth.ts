@@ -17,7 +17,7 @@ export interface Principal {
  * access token whose session is still active, resolves `principal`, and counts the call
  * against the user's allowance, answering with RateLimit-* headers and 429 when spent.
  */
-export function authPlugin(deps: Pick<Deps, "db" | "cache" | "config" | "tokens">) {
+export function authPlugin(deps: Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">) {
   const allowances = createAllowances(deps);
   return new Elysia({ name: "auth" }).macro({
     auth: (allowance: true | Allowance) => ({

@@ -10,7 +10,7 @@ import { clientIp } from "./client-ip.ts";
 import { issueCsrfToken } from "./csrf.ts";
 import { isHtmx } from "./htmx.ts";
 
-type SessionDeps = Pick<Deps, "db" | "cache" | "config" | "tokens">;
+type SessionDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
 
 /** The signed-in person on the HTML face, and the CSRF token their forms carry. */
 export interface Viewer {

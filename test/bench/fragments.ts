@@ -2,6 +2,10 @@
  * wrk against the authenticated "open file" fragment (a 20 KB file) and the dashboard fragment,
  * beside a raw Bun.serve hello in the same run. Run: `bun test/bench/fragments.ts`.
  * Targets (issue 4): open-file ≥ 50% of hello's throughput, p99 ≤ 20 ms at 50 connections.
+ *
+ * A second baseline, a raw Bun.serve answering a constant string as large as the open-file
+ * fragment, shows what moving that many bytes costs before any work is done.
+ * BENCH_DATABASE_URL runs Aura on PostgreSQL; BENCH_PROFILE=<dir> writes a CPU profile of Aura.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,10 +29,13 @@ async function wrk(url: string, headers: Record<string, string>) {
       .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
       .join("\n"),
   );
+  // A first, discarded run warms the JIT and the server's caches, as a live server would be.
+  await Bun.spawn(["wrk", "-t1", "-c50", "-d2s", "-s", lua, url], { stdout: "ignore" }).exited;
   const proc = Bun.spawn(["wrk", "-t1", "-c50", `-d${DURATION}`, "--latency", "-s", lua, url], {
     stdout: "pipe",
   });
   const out = await new Response(proc.stdout).text();
+  if (process.env.BENCH_VERBOSE) console.log(out);
   await proc.exited;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)/m.exec(out);
@@ -48,22 +55,33 @@ const hello = spawnServer(
   ],
   {},
 );
+// Started once the fragment's size is known (below).
+const samePort = freePort();
+let same: ReturnType<typeof spawnServer> | undefined;
 const appPort = freePort();
 const dataDir = join(scratch, "data");
 mkdirSync(dataDir);
-const app = spawnServer(["bun", "src/index.ts"], {
-  PORT: String(appPort),
-  DATA_DIR: dataDir,
-  LOG_LEVEL: "silent",
-  RATE_LIMIT_EDITOR: "100000000/1m",
-  RATE_LIMIT_API: "100000/1m",
-  // BENCH_DATABASE_URL measures the same against PostgreSQL instead of the embedded PGlite.
-  ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-});
+const app = spawnServer(
+  [
+    "bun",
+    ...(process.env.BENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    "src/index.ts",
+  ],
+  {
+    PORT: String(appPort),
+    DATA_DIR: dataDir,
+    // Production defaults otherwise: the access log is on (info), written to a pipe nobody reads.
+    ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+    RATE_LIMIT_EDITOR: "100000000/1m",
+    RATE_LIMIT_API: "100000/1m",
+    // BENCH_DATABASE_URL measures the same against PostgreSQL instead of the embedded PGlite.
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+  },
+);
 const base = `http://127.0.0.1:${appPort}`;
 try {
   await waitForStatus(`http://127.0.0.1:${helloPort}/`, { since: performance.now(), timeoutMs: 10_000 });
-  await waitForStatus(`${base}/healthz`, { since: performance.now(), timeoutMs: 60_000, proc: app });
+  await waitForStatus(`${base}/readyz`, { since: performance.now(), timeoutMs: 60_000, proc: app });
 
   // A user: token for the JSON face, session cookies from the login form for the HTML face.
   const account = {
@@ -77,6 +95,8 @@ try {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(account),
   });
+  if (reg.status !== 201 && reg.status !== 200)
+    throw new Error(`register answered ${reg.status}: ${await reg.text()}`);
   const { token } = (await reg.json()) as { token: string };
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
@@ -97,7 +117,8 @@ try {
     body: new URLSearchParams({ _csrf: csrf, email: account.email, password: account.password }),
   });
   keep(login);
-  if (login.status !== 303) throw new Error(`login answered ${login.status}`);
+  if (login.status !== 303)
+    throw new Error(`login answered ${login.status}: ${(await login.text()).slice(0, 400)}`);
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const project = (await (
     await fetch(`${base}/api/v1/projects`, {
@@ -122,8 +143,19 @@ try {
   if (check.status !== 200 || size < 20_480)
     throw new Error(`open-file fragment answered ${check.status}, ${size} bytes`);
 
+  same = spawnServer(
+    [
+      "bun",
+      "-e",
+      `const body = "x".repeat(${size}); Bun.serve({ port: ${samePort}, hostname: "127.0.0.1", fetch: () => new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } }) })`,
+    ],
+    {},
+  );
+  await waitForStatus(`http://127.0.0.1:${samePort}/`, { since: performance.now(), timeoutMs: 10_000 });
+
   const results = {
     hello: await wrk(`http://127.0.0.1:${helloPort}/`, {}),
+    sameSize: await wrk(`http://127.0.0.1:${samePort}/`, {}),
     openFile: await wrk(openUrl, hx),
     dashboard: await wrk(`${base}/projects`, hx),
   };
@@ -131,10 +163,11 @@ try {
   const pass = { throughput: ratio >= 0.5, p99: results.openFile.p99Ms <= 20 };
   const row = (name: string, r: { rps: number; p99Ms: number; non2xx: number }) =>
     console.log(
-      `${name.padEnd(22)} ${String(r.rps).padStart(8)} req/s  ${((r.rps / results.hello.rps) * 100).toFixed(0).padStart(4)}% of hello  p99 ${r.p99Ms} ms${r.non2xx ? `  (${r.non2xx} non-2xx!)` : ""}`,
+      `${name.padEnd(26)} ${String(r.rps).padStart(8)} req/s  ${((r.rps / results.hello.rps) * 100).toFixed(0).padStart(4)}% of hello  p99 ${r.p99Ms} ms${r.non2xx ? `  (${r.non2xx} non-2xx!)` : ""}`,
     );
   console.log(`wrk -t1 -c50 -d${DURATION}, ${navigator.hardwareConcurrency} cores`);
   row("Bun.serve hello", results.hello);
+  row(`Bun.serve ${(size / 1024).toFixed(1)} KB constant`, results.sameSize);
   row("open-file (20 KB)", results.openFile);
   row("dashboard fragment", results.dashboard);
   console.log(
@@ -149,5 +182,6 @@ try {
 } finally {
   await stop(app);
   await stop(hello);
+  if (same) await stop(same);
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -14,6 +14,8 @@ export interface TestApp {
   logs: LogLine[];
   /** Send a request through the app without a server. */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** Another instance of the app over the same database and cache (only when both are servers). */
+  secondInstance(): TestApp;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,24 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     deps,
     logs: lines,
     request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
+    secondInstance() {
+      if (!postgres || !redisUrl) throw new Error("a second instance needs DATABASE_URL and REDIS_URL");
+      const other = captureLogger("info");
+      const otherDeps = createDeps(config, other.logger, {
+        cache: createCache({ redisUrl, prefix }, other.logger),
+      });
+      const otherApp = createApp(otherDeps);
+      return {
+        app: otherApp,
+        deps: otherDeps,
+        logs: other.lines,
+        request: (path, init) => otherApp.handle(new Request(`http://localhost${path}`, init)),
+        secondInstance: () => {
+          throw new Error("ask the first instance");
+        },
+        close: () => closeDeps(otherDeps),
+      };
+    },
     async close() {
       await closeDeps(deps);
       if (redisUrl) await deleteKeys(redisUrl, prefix);

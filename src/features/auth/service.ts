@@ -1,3 +1,4 @@
+import { ownerScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
@@ -43,7 +44,7 @@ export interface IssuedTokens {
   sessionId: string;
 }
 
-type AuthDeps = Pick<Deps, "db" | "cache" | "config" | "tokens">;
+type AuthDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
 
 export function publicUser(user: User): PublicUser {
   return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName };
@@ -137,6 +138,7 @@ export async function login(
   }
   await guard.succeed(key);
   await touchUserLogin(db, user.id);
+  await deps.memo.invalidate(ownerScope(user.id));
   await record(deps, "login_success", ctx, user.id);
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -144,6 +146,7 @@ export async function login(
 /** Sign in a user already authenticated elsewhere (OAuth): a new session and its tokens. */
 export async function startUserSession(deps: AuthDeps, user: User, ctx: RequestContext, method: string) {
   await touchUserLogin(await deps.db.get(), user.id);
+  await deps.memo.invalidate(ownerScope(user.id));
   await record(deps, "login_success", ctx, user.id, { method });
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -216,7 +219,9 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Sess
 
 /** The signed-in user; a deleted account reads as signed out. */
 export async function currentUser(deps: AuthDeps, userId: string): Promise<User> {
-  const user = await getUserById(await deps.db.get(), userId);
+  const user = await deps.memo.read(ownerScope(userId), "user", async () =>
+    getUserById(await deps.db.get(), userId),
+  );
   if (!user) throw new UnauthorizedError("Account no longer exists");
   return user;
 }

@@ -50,7 +50,7 @@ export function refreshCookie(jar: CookieJar, production: boolean): string | und
  * is no valid session; stale cookies are cleared.
  */
 export async function resolveSession(
-  deps: Pick<Deps, "db" | "cache" | "config" | "tokens">,
+  deps: Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">,
   jar: CookieJar,
   ctx: RequestContext,
 ): Promise<Principal | undefined> {

@@ -5,7 +5,7 @@ import { entryFile } from "../projects/service.ts";
 import { lineDiff } from "./history.ts";
 import { FOLDER_MARKER } from "./tree.ts";
 
-type EditorDeps = Pick<Deps, "db">;
+type EditorDeps = Pick<Deps, "db" | "memo">;
 
 /** The file the editor shows. */
 export interface OpenFile {

@@ -1,3 +1,4 @@
+import { ownerScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import * as files from "../../db/queries/files.ts";
 import { getProject, touchProject } from "../../db/queries/projects.ts";
@@ -10,11 +11,13 @@ import { languageOf, validatePath } from "./paths.ts";
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
-type FileDeps = Pick<Deps, "db">;
+type FileDeps = Pick<Deps, "db" | "memo">;
 
 /** The caller's project, or 404 — someone else's project is indistinguishable from none. */
 export async function ownedProject(deps: FileDeps, userId: string, projectId: string): Promise<Project> {
-  const project = await getProject(await deps.db.get(), userId, projectId);
+  const project = await deps.memo.read(ownerScope(userId), `project:${projectId}`, async () =>
+    getProject(await deps.db.get(), userId, projectId),
+  );
   if (!project) throw new NotFoundError("Project");
   return project;
 }
@@ -36,12 +39,24 @@ export function measureContent(path: string, content: string): files.FileContent
 
 export async function listProjectFiles(deps: FileDeps, userId: string, projectId: string) {
   const project = await ownedProject(deps, userId, projectId);
-  return files.listFiles(await deps.db.get(), project.id);
+  const listing = await deps.memo.read(
+    ownerScope(userId),
+    `files:${project.id}`,
+    async () => files.listFiles(await deps.db.get(), project.id),
+    (rows) => rows.reduce((sum, row) => sum + row.path.length * 2 + 96, 64),
+  );
+  return listing ?? [];
 }
 
 /** One of the caller's files; a missing file and someone else's project are both 404. */
 export async function readFile(deps: FileDeps, userId: string, projectId: string, path: string) {
-  const file = await files.getOwnedFile(await deps.db.get(), userId, projectId, validatePath(path));
+  const valid = validatePath(path);
+  const file = await deps.memo.read(
+    ownerScope(userId),
+    `file:${projectId}:${valid}`,
+    async () => files.getOwnedFile(await deps.db.get(), userId, projectId, valid),
+    (row) => (row.content.length + row.path.length) * 2 + 256,
+  );
   if (file) return file;
   await ownedProject(deps, userId, projectId);
   throw new NotFoundError("File");
@@ -53,6 +68,14 @@ export async function readFile(deps: FileDeps, userId: string, projectId: string
  * silently. A failed save leaves the stored file as it was.
  */
 export async function saveFile(
+  deps: FileDeps,
+  userId: string,
+  input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
+) {
+  return deps.memo.writing(ownerScope(userId), () => save(deps, userId, input));
+}
+
+async function save(
   deps: FileDeps,
   userId: string,
   input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
@@ -86,9 +109,11 @@ export async function saveFile(
 /** Delete a file, or a folder with everything under it. */
 export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
   const project = await ownedProject(deps, userId, projectId);
-  const db = await deps.db.get();
-  if ((await files.deletePath(db, project.id, validatePath(path))) === 0) throw new NotFoundError("File");
-  await touchProject(db, project.id);
+  await deps.memo.writing(ownerScope(userId), async () => {
+    const db = await deps.db.get();
+    if ((await files.deletePath(db, project.id, validatePath(path))) === 0) throw new NotFoundError("File");
+    await touchProject(db, project.id);
+  });
 }
 
 /** Rename a file, or move a folder (every file under it); never onto an existing file. */
@@ -114,13 +139,15 @@ export async function renamePath(
   const taken = new Set((await files.listFiles(db, project.id)).map((f) => f.path));
   const clash = moves.find((m) => taken.has(m.to));
   if (clash) throw new ConflictError(`${clash.to} already exists`);
-  try {
-    await files.movePaths(db, project.id, moves);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`${to} already exists`);
-    throw error;
-  }
-  await touchProject(db, project.id);
+  await deps.memo.writing(ownerScope(userId), async () => {
+    try {
+      await files.movePaths(db, project.id, moves);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`${to} already exists`);
+      throw error;
+    }
+    await touchProject(db, project.id);
+  });
   return moves.map((m) => m.to);
 }
 

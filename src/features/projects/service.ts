@@ -1,3 +1,4 @@
+import { ownerScope } from "../../adapters/cache/memo.ts";
 import { writeFile } from "../../db/queries/files.ts";
 import * as projects from "../../db/queries/projects.ts";
 import type { Deps } from "../../deps.ts";
@@ -5,7 +6,7 @@ import { NotFoundError, ValidationError } from "../../errors.ts";
 import { measureContent } from "../files/service.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
-type ProjectDeps = Pick<Deps, "db">;
+type ProjectDeps = Pick<Deps, "db" | "memo">;
 
 export type ProjectLanguage = Template["language"];
 
@@ -21,12 +22,20 @@ export async function listProjects(
     order?: "asc" | "desc";
   },
 ) {
-  const { projects: rows, total } = await projects.listProjects(await deps.db.get(), userId, query);
+  const page = await deps.memo.read(
+    ownerScope(userId),
+    `projects:${JSON.stringify(query)}`,
+    async () => projects.listProjects(await deps.db.get(), userId, query),
+    (p) => 256 + p.projects.length * 512,
+  );
+  const { projects: rows, total } = page ?? { projects: [], total: 0 };
   return { projects: rows, pagination: { page: query.page, limit: query.limit, total } };
 }
 
 export async function getProject(deps: ProjectDeps, userId: string, id: string) {
-  const project = await projects.getProjectSummary(await deps.db.get(), userId, id);
+  const project = await deps.memo.read(ownerScope(userId), `summary:${id}`, async () =>
+    projects.getProjectSummary(await deps.db.get(), userId, id),
+  );
   if (!project) throw new NotFoundError("Project");
   return project;
 }
@@ -46,19 +55,21 @@ export async function createProject(
   if (!template)
     throw new ValidationError(`template: no template "${input.template}" for ${input.language}`, "template");
   const db = await deps.db.get();
-  const project = await db.transaction(async (tx) => {
-    const created = await projects.insertProject(tx, {
-      userId,
-      name: input.name.trim(),
-      description: input.description?.trim() || null,
-      language: input.language,
-      template: template.id,
-    });
-    for (const [path, content] of Object.entries(template.files)) {
-      await writeFile(tx, created.id, path, measureContent(path, content), { userId });
-    }
-    return created;
-  });
+  const project = await deps.memo.writing(ownerScope(userId), () =>
+    db.transaction(async (tx) => {
+      const created = await projects.insertProject(tx, {
+        userId,
+        name: input.name.trim(),
+        description: input.description?.trim() || null,
+        language: input.language,
+        template: template.id,
+      });
+      for (const [path, content] of Object.entries(template.files)) {
+        await writeFile(tx, created.id, path, measureContent(path, content), { userId });
+      }
+      return created;
+    }),
+  );
   return getProject(deps, userId, project.id);
 }
 
@@ -72,13 +83,18 @@ export async function updateProject(
     ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
     ...(changes.description !== undefined ? { description: changes.description.trim() || null } : {}),
   };
-  if (!(await projects.updateProject(await deps.db.get(), userId, id, update)))
-    throw new NotFoundError("Project");
+  const updated = await deps.memo.writing(ownerScope(userId), async () =>
+    projects.updateProject(await deps.db.get(), userId, id, update),
+  );
+  if (!updated) throw new NotFoundError("Project");
   return getProject(deps, userId, id);
 }
 
 export async function deleteProject(deps: ProjectDeps, userId: string, id: string): Promise<void> {
-  if (!(await projects.deleteProject(await deps.db.get(), userId, id))) throw new NotFoundError("Project");
+  const deleted = await deps.memo.writing(ownerScope(userId), async () =>
+    projects.deleteProject(await deps.db.get(), userId, id),
+  );
+  if (!deleted) throw new NotFoundError("Project");
 }
 
 /** The file a new visitor of the project opens first: the template's entry, else the first non-README. */

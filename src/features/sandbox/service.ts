@@ -6,7 +6,7 @@ import { PayloadTooLargeError, UnavailableError, ValidationError } from "../../e
 import * as fileService from "../files/service.ts";
 import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES } from "./model.ts";
 
-type SandboxDeps = Pick<Deps, "db" | "sandbox" | "logger">;
+type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger">;
 type ExitEvent = Extract<RunEvent, { type: "exit" }>;
 
 /** Project files placed in one run's work dir: at most this many bytes in all. */

@@ -10,7 +10,7 @@ import { OAuthFlowError } from "./errors.ts";
 import type { OAuthProfile } from "./profile.ts";
 import type { OAuthProviderName } from "./providers.ts";
 
-type OAuthDeps = Pick<Deps, "db" | "cache" | "config" | "tokens">;
+type OAuthDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
 
 // A concurrent first sign-in may create the same email between our lookup and insert.
 async function findOrCreateUser(db: Database, email: string, profile: OAuthProfile) {

@@ -1,0 +1,92 @@
+import { LRUCache } from "lru-cache";
+import type { Cache } from "./types.ts";
+
+/**
+ * A read-through memo of database reads, kept in this process and made coherent across
+ * instances by a *generation* per scope held in the shared cache.
+ *
+ * A scope (e.g. everything one user owns) has a random generation string in the cache port.
+ * Reads are memoized under the generation observed *before* loading; a write changes the
+ * generation *after* it commits, so every entry loaded before the write is never read again.
+ * Generations are random, never counters, so a cache server that restarts empty cannot bring
+ * an old generation (and its stale entries) back. With no generation in the cache (first use,
+ * expiry, or the server unreachable) the read goes to the database and nothing is kept.
+ *
+ * One case stays stale for a bounded time: a write made while this instance cannot reach the
+ * shared cache cannot announce itself, so entries also expire after `maxAgeMs`.
+ */
+export interface Memo {
+  /**
+   * The value for `key` in `scope`, loaded with `load` on a miss. `undefined` (not found) is
+   * never kept. Values are shared between requests: treat them as read-only.
+   */
+  read<T extends object>(
+    scope: string,
+    key: string,
+    load: () => Promise<T | undefined>,
+    bytes?: (value: T) => number,
+  ): Promise<T | undefined>;
+  /** Forget everything read in `scope`, on every instance sharing the cache. Call after the write commits. */
+  invalidate(scope: string): Promise<void>;
+  /**
+   * Run a write to data in `scope`, then invalidate it — also when the write failed part-way
+   * (an extra invalidation costs one reload; a missed one would serve stale data).
+   */
+  writing<T>(scope: string, write: () => Promise<T>): Promise<T>;
+}
+
+export interface MemoOptions {
+  /** Upper bound on the memory the kept values take, estimated by `bytes`. Defaults to 64 MiB. */
+  maxBytes?: number;
+  /** How long a kept value may be served at most. Defaults to 60 s. */
+  maxAgeMs?: number;
+}
+
+/** How long a scope's generation lives in the shared cache without a write. */
+const GENERATION_TTL_SECONDS = 24 * 60 * 60;
+/** What a value is assumed to take when its reader gives no estimate. */
+const DEFAULT_BYTES = 512;
+
+export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
+  const kept = new LRUCache<string, object>({
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    ttl: options.maxAgeMs ?? 60_000,
+    // Values larger than a tenth of the budget are not worth evicting everything else for.
+    maxEntrySize: Math.floor((options.maxBytes ?? 64 * 1024 * 1024) / 10),
+  });
+  const generationKey = (scope: string) => `memo:gen:${scope}`;
+  const newGeneration = (scope: string) =>
+    cache.set(generationKey(scope), crypto.randomUUID(), GENERATION_TTL_SECONDS);
+
+  return {
+    async read(scope, key, load, bytes) {
+      const generation = await cache.get(generationKey(scope));
+      if (!generation) {
+        await newGeneration(scope);
+        return load();
+      }
+      const slot = `${scope}\u0000${generation}\u0000${key}`;
+      const hit = kept.get(slot);
+      if (hit !== undefined) return hit as Awaited<ReturnType<typeof load>>;
+      const value = await load();
+      if (value !== undefined) {
+        const size = Math.max(1, Math.ceil(bytes?.(value) ?? DEFAULT_BYTES));
+        if (size <= kept.maxEntrySize) kept.set(slot, value, { size });
+      }
+      return value;
+    },
+    invalidate: newGeneration,
+    async writing(scope, write) {
+      try {
+        return await write();
+      } finally {
+        await newGeneration(scope);
+      }
+    },
+  };
+}
+
+/** The memo scope of everything one user owns: their account row, projects and files. */
+export function ownerScope(userId: string): string {
+  return `owner:${userId}`;
+}
