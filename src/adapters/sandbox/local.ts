@@ -16,7 +16,8 @@ import { createWorkDir, entryPath, removeWorkDir, validateRequestPaths } from ".
 
 export const DEFAULT_LIMITS: RunLimits = {
   timeoutMs: { default: 10_000, max: 30_000 },
-  memoryBytes: 1_000_000_000,
+  // 512 MiB of address space, as much memory as an E2B sandbox has by default.
+  memoryBytes: 512 * 1024 * 1024,
   processes: 64,
   fileSizeBytes: 10 * 1024 * 1024,
   outputBytes: 1024 * 1024,
