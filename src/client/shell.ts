@@ -1,8 +1,8 @@
 /**
  * The project page's glue, loaded before the editor: toasts for the island's aura:* events,
  * the file tree's keyboard model (WAI-ARIA tree, roving tabindex), the tree dialogs, and
- * Ctrl/Cmd-S and -P when focus is outside the editor. Talks to the island only through DOM
- * events and data attributes.
+ * Ctrl/Cmd-S and -P when focus is outside the editor, and Run (button or Ctrl/Cmd-Enter) with
+ * its streamed output. Talks to the island only through DOM events and data attributes.
  */
 
 const TOAST_MS = 6000;
@@ -193,6 +193,155 @@ document.addEventListener("keydown", (e) => {
     );
   }
 });
+
+// --- Run: the open file in the sandbox, its output streamed as server-sent events ---
+
+let running: AbortController | undefined;
+
+function runStatus(text: string, state: "running" | "ok" | "error"): void {
+  const el = $<HTMLElement>("[data-run-status]");
+  if (!el) return;
+  el.textContent = text;
+  el.dataset.state = state;
+}
+
+// Consecutive output of one stream shares a span; stderr and notes are set apart by colour.
+function appendOutput(stream: "stdout" | "stderr" | "note", text: string): void {
+  const log = $<HTMLElement>("[data-run-log]");
+  if (!log) return;
+  const last = log.lastElementChild as HTMLElement | null;
+  if (last?.dataset.stream === stream) last.append(text);
+  else {
+    const span = document.createElement("span");
+    span.dataset.stream = stream;
+    if (stream === "stderr") span.className = "text-red-600 dark:text-red-400";
+    if (stream === "note") span.className = "text-slate-500 italic";
+    span.textContent = text;
+    log.append(span);
+  }
+  log.scrollTop = log.scrollHeight;
+}
+
+interface Exit {
+  exitCode: number | null;
+  executionTime: number;
+  error?: string;
+  truncated?: boolean;
+}
+
+function describeExit({ exitCode, executionTime, error, truncated }: Exit): void {
+  const time = executionTime < 1000 ? `${executionTime} ms` : `${(executionTime / 1000).toFixed(1)} s`;
+  if (truncated) appendOutput("note", "\n[output cut off at the limit]");
+  if (error === "timeout") runStatus(`Stopped: over the time limit (${time})`, "error");
+  else if (error === "memory") runStatus(`Stopped: out of memory (${time})`, "error");
+  else if (error === "cancelled") runStatus("Stopped", "error");
+  else runStatus(`Exited with code ${exitCode ?? "?"} · ${time}`, exitCode === 0 ? "ok" : "error");
+}
+
+function onRunMessage(event: string, data: Record<string, unknown>): void {
+  // Position 0 means starting now; more means that many runs go first.
+  if (event === "queued" && Number(data.position) > 0)
+    runStatus(`Waiting for a free sandbox: ${data.position} ahead…`, "running");
+  else if (event === "queued")
+    runStatus(`Running ${$<HTMLElement>("[data-editor]")?.dataset.path ?? ""}…`, "running");
+  else if (event === "stdout" || event === "stderr") appendOutput(event, String(data.text));
+  else if (event === "exit") describeExit(data as unknown as Exit);
+}
+
+function showRunning(on: boolean): void {
+  const stop = $<HTMLElement>("[data-run-stop]");
+  if (stop) stop.hidden = !on;
+  for (const el of document.querySelectorAll<HTMLButtonElement>("[data-run]")) el.disabled = on;
+}
+
+async function run(): Promise<void> {
+  const editor = $<HTMLElement>("[data-editor]");
+  const panel = $<HTMLElement>("#output");
+  const path = editor?.dataset.path;
+  if (running || !panel) return;
+  if (!editor || !path) return toast("Open a JavaScript, TypeScript or Python file to run it.", "error");
+  // The island fills in the text as it is now, saved or not.
+  const snapshot: { content?: string } = {};
+  editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail: snapshot }));
+  const body = new URLSearchParams({ path });
+  if (snapshot.content !== undefined) body.set("content", snapshot.content);
+  const token = /"X-CSRF-Token":"([^"]+)"/.exec(
+    document.body.getAttribute("hx-headers:inherited") ?? "",
+  )?.[1];
+
+  panel.hidden = false;
+  const log = $<HTMLElement>("[data-run-log]");
+  if (log) log.textContent = "";
+  runStatus(`Running ${path}…`, "running");
+  const controller = new AbortController();
+  running = controller;
+  showRunning(true);
+  try {
+    const res = await fetch(`/projects/${encodeURIComponent(editor.dataset.project ?? "")}/run`, {
+      method: "POST",
+      body,
+      signal: controller.signal,
+      redirect: "manual",
+      headers: { accept: "text/event-stream, application/json", ...(token ? { "X-CSRF-Token": token } : {}) },
+    });
+    if (!res.ok || !res.body) {
+      const answer = (await res.json().catch(() => undefined)) as
+        | { error?: { message?: string } }
+        | undefined;
+      return runStatus(answer?.error?.message ?? `Could not run (${res.status || "signed out?"})`, "error");
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: ?(.*)$/m.exec(block)?.[1];
+        const data = block
+          .split("\n")
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).replace(/^ /, ""))
+          .join("\n");
+        if (event && data) onRunMessage(event, JSON.parse(data));
+      }
+    }
+  } catch {
+    if (controller.signal.aborted) {
+      appendOutput("note", "\n[stopped]");
+      runStatus("Stopped", "error");
+    } else runStatus("The connection dropped before the run finished.", "error");
+  } finally {
+    running = undefined;
+    showRunning(false);
+  }
+}
+
+document.addEventListener("click", (e) => {
+  const target = e.target as Element;
+  if (target.closest("[data-run]")) void run();
+  else if (target.closest("[data-run-stop]")) running?.abort();
+  else if (target.closest("[data-run-close]")) {
+    running?.abort();
+    const panel = $<HTMLElement>("#output");
+    if (panel) panel.hidden = true;
+  }
+});
+
+// Ctrl/Cmd-Enter runs, also inside the editor: caught before CodeMirror's own Mod-Enter.
+document.addEventListener(
+  "keydown",
+  (e) => {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+    if (!$("#output")) return;
+    e.preventDefault();
+    e.stopPropagation();
+    void run();
+  },
+  true,
+);
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync);
 else sync();

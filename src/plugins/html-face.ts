@@ -4,6 +4,7 @@ import { accountPages } from "../features/account/pages.tsx";
 import { authPages } from "../features/auth/pages.tsx";
 import { editorPages } from "../features/editor/pages.tsx";
 import { projectPages } from "../features/projects/pages.tsx";
+import { sandboxPages } from "../features/sandbox/pages.ts";
 import { csrfPlugin } from "./csrf.ts";
 import { securityHeadersWrap } from "./security-headers.ts";
 
@@ -18,5 +19,6 @@ export function htmlFace(deps: Deps) {
     .use(authPages(deps))
     .use(accountPages(deps))
     .use(projectPages(deps))
-    .use(editorPages(deps));
+    .use(editorPages(deps))
+    .use(sandboxPages(deps));
 }

@@ -8,6 +8,8 @@ export const DEFAULT_BODY_LIMIT = 1 * MiB;
 const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
   // The JSON face's file PUT and the editor's (HTML face) one.
   { method: "PUT", path: /^(?:\/api\/v1)?\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
+  // Run on the project page: the open file's unsaved text (≤ 1 MiB), form-encoded.
+  { method: "POST", path: /^\/projects\/[^/]+\/run$/, bytes: 8 * MiB },
 ];
 
 /** The largest body any route accepts; the server refuses anything bigger outright. */

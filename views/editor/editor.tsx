@@ -3,6 +3,7 @@ import type { TreeNode } from "../../src/features/editor/tree.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
 import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
+import { OutputPanel } from "./_output.tsx";
 import { Toast } from "./_toast.tsx";
 import { FileTree } from "./_tree.tsx";
 
@@ -56,7 +57,19 @@ export function EditorPage(props: EditorPageProps) {
             role="progressbar"
             aria-label="Loading"
           ></span>
-          <a href="/projects" class={`${TOOL} ml-auto`}>
+          <button
+            type="button"
+            data-run
+            class="ml-auto inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
+            title="Run the open file (Ctrl+Enter)"
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+          >
+            <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+              <path d="M6 4.5v11l9-5.5z" />
+            </svg>
+            Run
+          </button>
+          <a href="/projects" class={TOOL}>
             Projects
           </a>
         </header>
@@ -81,7 +94,10 @@ export function EditorPage(props: EditorPageProps) {
             </div>
             <FileTree projectId={projectId} nodes={nodes} current={file?.path} />
           </aside>
-          <EditorArea {...props} />
+          <div class="flex min-h-0 min-w-0 flex-1 flex-col">
+            <EditorArea {...props} />
+            <OutputPanel />
+          </div>
           <aside
             id="panel"
             aria-label="Side panel"

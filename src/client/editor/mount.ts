@@ -99,6 +99,11 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   };
   activate(view);
   status.save("Saved", "saved");
+  // The page's Run asks for the text as it is now, saved or not.
+  const snapshot = (e: Event) => {
+    (e as CustomEvent<{ content?: string }>).detail.content = view?.state.doc.toString();
+  };
+  el.addEventListener("aura:snapshot", snapshot);
   el.dataset.editorReady = "loading";
 
   void (async () => {
@@ -115,6 +120,7 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   return {
     view,
     destroy() {
+      el.removeEventListener("aura:snapshot", snapshot);
       saver.close();
       theme.stop();
       if (active === view) active = undefined;

@@ -29,22 +29,10 @@ export function sandboxRoutes(deps: Deps) {
         // Closing the connection aborts request.signal, which kills the run's process group.
         const events = service.execute(deps, principal.userId, run, request.signal, meta);
         const stream = wantsStream(request);
-        let stdout = "";
-        let stderr = "";
-        for await (const event of events) {
-          if (event.type === "exit") {
-            const result = service.resultOf(stdout, stderr, event);
-            if (!stream) return result;
-            yield sse({ event: "exit", data: result });
-            return;
-          }
-          if (event.type === "stdout") stdout += event.data;
-          else if (event.type === "stderr") stderr += event.data;
-          if (!stream) continue;
-          if (event.type === "queued") yield sse({ event: "queued", data: { position: event.position } });
-          else yield sse({ event: event.type, data: { text: event.data } });
+        for await (const message of service.messagesOf(events)) {
+          if (stream) yield sse(message);
+          else if (message.event === "exit") return message.data;
         }
-        throw new Error("sandbox run ended without an exit event");
       },
       { auth: "editor", body: ExecuteBody },
     );

@@ -51,6 +51,7 @@ export async function prepareRun(
   deps: SandboxDeps,
   userId: string,
   input: ExecuteInput,
+  { maxCodeBytes = MAX_CODE_BYTES }: { maxCodeBytes?: number } = {},
 ): Promise<Omit<RunRequest, "signal" | "userId">> {
   const { language } = input;
   if (input.environment && !ENVIRONMENTS[language].includes(input.environment)) {
@@ -65,8 +66,8 @@ export async function prepareRun(
   if (input.code !== undefined) {
     if (!input.code.isWellFormed()) throw new ValidationError("code: is not valid UTF-8 text", "code");
     const bytes = Buffer.byteLength(input.code, "utf8");
-    if (bytes > MAX_CODE_BYTES)
-      throw new PayloadTooLargeError(`code: ${bytes} bytes is over the ${MAX_CODE_BYTES}-byte limit`);
+    if (bytes > maxCodeBytes)
+      throw new PayloadTooLargeError(`code: ${bytes} bytes is over the ${maxCodeBytes}-byte limit`);
   }
   const entry = input.entry === undefined ? undefined : safeRelativePath(input.entry, "entry").join("/");
   const hasCode = input.code !== undefined && input.code !== "";
@@ -90,7 +91,7 @@ export async function prepareRun(
   }
 
   let code = input.code ?? "";
-  if (entry && files && !hasCode) {
+  if (entry && files && input.code === undefined) {
     const stored = files[entry];
     if (stored === undefined)
       throw new ValidationError(`entry: ${entry} is not a file of the project`, "entry");
@@ -164,6 +165,37 @@ export async function* execute(
       ...meta,
     }).catch((err: unknown) => deps.logger.warn({ err }, "sandbox_run usage event not recorded"));
   }
+}
+
+/** One server-sent message of a run. */
+export type RunMessage =
+  | { event: "queued"; data: { position: number } }
+  | { event: "stdout" | "stderr"; data: { text: string } }
+  | { event: "exit"; data: RunResult };
+
+/**
+ * A run's events as the messages both faces stream: `queued` (position), `stdout`/`stderr`
+ * text as it arrives, and one final `exit` carrying the whole JSON result.
+ */
+export async function* messagesOf(
+  events: AsyncIterable<RunEvent | { type: "queued"; position: number }>,
+): AsyncGenerator<RunMessage> {
+  let stdout = "";
+  let stderr = "";
+  for await (const event of events) {
+    if (event.type === "exit") {
+      yield { event: "exit", data: resultOf(stdout, stderr, event) };
+      return;
+    }
+    if (event.type === "queued") {
+      yield { event: "queued", data: { position: event.position } };
+      continue;
+    }
+    if (event.type === "stdout") stdout += event.data;
+    else stderr += event.data;
+    yield { event: event.type, data: { text: event.data } };
+  }
+  throw new Error("sandbox run ended without an exit event");
 }
 
 /** What `GET /sandbox/status` answers; limits in seconds and bytes. */
