@@ -109,6 +109,23 @@ describe.skipIf(Boolean(skip))("local sandbox runner", () => {
       fx.run({ language: "python", code: "print(1)", files: { "../evil": "x" } }),
     ).rejects.toThrow();
     await expect(fx.run({ language: "python", code: "print(1)", entry: "/etc/x.py" })).rejects.toThrow();
+    // A newline would end the launcher's entry line early: control characters never name a file.
+    await expect(
+      fx.run({ language: "python", code: "print(1)", entry: "ok.py\njavascript" }),
+    ).rejects.toThrow("entry: invalid path");
+    expect(await fx.leftoverDirs()).toEqual([]);
+  });
+
+  test("a run uses a sandbox started ahead of it, and a fresh one waits for the next run", async () => {
+    await fx.run({ language: "python", code: "print(1)" });
+    const idle = await fx.runner.idleWorkDirs();
+    expect(idle.length).toBeGreaterThan(0);
+    const r = await fx.run({ language: "python", code: "import os\nprint(sorted(os.listdir('/work')))" });
+    expect(r.stdout).toBe("['main.py']\n");
+    // The sandbox that ran is gone with its work dir; its slot has a new, different one.
+    const after = await fx.runner.idleWorkDirs();
+    expect(after).toHaveLength(idle.length);
+    expect(after.filter((dir) => idle.includes(dir))).toHaveLength(idle.length - 1);
     expect(await fx.leftoverDirs()).toEqual([]);
   });
 

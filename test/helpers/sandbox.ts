@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
+import { LAUNCHER_MARK, SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
 import { createLocalRunner, type LocalRunner } from "../../src/adapters/sandbox/local.ts";
 import type { QueuedEvent, RunEvent, RunRequest } from "../../src/adapters/sandbox/types.ts";
 import { silentLogger } from "./logs.ts";
@@ -43,6 +43,14 @@ export async function collect(events: AsyncIterable<RunEvent | QueuedEvent>): Pr
   return { events: seen, stdout, stderr, exit, elapsed: performance.now() - started };
 }
 
+/** `ps` lines (pid, user, command) of the processes of the given uids. */
+function psLines(uids: string): string[] {
+  return Bun.spawnSync(["ps", "-ww", "-o", "pid=,user=,cmd=", "-u", uids])
+    .stdout.toString()
+    .split("\n")
+    .filter((line) => line.trim());
+}
+
 /** A local runner with a private work root, plus helpers to run and to inspect leftovers. */
 export async function sandboxFixture(slots = 2): Promise<{
   runner: LocalRunner;
@@ -65,13 +73,20 @@ export async function sandboxFixture(slots = 2): Promise<{
     leftoverProcesses: async () => {
       let out = "";
       for (let i = 0; i < 40; i++) {
-        out = Bun.spawnSync(["ps", "-o", "pid=,user=,cmd=", "-u", uids]).stdout.toString().trim();
+        // Idle pre-started sandboxes (the launcher waiting for a run) are not leftovers.
+        out = psLines(uids)
+          .filter((line) => !line.includes(LAUNCHER_MARK))
+          .join("\n");
         if (out === "") return "";
         await Bun.sleep(50);
       }
       return out;
     },
-    leftoverDirs: () => readdir(workRoot),
+    // The empty work dirs of idle pre-started sandboxes are not leftovers either.
+    leftoverDirs: async () => {
+      const idle = new Set((await runner.idleWorkDirs()).map((dir) => dir.split("/").at(-1)));
+      return (await readdir(workRoot)).filter((dir) => !idle.has(dir));
+    },
     dispose: async () => {
       await runner.close();
       await rm(workRoot, { recursive: true, force: true });

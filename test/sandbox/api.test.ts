@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
+import { LAUNCHER_MARK, SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { createApp } from "../../src/app.ts";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
@@ -120,7 +120,12 @@ async function strayProcesses(): Promise<string> {
   const uids = Array.from({ length: slots }, (_, i) => SLOT_UID_BASE + i).join(",");
   let out = "";
   for (let i = 0; i < 40; i++) {
-    out = Bun.spawnSync(["ps", "-o", "pid=,user=,cmd=", "-u", uids]).stdout.toString().trim();
+    // Idle pre-started sandboxes (the launcher waiting for a run) are not strays.
+    out = Bun.spawnSync(["ps", "-ww", "-o", "pid=,user=,cmd=", "-u", uids])
+      .stdout.toString()
+      .split("\n")
+      .filter((line) => line.trim() && !line.includes(LAUNCHER_MARK))
+      .join("\n");
     if (out === "") return "";
     await Bun.sleep(50);
   }

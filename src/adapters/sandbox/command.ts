@@ -74,6 +74,39 @@ export function programArgs(tools: HostTools, language: RunLanguage, entry: stri
   return tools.bun ? [SANDBOX_BUN, "--no-install", "run", `/work/${entry}`] : undefined;
 }
 
+/** Marks the shell that waits for a run inside a pre-started sandbox (tests tell idle sandboxes apart by it). */
+export const LAUNCHER_MARK = "aura-sandbox-launcher";
+
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The program of a pre-started sandbox: a shell that waits on stdin for two lines — the
+ * language and the entry path — then closes stdin and becomes that language's runtime on
+ * `/work/<entry>`. The sandbox (namespaces, mounts, uid, rlimits) is set up before the run is
+ * known, so a run only pays for its runtime's own start. The entry arrives as data and is
+ * only ever expanded inside double quotes, never evaluated.
+ */
+export function launcherArgs(tools: HostTools): string[] {
+  const branch = (language: RunLanguage) => {
+    const argv = programArgs(tools, language, "ENTRY");
+    if (!argv) return "";
+    const words = argv.map((a) => (a === "/work/ENTRY" ? '"/work/$entry"' : shellQuote(a)));
+    return `  ${language}) exec ${words.join(" ")} ;;\n`;
+  };
+  const script =
+    `# ${LAUNCHER_MARK}\n` +
+    "IFS= read -r language || exit 125\n" +
+    "IFS= read -r entry || exit 125\n" +
+    "exec </dev/null\n" +
+    'case "$language" in\n' +
+    branch("python") +
+    branch("javascript") +
+    branch("typescript") +
+    "esac\n" +
+    "exit 127\n";
+  return ["/usr/bin/sh", "-c", script];
+}
+
 /**
  * The full command line: rlimits (prlimit), a per-slot unprivileged uid (setpriv: root
  * ignores RLIMIT_NPROC, and the limit counts per uid host-wide), then bubblewrap with no

@@ -1,10 +1,11 @@
 import { tmpdir } from "node:os";
+import type { Subprocess } from "bun";
 import { UnavailableError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import {
   type HostTools,
+  launcherArgs,
   PROBE_UID,
-  programArgs,
   resolveTools,
   SLOT_UID_BASE,
   sandboxCommand,
@@ -12,7 +13,13 @@ import {
 import { killGroup, supervise } from "./process.ts";
 import { SlotPool } from "./slots.ts";
 import type { RunEvent, RunLanguage, RunLimits, RunRequest, SandboxRunner } from "./types.ts";
-import { createWorkDir, entryPath, removeWorkDir, validateRequestPaths } from "./workdir.ts";
+import {
+  createEmptyWorkDir,
+  entryPath,
+  fillWorkDir,
+  removeWorkDir,
+  validateRequestPaths,
+} from "./workdir.ts";
 
 export const DEFAULT_LIMITS: RunLimits = {
   timeoutMs: { default: 10_000, max: 30_000 },
@@ -33,6 +40,11 @@ export interface LocalRunnerOptions {
   /** Concurrent runs; each slot has its own host uid (60000 + slot). */
   slots?: number;
   /**
+   * Start each slot's next sandbox ahead of its run (default true), so a run only waits for
+   * its runtime to start. An idle sandbox holds no user data and is used by exactly one run.
+   */
+  prestart?: boolean;
+  /**
    * Host directory that holds the per-run work directories (default: the OS tmpdir). The
    * slot uids must be able to traverse it (e.g. 0711 or 1777): bwrap binds as that uid.
    */
@@ -43,11 +55,19 @@ export interface LocalRunnerOptions {
 export interface LocalRunner extends SandboxRunner {
   readonly kind: "local";
   readonly slots: number;
+  /** The work dirs of the sandboxes started ahead of their run (empty until a run takes one). */
+  idleWorkDirs(): Promise<string[]>;
   /** Run in a given slot. The caller guarantees no two concurrent runs share a slot. */
   runInSlot(request: RunRequest, slot: number): AsyncIterable<RunEvent>;
 }
 
 type Status = ReturnType<SandboxRunner["status"]>;
+
+/** A started sandbox waiting on stdin for its run, and the host directory bound at its /work. */
+interface Box {
+  proc: Subprocess<"pipe", "pipe", "pipe">;
+  workDir: string;
+}
 
 /**
  * Create the bubblewrap runner. It probes once (a sandboxed `true`) and, when that fails,
@@ -106,11 +126,72 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const status = (): Status => {
     if (!cached) {
       cached = probe();
-      if (cached.available) logger.info({ languages: cached.languages }, "sandbox available");
-      else logger.warn({ reason: cached.reason }, "sandbox unavailable");
+      if (cached.available) {
+        logger.info({ languages: cached.languages }, "sandbox available");
+        for (let slot = 0; slot < slots; slot++) prestartSlot(slot);
+      } else logger.warn({ reason: cached.reason }, "sandbox unavailable");
     }
     return cached;
   };
+
+  // Sandboxes started ahead of their run, one per slot at most.
+  const ready = new Map<number, Promise<Box | undefined>>();
+  const alive = (box: Box) => box.proc.exitCode === null && box.proc.signalCode === null;
+
+  /**
+   * Start a sandbox for `slot`: the launcher under the slot's uid and limits, with an empty
+   * work dir. The CPU rlimit is set for the longest allowed run; the wall clock is enforced
+   * per run by `supervise`.
+   */
+  async function startBox(t: HostTools, slot: number): Promise<Box> {
+    const uid = SLOT_UID_BASE + slot;
+    const workDir = await createEmptyWorkDir(workRoot, uid);
+    try {
+      const cmd = sandboxCommand(t, {
+        uid,
+        limits,
+        timeoutMs: limits.timeoutMs.max,
+        workDir,
+        program: launcherArgs(t),
+      });
+      const proc = Bun.spawn(cmd, { env: {}, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
+      return { proc, workDir };
+    } catch (error) {
+      await removeWorkDir(workDir);
+      throw error;
+    }
+  }
+
+  async function discard(box: Box): Promise<void> {
+    if (alive(box)) {
+      killGroup(box.proc);
+      await box.proc.exited;
+    }
+    await removeWorkDir(box.workDir).catch((error: unknown) =>
+      logger.error({ err: error, workDir: box.workDir }, "work dir not removed"),
+    );
+  }
+
+  function prestartSlot(slot: number): void {
+    if (options.prestart === false || closed || !tools || ready.has(slot)) return;
+    ready.set(
+      slot,
+      startBox(tools, slot).catch((error: unknown) => {
+        logger.warn({ err: error, slot }, "could not start a sandbox ahead of its run");
+        return undefined;
+      }),
+    );
+  }
+
+  /** The slot's pre-started sandbox if it is still alive, else a new one. */
+  async function takeBox(t: HostTools, slot: number): Promise<Box> {
+    const waiting = ready.get(slot);
+    ready.delete(slot);
+    const box = waiting ? await waiting : undefined;
+    if (box && alive(box)) return box;
+    if (box) await discard(box);
+    return startBox(t, slot);
+  }
 
   async function* runInSlot(request: RunRequest, slot: number): AsyncGenerator<RunEvent> {
     const state = status();
@@ -128,15 +209,18 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
       return;
     }
     const uid = SLOT_UID_BASE + slot;
-    const workDir = await createWorkDir(workRoot, request, uid);
-    const program = programArgs(tools, request.language, entryPath(request)) ?? [];
-    const cmd = sandboxCommand(tools, { uid, limits, timeoutMs, workDir, program });
-    let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">> | undefined;
+    const box = await takeBox(tools, slot);
     try {
+      await fillWorkDir(box.workDir, request, uid);
       const startedAt = performance.now();
-      proc = Bun.spawn(cmd, { env: {}, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+      try {
+        box.proc.stdin.write(`${request.language}\n${entryPath(request)}\n`);
+        await box.proc.stdin.end();
+      } catch {
+        // The sandbox died before its run: supervise reports how it ended.
+      }
       const events = supervise({
-        proc,
+        proc: box.proc,
         timeoutMs,
         outputBytes: limits.outputBytes,
         signal: request.signal,
@@ -150,13 +234,8 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
       }
     } finally {
       // Also reached when the consumer stops iterating early: nothing may outlive the run.
-      if (proc && proc.exitCode === null && proc.signalCode === null) {
-        killGroup(proc);
-        await proc.exited;
-      }
-      await removeWorkDir(workDir).catch((error: unknown) =>
-        logger.error({ err: error, workDir }, "work dir not removed"),
-      );
+      await discard(box);
+      prestartSlot(slot);
     }
   }
 
@@ -180,8 +259,15 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
     status,
     run,
     runInSlot,
+    async idleWorkDirs() {
+      const boxes = await Promise.all(ready.values());
+      return boxes.flatMap((box) => (box ? [box.workDir] : []));
+    },
     async close() {
       closed = true;
+      const idle = await Promise.all(ready.values());
+      ready.clear();
+      await Promise.all(idle.map((box) => (box ? discard(box) : undefined)));
     },
   };
 }

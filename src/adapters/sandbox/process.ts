@@ -16,7 +16,7 @@ const STDERR_TAIL = 8192;
 const CPU_LIMIT_STATUS = 152;
 
 export interface SupervisedRun {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
+  proc: Subprocess<"ignore" | "pipe", "pipe", "pipe">;
   timeoutMs: number;
   outputBytes: number;
   signal?: AbortSignal;

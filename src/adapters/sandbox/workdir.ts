@@ -14,7 +14,8 @@ const DEFAULT_ENTRY: Record<RunLanguage, string> = {
  * `.` segments, no NUL. Returns the normalised segments; throws ValidationError otherwise.
  */
 export function safeRelativePath(path: string, field: string): string[] {
-  if (path.length === 0 || path.length > 512 || path.includes("\0")) {
+  // Control characters never name a file (and a newline would break the launcher's protocol).
+  if (path.length === 0 || path.length > 512 || /[\u0000-\u001f\u007f]/.test(path)) {
     throw new ValidationError(`${field}: invalid path`, field);
   }
   if (path.startsWith("/") || path.startsWith("\\") || /^[a-zA-Z]:/.test(path)) {
@@ -41,37 +42,53 @@ export function validateRequestPaths(request: RunRequest): void {
   for (const path of Object.keys(request.files ?? {})) safeRelativePath(path, `files.${path}`);
 }
 
-/**
- * Create a fresh 0700 directory under `root` holding the project files and the program,
- * everything owned by `uid` so the sandboxed process (and only it) can use it.
- */
-export async function createWorkDir(root: string, request: RunRequest, uid: number): Promise<string> {
+/** A fresh, empty 0700 directory under `root`, owned by `uid`: a sandbox's /work before its run is known. */
+export async function createEmptyWorkDir(root: string, uid: number): Promise<string> {
   const dir = await mkdtemp(join(root, "aura-run-"));
   try {
-    const owned = new Set<string>([dir]);
-    const place = async (relative: string, content: string): Promise<void> => {
-      const target = join(dir, relative);
-      let parent = dirname(target);
-      const parents: string[] = [];
-      while (parent !== dir && !owned.has(parent)) {
-        parents.unshift(parent);
-        parent = dirname(parent);
-      }
-      for (const p of parents) {
-        await mkdir(p, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== "EEXIST") throw error;
-        });
-        await chown(p, uid, uid);
-        owned.add(p);
-      }
-      await writeFile(target, content, { mode: 0o600 });
-      await chown(target, uid, uid);
-    };
-    for (const [path, content] of Object.entries(request.files ?? {})) {
-      await place(safeRelativePath(path, `files.${path}`).join("/"), content);
-    }
-    await place(entryPath(request), request.code);
     await chown(dir, uid, uid);
+    return dir;
+  } catch (error) {
+    await removeWorkDir(dir);
+    throw error;
+  }
+}
+
+/**
+ * Put the project files and the program into a work directory, everything owned by `uid` so
+ * the sandboxed process (and only it) can use it.
+ */
+export async function fillWorkDir(dir: string, request: RunRequest, uid: number): Promise<void> {
+  const owned = new Set<string>([dir]);
+  const place = async (relative: string, content: string): Promise<void> => {
+    const target = join(dir, relative);
+    let parent = dirname(target);
+    const parents: string[] = [];
+    while (parent !== dir && !owned.has(parent)) {
+      parents.unshift(parent);
+      parent = dirname(parent);
+    }
+    for (const p of parents) {
+      await mkdir(p, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EEXIST") throw error;
+      });
+      await chown(p, uid, uid);
+      owned.add(p);
+    }
+    await writeFile(target, content, { mode: 0o600 });
+    await chown(target, uid, uid);
+  };
+  for (const [path, content] of Object.entries(request.files ?? {})) {
+    await place(safeRelativePath(path, `files.${path}`).join("/"), content);
+  }
+  await place(entryPath(request), request.code);
+}
+
+/** A fresh work directory holding the request's files and program (see `fillWorkDir`). */
+export async function createWorkDir(root: string, request: RunRequest, uid: number): Promise<string> {
+  const dir = await createEmptyWorkDir(root, uid);
+  try {
+    await fillWorkDir(dir, request, uid);
     return dir;
   } catch (error) {
     await removeWorkDir(dir);
