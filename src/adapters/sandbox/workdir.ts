@@ -15,7 +15,8 @@ const DEFAULT_ENTRY: Record<RunLanguage, string> = {
  */
 export function safeRelativePath(path: string, field: string): string[] {
   // Control characters never name a file (and a newline would break the launcher's protocol).
-  if (path.length === 0 || path.length > 512 || /[\u0000-\u001f\u007f]/.test(path)) {
+  const control = [...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (path.length === 0 || path.length > 512 || control) {
     throw new ValidationError(`${field}: invalid path`, field);
   }
   if (path.startsWith("/") || path.startsWith("\\") || /^[a-zA-Z]:/.test(path)) {
