@@ -197,6 +197,7 @@ document.addEventListener("keydown", (e) => {
 // --- Run: the open file in the sandbox, its output streamed as server-sent events ---
 
 let running: AbortController | undefined;
+let runPath = "";
 
 function runStatus(text: string, state: "running" | "ok" | "error"): void {
   const el = $<HTMLElement>("[data-run-status]");
@@ -239,11 +240,11 @@ function describeExit({ exitCode, executionTime, error, truncated }: Exit): void
 }
 
 function onRunMessage(event: string, data: Record<string, unknown>): void {
-  // Position 0 means starting now; more means that many runs go first.
-  if (event === "queued" && Number(data.position) > 0)
-    runStatus(`Waiting for a free sandbox: ${data.position} ahead…`, "running");
-  else if (event === "queued")
-    runStatus(`Running ${$<HTMLElement>("[data-editor]")?.dataset.path ?? ""}…`, "running");
+  // `start` names the file that runs; queued position 0 means starting now.
+  if (event === "start") runPath = String(data.path);
+  if (event === "start" || (event === "queued" && Number(data.position) === 0))
+    runStatus(`Running ${runPath}…`, "running");
+  else if (event === "queued") runStatus(`Waiting for a free sandbox: ${data.position} ahead…`, "running");
   else if (event === "stdout" || event === "stderr") appendOutput(event, String(data.text));
   else if (event === "exit") describeExit(data as unknown as Exit);
 }
@@ -257,14 +258,18 @@ function showRunning(on: boolean): void {
 async function run(): Promise<void> {
   const editor = $<HTMLElement>("[data-editor]");
   const panel = $<HTMLElement>("#output");
+  const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;
+  if (running || !panel || !project) return;
+  // The open file, with the text the island holds now (saved or not); without one, or when
+  // it cannot run, the server runs the project's entry file.
+  const body = new URLSearchParams();
   const path = editor?.dataset.path;
-  if (running || !panel) return;
-  if (!editor || !path) return toast("Open a JavaScript, TypeScript or Python file to run it.", "error");
-  // The island fills in the text as it is now, saved or not.
-  const snapshot: { content?: string } = {};
-  editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail: snapshot }));
-  const body = new URLSearchParams({ path });
-  if (snapshot.content !== undefined) body.set("content", snapshot.content);
+  if (editor && path) {
+    const snapshot: { content?: string } = {};
+    editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail: snapshot }));
+    body.set("path", path);
+    if (snapshot.content !== undefined) body.set("content", snapshot.content);
+  }
   const token = /"X-CSRF-Token":"([^"]+)"/.exec(
     document.body.getAttribute("hx-headers:inherited") ?? "",
   )?.[1];
@@ -272,12 +277,13 @@ async function run(): Promise<void> {
   panel.hidden = false;
   const log = $<HTMLElement>("[data-run-log]");
   if (log) log.textContent = "";
-  runStatus(`Running ${path}…`, "running");
+  runPath = path ?? "";
+  runStatus("Starting…", "running");
   const controller = new AbortController();
   running = controller;
   showRunning(true);
   try {
-    const res = await fetch(`/projects/${encodeURIComponent(editor.dataset.project ?? "")}/run`, {
+    const res = await fetch(`/projects/${encodeURIComponent(project)}/run`, {
       method: "POST",
       body,
       signal: controller.signal,

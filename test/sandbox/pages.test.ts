@@ -70,17 +70,23 @@ describe("Run on the project page: refusals", () => {
     expect(res.status).toBe(403);
   });
 
-  test("someone else's project is 404; a file that cannot run is 400 naming path", async () => {
+  test("someone else's project is 404; a project whose entry cannot run either is 400 naming path", async () => {
     const foreign = await me.form(
       `/projects/${other.project.id}/run`,
       { path: "index.js" },
       { accept: "application/json" },
     );
     expect(foreign.status).toBe(404);
-    const readme = await run(me, { path: "README.md" });
-    expect(readme.status).toBe(400);
-    const body = (await readme.json()) as { error: { message: string; field?: string } };
+    const site = await me.client.project({ name: "Site", language: "html" });
+    const res = await me.form(
+      `/projects/${site.id}/run`,
+      { path: "index.html" },
+      { accept: "text/event-stream, application/json" },
+    );
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toStartWith("path:");
+    expect(body.error.message).toContain("entry file");
   });
 
   test("a runner that cannot isolate answers 503 and runs nothing", async () => {
@@ -131,7 +137,7 @@ describe.skipIf(Boolean(skip))("Run on the project page: runs", () => {
 
   test("runs the editor's unsaved text with the project's other files beside it", async () => {
     const saved = await me.client.put(`/api/v1/projects/${me.project.id}/files/lib/greet.js`, {
-      content: "export const greet = (name) => `hello, ${name}`;\n",
+      content: "export const greet = (name) => 'hello, ' + name;\n",
     });
     expect(saved.status).toBe(200);
     // index.js is stored with the template's text; the run uses what the editor holds now.
@@ -147,6 +153,17 @@ describe.skipIf(Boolean(skip))("Run on the project page: runs", () => {
         .join(""),
     ).toBe("hello, unsaved\n");
     expect(all.at(-1)).toMatchObject({ event: "exit", data: { success: true, exitCode: 0 } });
+  });
+
+  test("with a file open that cannot run (or none), the project's entry file runs", async () => {
+    for (const fields of [{ path: "README.md", content: "# not a program" }, {}] as Record<
+      string,
+      string
+    >[]) {
+      const all = await messages(await run(me, fields));
+      expect(all[0]).toEqual({ event: "start", data: { path: "index.js" } });
+      expect(all.at(-1)).toMatchObject({ event: "exit", data: { exitCode: 0 } });
+    }
   });
 
   test("without content the stored file runs", async () => {

@@ -60,6 +60,7 @@ export function EditorPage(props: EditorPageProps) {
           <button
             type="button"
             data-run
+            data-project-id={projectId}
             class="ml-auto inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
             title="Run the open file (Ctrl+Enter)"
             aria-keyshortcuts="Control+Enter Meta+Enter"

@@ -3,7 +3,8 @@ import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { clientIp } from "../../plugins/client-ip.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
-import { MAX_FILE_BYTES } from "../files/service.ts";
+import { listProjectFiles, MAX_FILE_BYTES, ownedProject } from "../files/service.ts";
+import { entryFile } from "../projects/service.ts";
 import type { ExecuteInput } from "./model.ts";
 import * as service from "./service.ts";
 
@@ -29,42 +30,54 @@ export function runLanguageOf(path: string): ExecuteInput["language"] | undefine
 const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const RunForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
-  path: t.String({ minLength: 1, maxLength: 512 }),
-  // The editor's current text, saved or not; checked against the file size limit.
+  // The open file; when it cannot run (or none is open) the project's entry file runs instead.
+  path: t.Optional(t.String({ maxLength: 512 })),
+  // The editor's current text of `path`, saved or not; checked against the file size limit.
   content: t.Optional(t.String()),
 });
 
 /**
- * The project page's Run: runs a file of the project (its unsaved text standing in for the
- * stored one) with the project's files beside it, and streams the output as server-sent
- * events — `queued`, `stdout`, `stderr`, then `exit` with the exit code, time and failure.
+ * The project page's Run: runs the open file of the project (its unsaved text standing in for
+ * the stored one) — or the project's entry file when the open one cannot run — with the
+ * project's files beside it, and streams the output as server-sent events: `start` (the path
+ * that runs), `queued`, `stdout`, `stderr`, then `exit` with the exit code, time and failure.
  * Closing the request (the Stop button) kills the run.
  */
 export function sandboxPages(deps: Deps) {
   return new Elysia({ name: "sandbox-pages" }).use(sessionPlugin(deps)).post(
     "/projects/:id/run",
     async function* ({ viewer, params, body, request }) {
-      const language = runLanguageOf(body.path);
-      if (!language) {
-        throw new ValidationError(
-          "path: only JavaScript, TypeScript and Python files can be run (.js, .ts, .py and their variants)",
-          "path",
-        );
+      const userId = viewer.user.id;
+      let path = body.path || undefined;
+      let content = body.content;
+      if (!path || !runLanguageOf(path)) {
+        const project = await ownedProject(deps, userId, params.id);
+        const paths = (await listProjectFiles(deps, userId, project.id)).map((f) => f.path);
+        const entry = entryFile(project.template, paths);
+        if (!entry || !runLanguageOf(entry)) {
+          throw new ValidationError(
+            "path: only JavaScript, TypeScript and Python files can be run (.js, .ts, .py and their variants), and this project's entry file is none of them",
+            "path",
+          );
+        }
+        path = entry;
+        content = undefined;
       }
       const input = {
-        language,
+        language: runLanguageOf(path) ?? "javascript",
         projectId: params.id,
-        entry: body.path,
-        ...(body.content !== undefined ? { code: body.content } : {}),
+        entry: path,
+        ...(content !== undefined ? { code: content } : {}),
       };
       // Failures before the first message (404, 413, 503) are answered with their status.
-      const run = await service.prepareRun(deps, viewer.user.id, input, { maxCodeBytes: MAX_FILE_BYTES });
+      const run = await service.prepareRun(deps, userId, input, { maxCodeBytes: MAX_FILE_BYTES });
       service.assertAvailable(deps);
       const meta = {
         ip: clientIp(request, deps.config.trustProxyHops),
         userAgent: request.headers.get("user-agent") ?? undefined,
       };
-      const events = service.execute(deps, viewer.user.id, run, request.signal, meta);
+      const events = service.execute(deps, userId, run, request.signal, meta);
+      yield sse({ event: "start", data: { path } });
       for await (const message of service.messagesOf(events)) {
         // The page has already shown the output as it streamed; the exit needs only the outcome.
         if (message.event === "exit") {
