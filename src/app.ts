@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./deps.ts";
+import { aiRoutes } from "./features/ai/routes.ts";
 import { oauthRoutes } from "./features/auth/oauth/routes.ts";
 import { authRoutes } from "./features/auth/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
@@ -24,6 +25,7 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps))
     .use(projectRoutes(deps))
     .use(sandboxRoutes(deps))
+    .use(aiRoutes(deps))
     .use(oauthRoutes(deps))
     .use(htmlFace(deps))
     .use(pageRoutes(deps));

@@ -23,6 +23,14 @@ export interface Config {
     heliconeApiKey: string | undefined;
     models: { primary: string; fallback: string; fast: string };
     embeddingModel: string | undefined;
+    /** Per user per UTC day, in US cents; 0 turns the budget off. */
+    dailyBudgetCents: number;
+    /** How long an identical request is answered from the cache. */
+    cacheTtlSeconds: number;
+    /** Milliseconds to wait for an upstream's first token before failing over. */
+    timeoutMs: number;
+    /** Price overrides per model, US dollars per million tokens. */
+    prices: Record<string, { input: number; output: number }>;
   };
   jwtSecret: string;
   oauth: {
@@ -95,6 +103,10 @@ export function loadConfig(env: Env = process.env): Config {
         fast: read("AI_MODEL_FAST") ?? DEFAULT_MODELS.fast,
       },
       embeddingModel: read("AI_EMBEDDING_MODEL"),
+      dailyBudgetCents: integer(read, "AI_DAILY_BUDGET_CENTS", 100, 0, 100_000_000),
+      cacheTtlSeconds: integer(read, "AI_CACHE_TTL", 3600, 0, 30 * 24 * 3600),
+      timeoutMs: integer(read, "AI_TIMEOUT_MS", 20_000, 100, 600_000),
+      prices: prices(read, "AI_PRICES"),
     },
     jwtSecret: jwtSecret(read("JWT_SECRET"), production, dataDir),
     oauth: {
@@ -160,6 +172,32 @@ export function parseRate(name: string, value: string): RateSpec {
 
 function rate(read: Read, name: string, fallback: string): RateSpec {
   return parseRate(name, read(name) ?? fallback);
+}
+
+/** `{"model": {"input": 2.5, "output": 10}, …}` — US dollars per million tokens. */
+function prices(read: Read, name: string): Record<string, { input: number; output: number }> {
+  const value = read(name);
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(name, 'must be JSON like {"gpt-4o": {"input": 2.5, "output": 10}}');
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ConfigError(name, "must be a JSON object of model → {input, output}");
+  const out: Record<string, { input: number; output: number }> = {};
+  for (const [model, price] of Object.entries(parsed)) {
+    const { input, output } = (price ?? {}) as { input?: unknown; output?: unknown };
+    const ok = (n: unknown) => typeof n === "number" && Number.isFinite(n) && n >= 0;
+    if (!ok(input) || !ok(output))
+      throw new ConfigError(
+        name,
+        `${model}: needs non-negative numbers "input" and "output" (dollars per million tokens)`,
+      );
+    out[model] = { input: input as number, output: output as number };
+  }
+  return out;
 }
 
 function oauthPair(read: Read, provider: "GOOGLE" | "GITHUB") {

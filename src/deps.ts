@@ -8,6 +8,7 @@ import type { SandboxRunner } from "./adapters/sandbox/types.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { DatabaseHandle } from "./db/types.ts";
+import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
 import type { Logger } from "./logger.ts";
 
@@ -21,6 +22,8 @@ export interface Deps {
   memo: Memo;
   /** Signs and verifies access tokens with the configured secret. */
   tokens: AccessTokens;
+  /** The AI gateway (tiers, failover, cache, costs); `enabled` is false when no model is configured. */
+  ai: Gateway;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
   startedAt: number;
@@ -52,12 +55,14 @@ export function createDeps(
   given: Partial<Pick<Deps, "db" | "cache" | "sandbox">> = {},
 ): Deps {
   const cache = given.cache ?? createCache({ redisUrl: config.redisUrl }, logger);
+  const db = given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger);
   return {
     config,
     logger,
-    db: given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
+    db,
     cache,
     memo: createMemo(cache),
+    ai: createGateway({ config, db, cache, logger }),
     tokens: createAccessTokens(config.jwtSecret),
     // Probed lazily (first status or run): a machine without bubblewrap still boots.
     sandbox: given.sandbox ?? createSandbox(sandboxRunner(config, logger)),

@@ -10,6 +10,8 @@ const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
   { method: "PUT", path: /^(?:\/api\/v1)?\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
   // Run on the project page: the open file's unsaved text (≤ 1 MiB), form-encoded.
   { method: "POST", path: /^\/projects\/[^/]+\/run$/, bytes: 8 * MiB },
+  // AI completion and analysis carry a whole file (≤ 1 MiB), JSON-escaped.
+  { method: "POST", path: /^\/api\/v1\/ai\/(?:complete|analyze|chat)$/, bytes: 8 * MiB },
 ];
 
 /** The largest body any route accepts; the server refuses anything bigger outright. */

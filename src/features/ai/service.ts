@@ -1,0 +1,273 @@
+import { Value } from "@sinclair/typebox/value";
+import type { ChatMessage } from "../../adapters/ai/openai.ts";
+import { chatHistory } from "../../db/queries/ai.ts";
+import type { Deps } from "../../deps.ts";
+import { UpstreamError, ValidationError } from "../../errors.ts";
+import { listProjectFiles, ownedProject, readFile } from "../files/service.ts";
+import type { AiEvent, Gateway } from "./gateway.ts";
+import { type AnalyzeInput, type ChatInput, type CompleteInput, Finding } from "./model.ts";
+
+type AiDeps = Pick<Deps, "db" | "memo"> & { ai: Gateway };
+
+/** A place in the project the answer drew on. */
+export interface Reference {
+  path: string;
+  line?: number;
+  /** Why it was used: the open file, the selection, or an `@` mention. */
+  kind: "current-file" | "selection" | "mention";
+}
+
+/** A code block of an answer, offered for Apply. */
+export interface Suggestion {
+  action: "apply";
+  code: string;
+  description: string;
+  language?: string;
+  path?: string;
+}
+
+const FILE_CHARS = 24_000;
+const MENTIONED_FILES = 3;
+const MENTION_CHARS = 8_000;
+const HISTORY_TURNS = 6;
+
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters left out)`;
+
+// --- Completion ---------------------------------------------------------------------------
+
+const COMPLETE_SYSTEM =
+  "You are a code completion engine. You are given the code before and after the cursor. " +
+  "Answer with only the text to insert at the cursor — no explanation, no code fences, no repetition " +
+  "of the code around it. Answer with nothing if nothing should be inserted.";
+
+/** Strip what models add around a completion despite being told not to: code fences. */
+export function cleanCompletion(text: string): string {
+  const fenced = /^\s*```[\w+-]*\n([\s\S]*?)\n?```\s*$/.exec(text);
+  return fenced ? (fenced[1] ?? "") : text;
+}
+
+/** Inline completion: a fill-in-the-middle prompt around the cursor, from the fast tier. */
+export async function complete(deps: AiDeps, userId: string, input: CompleteInput, signal?: AbortSignal) {
+  if (input.cursorPosition > input.code.length) {
+    throw new ValidationError(
+      `cursorPosition: must be within the code (0–${input.code.length})`,
+      "cursorPosition",
+    );
+  }
+  await ownedProject(deps, userId, input.projectId);
+  const window = input.contextWindow ?? 2_000;
+  const start = Math.max(0, input.cursorPosition - window);
+  const prefix = input.code.slice(start, input.cursorPosition);
+  const suffix = input.code.slice(input.cursorPosition, input.cursorPosition + Math.ceil(window / 2));
+  const result = await deps.ai.complete({
+    userId,
+    projectId: input.projectId,
+    type: "completion",
+    tier: "fast",
+    messages: [
+      { role: "system", content: COMPLETE_SYSTEM },
+      {
+        role: "user",
+        content: `Language: ${input.language}\n<prefix>${prefix}</prefix><cursor/><suffix>${suffix}</suffix>`,
+      },
+    ],
+    maxTokens: 128,
+    temperature: 0.2,
+    cache: true,
+    signal,
+    requestData: { language: input.language, cursorPosition: input.cursorPosition, window },
+  });
+  const text = cleanCompletion(result.text);
+  return {
+    suggestions: text.trim()
+      ? [{ text, confidence: result.cacheHit ? 0.9 : 0.8, type: "completion" as const }]
+      : [],
+    contextUsed: [{ kind: "current-file", chars: prefix.length + suffix.length, from: start }],
+    latency: Math.round(result.latency),
+    cost: result.cost,
+    model: result.model,
+    cacheHit: result.cacheHit,
+  };
+}
+
+// --- Chat -----------------------------------------------------------------------------------
+
+const CHAT_SYSTEM =
+  "You are Aura, a coding assistant inside a web IDE. Answer concisely in Markdown. When you " +
+  "propose a change to a file, give the complete new file in one fenced code block whose info " +
+  "string is the language followed by the file path, e.g. ```js src/app.js.";
+
+/** The context of a chat message: the open file, the selection, and files named with `@path`. */
+async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
+  const parts: string[] = [];
+  const references: Reference[] = [];
+  const current = input.context?.currentFile;
+  if (current) {
+    const file = await readFile(deps, userId, input.projectId, current);
+    parts.push(`The open file, ${file.path}:\n\`\`\`\n${clip(file.content, FILE_CHARS)}\n\`\`\``);
+    references.push({ path: file.path, kind: "current-file" });
+  }
+  const selected = input.context?.selectedCode;
+  if (selected) {
+    parts.push(`The selected code:\n\`\`\`\n${clip(selected, FILE_CHARS)}\n\`\`\``);
+    if (current) references.push({ path: current, kind: "selection" });
+  }
+  const mentioned = [...input.message.matchAll(/(?:^|\s)@([\w./-]+[\w])/g)].map((m) => m[1] as string);
+  if (mentioned.length > 0) {
+    const paths = new Set((await listProjectFiles(deps, userId, input.projectId)).map((f) => f.path));
+    const wanted = [...new Set(mentioned)]
+      .filter((p) => paths.has(p) && p !== current)
+      .slice(0, MENTIONED_FILES);
+    for (const path of wanted) {
+      const file = await readFile(deps, userId, input.projectId, path);
+      parts.push(`${path}:\n\`\`\`\n${clip(file.content, MENTION_CHARS)}\n\`\`\``);
+      references.push({ path, kind: "mention" });
+    }
+  }
+  return { parts, references };
+}
+
+/** The fenced code blocks of an answer, each offered for Apply (to the file its info string names). */
+export function suggestionsOf(answer: string, currentFile?: string): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of answer.matchAll(/```([^\n`]*)\n([\s\S]*?)```/g)) {
+    const [language, path] = (m[1] ?? "").trim().split(/\s+/);
+    const target = path || currentFile;
+    out.push({
+      action: "apply",
+      code: m[2] ?? "",
+      description: target ? `Apply to ${target}` : `Code${language ? ` (${language})` : ""}`,
+      ...(language ? { language } : {}),
+      ...(target ? { path: target } : {}),
+    });
+  }
+  return out;
+}
+
+/** Everything a chat answer needs before its first token: messages and references. */
+export async function prepareChat(deps: AiDeps, userId: string, input: ChatInput) {
+  await ownedProject(deps, userId, input.projectId);
+  const { parts, references } = await chatContext(deps, userId, input);
+  const history = await chatHistory(await deps.db.get(), userId, input.projectId, HISTORY_TURNS);
+  const messages: ChatMessage[] = [{ role: "system", content: CHAT_SYSTEM }];
+  for (const turn of history) {
+    const asked = (turn.requestData as { message?: string } | null)?.message;
+    const answered = (turn.responseData as { text?: string } | null)?.text;
+    if (asked && answered)
+      messages.push({ role: "user", content: asked }, { role: "assistant", content: answered });
+  }
+  const context = parts.length ? `Context:\n\n${parts.join("\n\n")}\n\n` : "";
+  messages.push({ role: "user", content: `${context}${input.message}` });
+  return { messages, references };
+}
+
+/**
+ * A chat answer as events: `token`s as the model writes, then `done`. Throws before the first
+ * event for a request that cannot be answered (404, 429 budget, 503 AI off, 502 all models failed).
+ */
+export async function* chat(
+  deps: AiDeps,
+  userId: string,
+  input: ChatInput,
+  signal?: AbortSignal,
+): AsyncGenerator<
+  | { type: "references"; references: Reference[] }
+  | AiEvent
+  | { type: "answer"; suggestions: Suggestion[]; references: Reference[] }
+> {
+  const { messages, references } = await prepareChat(deps, userId, input);
+  const events = deps.ai.stream({
+    userId,
+    projectId: input.projectId,
+    type: "chat",
+    tier: "primary",
+    messages,
+    temperature: 0.3,
+    cache: true,
+    signal,
+    requestData: { message: input.message, context: { currentFile: input.context?.currentFile ?? null } },
+  });
+  let announced = false;
+  for await (const event of events) {
+    if (!announced) {
+      announced = true;
+      yield { type: "references", references };
+    }
+    if (event.type === "done") {
+      yield {
+        type: "answer",
+        suggestions: suggestionsOf(event.result.text, input.context?.currentFile),
+        references,
+      };
+    }
+    yield event;
+  }
+}
+
+// --- Analysis -------------------------------------------------------------------------------
+
+const ANALYZE_PROMPTS = {
+  explain: "Explain what this code does, step by step, for a developer new to it.",
+  review: "Review this code for correctness, clarity and maintainability.",
+  bugs: "Find bugs in this code: wrong results, crashes, security problems, edge cases.",
+} as const;
+
+const ANALYZE_FORMAT =
+  'Answer with a JSON object only: {"summary": string, "findings": [{"line": number (1-based, optional), ' +
+  '"severity": "info" | "warning" | "error", "message": string, "fix": string (optional: the corrected ' +
+  "line or lines)}]}. Use an empty findings array when there is nothing to report.";
+
+/** Parse and check a model's analysis; anything off-schema is a 502, never passed on. */
+export function parseAnalysis(text: string, lineCount: number) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, ""));
+  } catch {
+    throw new UpstreamError("The model's analysis was not valid JSON");
+  }
+  const { summary, findings } = (parsed ?? {}) as { summary?: unknown; findings?: unknown };
+  if (typeof summary !== "string" || !Array.isArray(findings))
+    throw new UpstreamError("The model's analysis lacked a summary or findings");
+  const valid = findings
+    .filter((f): f is Finding => Value.Check(Finding, f))
+    .map((f) => (f.line !== undefined && f.line > lineCount ? { ...f, line: undefined } : f))
+    .map(({ line, ...rest }) => (line === undefined ? rest : { line, ...rest }));
+  return { summary, findings: valid };
+}
+
+/** Explain, review or find bugs in a file (or given code) as structured findings. */
+export async function analyze(deps: AiDeps, userId: string, input: AnalyzeInput, signal?: AbortSignal) {
+  await ownedProject(deps, userId, input.projectId);
+  let code = input.code;
+  if (code === undefined) {
+    if (!input.path) throw new ValidationError("code: is required unless path names a project file", "code");
+    code = (await readFile(deps, userId, input.projectId, input.path)).content;
+  }
+  const kind = input.kind ?? "review";
+  const numbered = code
+    .split("\n")
+    .map((line, i) => `${i + 1}| ${line}`)
+    .join("\n");
+  const result = await deps.ai.complete({
+    userId,
+    projectId: input.projectId,
+    type: "analysis",
+    tier: "primary",
+    messages: [
+      { role: "system", content: `${ANALYZE_PROMPTS[kind]} ${ANALYZE_FORMAT}` },
+      { role: "user", content: `${input.path ? `File: ${input.path}\n` : ""}${clip(numbered, 60_000)}` },
+    ],
+    temperature: 0,
+    json: true,
+    cache: true,
+    signal,
+    requestData: { kind, path: input.path ?? null },
+  });
+  return {
+    ...parseAnalysis(result.text, code.split("\n").length),
+    latency: Math.round(result.latency),
+    cost: result.cost,
+    model: result.model,
+  };
+}
