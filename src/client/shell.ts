@@ -116,7 +116,10 @@ document.addEventListener("click", (e) => {
     if (target.closest("[data-toggle]")) toggle(item);
     focusItem(item);
   }
-  if (target.closest("[data-panel-close]")) $("#panel")?.replaceChildren();
+  if (target.closest("[data-panel-close]")) {
+    chatting?.abort();
+    $("#panel")?.replaceChildren();
+  }
 });
 
 // Invoker buttons (commandfor/command) open the dialogs; the row's data-path fills the form.
@@ -194,6 +197,63 @@ document.addEventListener("keydown", (e) => {
   }
 });
 
+// --- Streams: a POST answered with server-sent events (Run and the assistant) ---
+
+/**
+ * POST `body` and hand each server-sent event to `onEvent` as it arrives. An answer that is not
+ * a stream (a 4xx/5xx, signed out) resolves with its error message; a stream resolves with
+ * undefined when it ends. Throws when aborted or when the connection drops.
+ */
+async function postStream(
+  url: string,
+  body: URLSearchParams,
+  signal: AbortSignal,
+  onEvent: (event: string, data: Record<string, unknown>) => void,
+): Promise<string | undefined> {
+  const token = /"X-CSRF-Token":"([^"]+)"/.exec(
+    document.body.getAttribute("hx-headers:inherited") ?? "",
+  )?.[1];
+  const res = await fetch(url, {
+    method: "POST",
+    body,
+    signal,
+    redirect: "manual",
+    headers: { accept: "text/event-stream, application/json", ...(token ? { "X-CSRF-Token": token } : {}) },
+  });
+  if (!res.ok || !res.body) {
+    const answer = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    return answer?.error?.message ?? `The server answered ${res.status || "with a redirect (signed out?)"}`;
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return undefined;
+    buffer += value;
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: ?(.*)$/m.exec(block)?.[1];
+      const data = block
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).replace(/^ /, ""))
+        .join("\n");
+      if (event && data) onEvent(event, JSON.parse(data));
+    }
+  }
+}
+
+/** What the island holds for the open file now: its path, text and selection. */
+function snapshot(): { path?: string; content?: string; selection?: string } {
+  const editor = $<HTMLElement>("[data-editor]");
+  const path = editor?.dataset.path;
+  if (!editor || !path) return {};
+  const detail: { content?: string; selection?: string } = {};
+  editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail }));
+  return { path, ...detail };
+}
+
 // --- Run: the open file in the sandbox, its output streamed as server-sent events ---
 
 let running: AbortController | undefined;
@@ -256,23 +316,15 @@ function showRunning(on: boolean): void {
 }
 
 async function run(): Promise<void> {
-  const editor = $<HTMLElement>("[data-editor]");
   const panel = $<HTMLElement>("#output");
   const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;
   if (running || !panel || !project) return;
-  // The open file, with the text the island holds now (saved or not); without one, or when
-  // it cannot run, the server runs the project's entry file.
+  // The open file as the editor holds it; without one, or when it cannot run, the server
+  // runs the project's entry file.
+  const { path, content } = snapshot();
   const body = new URLSearchParams();
-  const path = editor?.dataset.path;
-  if (editor && path) {
-    const snapshot: { content?: string } = {};
-    editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail: snapshot }));
-    body.set("path", path);
-    if (snapshot.content !== undefined) body.set("content", snapshot.content);
-  }
-  const token = /"X-CSRF-Token":"([^"]+)"/.exec(
-    document.body.getAttribute("hx-headers:inherited") ?? "",
-  )?.[1];
+  if (path) body.set("path", path);
+  if (path && content !== undefined) body.set("content", content);
 
   panel.hidden = false;
   const log = $<HTMLElement>("[data-run-log]");
@@ -283,37 +335,13 @@ async function run(): Promise<void> {
   running = controller;
   showRunning(true);
   try {
-    const res = await fetch(`/projects/${encodeURIComponent(project)}/run`, {
-      method: "POST",
+    const refused = await postStream(
+      `/projects/${encodeURIComponent(project)}/run`,
       body,
-      signal: controller.signal,
-      redirect: "manual",
-      headers: { accept: "text/event-stream, application/json", ...(token ? { "X-CSRF-Token": token } : {}) },
-    });
-    if (!res.ok || !res.body) {
-      const answer = (await res.json().catch(() => undefined)) as
-        | { error?: { message?: string } }
-        | undefined;
-      return runStatus(answer?.error?.message ?? `Could not run (${res.status || "signed out?"})`, "error");
-    }
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: ?(.*)$/m.exec(block)?.[1];
-        const data = block
-          .split("\n")
-          .filter((line) => line.startsWith("data:"))
-          .map((line) => line.slice(5).replace(/^ /, ""))
-          .join("\n");
-        if (event && data) onRunMessage(event, JSON.parse(data));
-      }
-    }
+      controller.signal,
+      onRunMessage,
+    );
+    if (refused) runStatus(refused, "error");
   } catch {
     if (controller.signal.aborted) {
       appendOutput("note", "\n[stopped]");
@@ -325,10 +353,81 @@ async function run(): Promise<void> {
   }
 }
 
+// --- The assistant: a question, its answer streamed token by token, then rendered ---
+
+let chatting: AbortController | undefined;
+
+async function ask(form: HTMLFormElement): Promise<void> {
+  const field = form.elements.namedItem("message") as HTMLTextAreaElement | null;
+  const log = $<HTMLElement>("#ai-log");
+  const message = field?.value.trim();
+  if (chatting || !field || !log || !message) return;
+  const status = $<HTMLElement>("[data-ai-status]", form);
+  const stop = $<HTMLElement>("[data-ai-stop]", form);
+  const say = (text: string) => {
+    if (status) status.textContent = text;
+  };
+  $("[data-ai-empty]", log)?.remove();
+  const question = document.createElement("div");
+  question.className = "ml-8 whitespace-pre-wrap rounded-lg bg-aura-50 px-3 py-2 text-sm dark:bg-ink-700";
+  question.dataset.role = "user";
+  question.textContent = message;
+  const answer = document.createElement("div");
+  answer.className = "mr-2 whitespace-pre-wrap text-sm";
+  answer.dataset.role = "assistant";
+  answer.setAttribute("aria-busy", "true");
+  log.append(question, answer);
+  log.scrollTop = log.scrollHeight;
+
+  const { path, selection } = snapshot();
+  const body = new URLSearchParams({ message });
+  if (path) body.set("currentFile", path);
+  if (selection) body.set("selectedCode", selection);
+  field.value = "";
+  const controller = new AbortController();
+  chatting = controller;
+  if (stop) stop.hidden = false;
+  say("Thinking…");
+  try {
+    const refused = await postStream(form.action, body, controller.signal, (event, data) => {
+      if (event === "token") {
+        answer.append(String(data.text));
+        say("Answering…");
+      } else if (event === "done") {
+        // Rendered and sanitized by the server; hx-* links in it (references) need processing.
+        answer.classList.remove("whitespace-pre-wrap");
+        answer.innerHTML = String(data.html);
+        (window as { htmx?: { process(el: Element): void } }).htmx?.process(answer);
+        say("");
+      } else if (event === "error") say(String(data.message));
+      log.scrollTop = log.scrollHeight;
+    });
+    if (refused) {
+      answer.remove();
+      field.value = message;
+      say(refused);
+    }
+  } catch {
+    say(controller.signal.aborted ? "Stopped." : "The connection dropped before the answer finished.");
+  } finally {
+    answer.removeAttribute("aria-busy");
+    chatting = undefined;
+    if (stop) stop.hidden = true;
+  }
+}
+
+document.addEventListener("submit", (e) => {
+  const form = (e.target as Element).closest?.<HTMLFormElement>("form[data-ai-chat]");
+  if (!form) return;
+  e.preventDefault();
+  void ask(form);
+});
+
 document.addEventListener("click", (e) => {
   const target = e.target as Element;
   if (target.closest("[data-run]")) void run();
   else if (target.closest("[data-run-stop]")) running?.abort();
+  else if (target.closest("[data-ai-stop]")) chatting?.abort();
   else if (target.closest("[data-run-close]")) {
     running?.abort();
     const panel = $<HTMLElement>("#output");
@@ -341,6 +440,13 @@ document.addEventListener(
   "keydown",
   (e) => {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+    // In the assistant's box it sends the question instead.
+    const form = (e.target as Element).closest?.<HTMLFormElement>("form[data-ai-chat]");
+    if (form) {
+      e.preventDefault();
+      void ask(form);
+      return;
+    }
     if (!$("#output")) return;
     e.preventDefault();
     e.stopPropagation();

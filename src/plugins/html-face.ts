@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
 import { accountPages } from "../features/account/pages.tsx";
+import { aiPages } from "../features/ai/pages.tsx";
 import { authPages } from "../features/auth/pages.tsx";
 import { editorPages } from "../features/editor/pages.tsx";
 import { projectPages } from "../features/projects/pages.tsx";
@@ -20,5 +21,6 @@ export function htmlFace(deps: Deps) {
     .use(accountPages(deps))
     .use(projectPages(deps))
     .use(editorPages(deps))
-    .use(sandboxPages(deps));
+    .use(sandboxPages(deps))
+    .use(aiPages(deps));
 }

@@ -11,7 +11,11 @@ const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
   // Run on the project page: the open file's unsaved text (≤ 1 MiB), form-encoded.
   { method: "POST", path: /^\/projects\/[^/]+\/run$/, bytes: 8 * MiB },
   // AI completion and analysis carry a whole file (≤ 1 MiB), JSON-escaped.
-  { method: "POST", path: /^\/api\/v1\/ai\/(?:complete|analyze|chat)$/, bytes: 8 * MiB },
+  {
+    method: "POST",
+    path: /^(?:\/api\/v1\/ai|\/projects\/[^/]+\/ai)\/(?:complete|analyze|chat)$/,
+    bytes: 8 * MiB,
+  },
 ];
 
 /** The largest body any route accepts; the server refuses anything bigger outright. */

@@ -70,6 +70,19 @@ export function EditorPage(props: EditorPageProps) {
             </svg>
             Run
           </button>
+          <button
+            type="button"
+            class={`${TOOL} inline-flex items-center gap-1`}
+            hx-get={`/projects/${encodeURIComponent(projectId)}/ai`}
+            hx-target="#panel"
+            hx-swap="innerHTML"
+            title="Ask the assistant about this project"
+          >
+            <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+              <path d="M10 2l1.8 4.7L16.5 8.5l-4.7 1.8L10 15l-1.8-4.7L3.5 8.5l4.7-1.8zM15.5 13l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
+            </svg>
+            Assistant
+          </button>
           <a href="/projects" class={TOOL}>
             Projects
           </a>

@@ -1,0 +1,131 @@
+import type { Parser } from "@lezer/common";
+import { parser as cssParser } from "@lezer/css";
+import { classHighlighter, highlightCode } from "@lezer/highlight";
+import { parser as htmlParser } from "@lezer/html";
+import { parser as jsParser } from "@lezer/javascript";
+import { parser as jsonParser } from "@lezer/json";
+import { parser as pythonParser } from "@lezer/python";
+import { Marked, type Tokens } from "marked";
+import sanitizeHtml from "sanitize-html";
+
+/** Text as HTML: & < > " ' escaped. */
+const esc = (text: string) => Bun.escapeHTML(text);
+
+const PARSERS: Record<string, () => Parser> = {
+  js: () => jsParser,
+  javascript: () => jsParser,
+  mjs: () => jsParser,
+  jsx: () => jsParser.configure({ dialect: "jsx" }),
+  ts: () => jsParser.configure({ dialect: "ts" }),
+  typescript: () => jsParser.configure({ dialect: "ts" }),
+  tsx: () => jsParser.configure({ dialect: "ts jsx" }),
+  py: () => pythonParser,
+  python: () => pythonParser,
+  css: () => cssParser,
+  html: () => htmlParser,
+  json: () => jsonParser,
+};
+
+/**
+ * Code as highlighted HTML: the same Lezer grammars the editor uses, with the `tok-*` classes
+ * of @lezer/highlight's classHighlighter (styled in app.css). Unknown languages stay plain.
+ */
+export function highlight(code: string, language: string): string {
+  const parser = PARSERS[language.toLowerCase()]?.();
+  if (!parser) return esc(code);
+  let out = "";
+  highlightCode(
+    code,
+    parser.parse(code),
+    classHighlighter,
+    (text, classes) => {
+      out += classes ? `<span class="${classes}">${esc(text)}</span>` : esc(text);
+    },
+    () => {
+      out += "\n";
+    },
+  );
+  return out;
+}
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    // Raw HTML in a model's answer is shown as text, never interpreted.
+    html: ({ text }: Tokens.HTML | Tokens.Tag) => esc(text),
+    code({ text, lang }: Tokens.Code) {
+      const [language = "", path] = (lang ?? "").trim().split(/\s+/);
+      const head = path ?? language;
+      return (
+        `<figure class="ai-code" data-language="${esc(language)}"${path ? ` data-path="${esc(path)}"` : ""}>` +
+        (head ? `<figcaption>${esc(head)}</figcaption>` : "") +
+        `<pre><code>${highlight(text, language)}</code></pre></figure>`
+      );
+    },
+    // Images become links: no remote fetches from the page (the CSP would block them anyway).
+    image: ({ href, text }: Tokens.Image) => `<a href="${esc(href)}">${esc(text || href)}</a>`,
+  },
+});
+
+/** What an answer's HTML may contain: formatting, links to http(s) and relative URLs, highlighted code. */
+const ALLOWED: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "figure",
+    "figcaption",
+    "input",
+  ],
+  allowedAttributes: {
+    a: ["href", "title"],
+    span: ["class"],
+    figure: ["class", "data-language", "data-path"],
+    th: ["align"],
+    td: ["align"],
+    ol: ["start"],
+    input: ["type", "checked", "disabled"],
+  },
+  allowedClasses: { span: [/^tok-[\w-]+$/], figure: ["ai-code"] },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href"],
+  allowProtocolRelative: false,
+  transformTags: {
+    a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }),
+  },
+};
+ALLOWED.allowedAttributes = { ...ALLOWED.allowedAttributes, a: ["href", "title", "rel", "target"] };
+
+/**
+ * A model's Markdown answer as safe HTML: rendered by marked (raw HTML escaped, code blocks
+ * highlighted), then passed through an allowlist sanitizer, so no script, handler, style or
+ * `javascript:` URL survives whatever the model wrote.
+ */
+export function renderAnswer(markdown: string): string {
+  const html = marked.parse(markdown, { async: false });
+  return sanitizeHtml(html, ALLOWED);
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { type ScriptedUpstream, startScriptedUpstream } from "../helpers/ai-upstream.ts";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { api } from "../helpers/projects.ts";
+import { listen } from "../helpers/server.ts";
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`assistant browser tests skipped: ${unavailable}`);
+
+const MODELS = { AI_MODEL_PRIMARY: "e-primary", AI_MODEL_FALLBACK: "e-fallback", AI_MODEL_FAST: "e-fast" };
+
+describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
+  let upstream: ScriptedUpstream;
+  let t: TestApp;
+  let server: ReturnType<typeof listen>;
+  let browser: Browser;
+  let user: Awaited<ReturnType<typeof registerUser>>;
+
+  beforeAll(async () => {
+    upstream = startScriptedUpstream();
+    t = await createTestApp({ ...MODELS, AI_BASE_URL: upstream.url, RATE_LIMIT_EDITOR: "100000/15m" });
+    server = listen(t);
+    browser = await launchBrowser();
+    user = await registerUser(t);
+    console.log(`screenshots: ${screenshotDir()}`);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await t?.close();
+    await upstream?.stop();
+  });
+
+  async function openAssistant(colorScheme: "dark" | "light") {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, colorScheme });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("dialog", (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(`${server.url}/login`);
+    await page.fill('input[name="email"]', user.email);
+    await page.fill('input[name="password"]', user.password);
+    await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
+    const project = await api(t, user.auth).project({ name: `Chat ${crypto.randomUUID().slice(0, 4)}` });
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
+    await page.click("text=Assistant");
+    await page.waitForSelector("[data-ai-panel] textarea");
+    return { context, page, problems };
+  }
+
+  test("an answer streams in, then shows as rendered Markdown with highlighted code; model text stays inert", async () => {
+    const { context, page, problems } = await openAssistant("dark");
+    const reply =
+      "Here is a **friendlier** greeting <img src=x onerror=alert(1)>:\n\n```js index.js\nfunction greet(name) {\n  return `Hi, ${name}!`;\n}\n```\n\nIt keeps `greet`'s signature.";
+    upstream.script("e-primary", { kind: "reply", chunks: reply.match(/.{1,8}/gs) ?? [reply], delayMs: 60 });
+    await page.fill("[data-ai-panel] textarea", "Make the greeting friendlier");
+    await page.click("text=Send");
+    // Mid-stream: raw text growing inside the busy answer.
+    await page.waitForFunction(() => {
+      const a = document.querySelector('[data-role="assistant"][aria-busy="true"]');
+      return Boolean(a?.textContent && a.textContent.length > 10);
+    });
+    await page.waitForSelector('[data-role="assistant"] figure.ai-code .tok-keyword', { timeout: 15_000 });
+    expect(await page.locator('[data-role="assistant"] strong').textContent()).toBe("friendlier");
+    expect(await page.locator('[data-role="assistant"] img').count()).toBe(0);
+    expect(await page.locator("[data-ai-meta]").textContent()).toMatch(/^e-primary · \d+ in \/ \d+ out · \$/);
+    await page.screenshot({ path: join(screenshotDir(), "assistant-answer.png") });
+    // The reference opens its file.
+    await page.click('[aria-label="References"] a');
+    await page.waitForSelector('[data-editor][data-path="index.js"]');
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  test("Stop ends a long answer and aborts the model call", async () => {
+    const { context, page, problems } = await openAssistant("light");
+    upstream.script("e-primary", {
+      kind: "reply",
+      chunks: Array.from({ length: 60 }, (_, i) => `word${i} `),
+      delayMs: 100,
+    });
+    await page.fill("[data-ai-panel] textarea", "Write a long essay");
+    await page.keyboard.press("Control+Enter");
+    await page.waitForFunction(() =>
+      document.querySelector('[data-role="assistant"]')?.textContent?.includes("word2"),
+    );
+    await page.click("[data-ai-stop]");
+    await page.waitForFunction(() => document.querySelector("[data-ai-status]")?.textContent === "Stopped.");
+    const call = upstream.requestsFor("e-primary").at(-1)!;
+    for (let i = 0; i < 40 && !call.aborted; i++) await Bun.sleep(50);
+    expect(call.aborted).toBe(true);
+    await page.screenshot({ path: join(screenshotDir(), "assistant-stopped.png") });
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

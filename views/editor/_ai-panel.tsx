@@ -1,0 +1,177 @@
+import type { Reference } from "../../src/features/ai/service.ts";
+import { projectPart, projectUrl } from "./urls.ts";
+
+/** One finished exchange: the question as typed, the answer as sanitized HTML, and what it cost. */
+export interface AiTurn {
+  message: string;
+  /** Rendered by src/features/ai/render.ts (Markdown → allowlist-sanitized HTML). */
+  safeAnswerHtml: string;
+  references: Reference[];
+  meta?: { model: string | null; tokensIn: number; tokensOut: number; cost: number; cacheHit?: boolean };
+}
+
+const KIND: Record<Reference["kind"], string> = {
+  "current-file": "open file",
+  selection: "selection",
+  mention: "mentioned",
+};
+
+/** Cents as the user reads them: $0.0123 for small amounts. */
+export const formatCost = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 1 ? 4 : 2)}`;
+
+/** The answer of a turn: the rendered Markdown, its references (they open the file) and its cost. */
+export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn }) {
+  const safeAnswerHtml = turn.safeAnswerHtml;
+  const refs = turn.references.filter((r, i, all) => all.findIndex((o) => o.path === r.path) === i);
+  return (
+    <>
+      <div class="ai-prose">{safeAnswerHtml}</div>
+      {refs.length ? (
+        <ul class="mt-2 flex flex-wrap gap-1.5 text-xs" aria-label="References">
+          {refs.map((r) => (
+            <li>
+              <a
+                href={projectUrl(projectId, r.path)}
+                hx-get={projectPart(projectId, "open", { file: r.path })}
+                hx-target="#editor-area"
+                hx-swap="outerHTML"
+                hx-include="#tab-state"
+                hx-push-url={projectUrl(projectId, r.path)}
+                class="rounded border border-slate-300 px-1.5 py-0.5 font-mono hover:bg-slate-100 dark:border-ink-700 dark:hover:bg-ink-700"
+                title={`Open ${r.path} (${KIND[r.kind]})`}
+                safe
+              >
+                {r.path}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {turn.meta ? (
+        <p class="mt-1.5 text-xs text-slate-500" data-ai-meta safe>
+          {`${turn.meta.model ?? "?"} · ${turn.meta.tokensIn} in / ${turn.meta.tokensOut} out · ${formatCost(turn.meta.cost)}${turn.meta.cacheHit ? " · from cache" : ""}`}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+const USER =
+  "ml-8 whitespace-pre-wrap rounded-lg bg-aura-50 px-3 py-2 text-sm text-slate-900 dark:bg-ink-700 dark:text-slate-100";
+const ASSISTANT = "mr-2 text-sm";
+
+/**
+ * The assistant beside the editor: the project's conversation, a form to ask (the open file and
+ * selection go along; `@path` adds a file), streamed answers with Stop — or, with no model
+ * configured, how to set one up.
+ */
+export function AiPanel({
+  projectId,
+  enabled,
+  turns,
+}: {
+  projectId: string;
+  enabled: boolean;
+  turns: AiTurn[];
+}) {
+  return (
+    <div class="flex h-full flex-col" data-ai-panel>
+      <div class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-ink-700">
+        <h2 class="min-w-0 flex-1 truncate text-sm font-semibold">Assistant</h2>
+        <button
+          type="button"
+          data-panel-close
+          class="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-ink-700"
+          aria-label="Close the assistant"
+        >
+          ✕
+        </button>
+      </div>
+      {enabled ? (
+        <>
+          <div
+            id="ai-log"
+            role="log"
+            aria-label="Conversation"
+            class="min-h-0 flex-1 space-y-3 overflow-y-auto p-3"
+          >
+            {turns.length === 0 ? (
+              <p class="text-sm text-slate-500" data-ai-empty>
+                Ask about this project. The open file and your selection go along; mention another file with{" "}
+                <code>@path</code>.
+              </p>
+            ) : null}
+            {turns.map((turn) => (
+              <>
+                <div class={USER} data-role="user" safe>
+                  {turn.message}
+                </div>
+                <div class={ASSISTANT} data-role="assistant">
+                  <AiAnswer projectId={projectId} turn={turn} />
+                </div>
+              </>
+            ))}
+          </div>
+          <form
+            data-ai-chat
+            data-project-id={projectId}
+            class="border-t border-slate-200 p-3 dark:border-ink-700"
+            action={projectPart(projectId, "ai/chat")}
+            method="post"
+          >
+            <label for="ai-message" class="sr-only">
+              Message
+            </label>
+            <textarea
+              id="ai-message"
+              name="message"
+              rows="3"
+              required
+              maxlength="8000"
+              placeholder="Ask about this code… (Ctrl+Enter sends)"
+              class="w-full resize-y rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-ink-700 dark:bg-ink-800"
+            ></textarea>
+            <div class="mt-2 flex items-center gap-2">
+              <span
+                data-ai-status
+                role="status"
+                class="min-w-0 flex-1 truncate text-xs text-slate-500"
+              ></span>
+              <button
+                type="button"
+                data-ai-stop
+                hidden
+                class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950"
+              >
+                Stop
+              </button>
+              <button
+                type="submit"
+                class="rounded-md bg-aura-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-aura-700 disabled:opacity-50"
+              >
+                Send
+              </button>
+            </div>
+          </form>
+        </>
+      ) : (
+        <div class="space-y-3 p-4 text-sm" data-ai-off>
+          <p class="font-medium">The assistant is off: no AI model is configured.</p>
+          <p>
+            Set <code>AI_BASE_URL</code> to any OpenAI-compatible endpoint and restart Aura. For a model on
+            this machine, run <a href="https://ollama.com">Ollama</a> and start Aura with:
+          </p>
+          <pre class="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-ink-800">
+            {
+              "AI_BASE_URL=http://localhost:11434/v1 \\\nAI_MODEL_PRIMARY=qwen2.5-coder AI_MODEL_FALLBACK=qwen2.5-coder \\\nAI_MODEL_FAST=qwen2.5-coder bun run start"
+            }
+          </pre>
+          <p>
+            Or set <code>HELICONE_API_KEY</code> (Helicone's gateway) or <code>AI_API_KEY</code> with OpenAI.
+            Everything else in the IDE works without it.
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
