@@ -42,7 +42,7 @@ async function squeeze(outputs: { path: string }[]): Promise<void> {
         const result = await minify(readFileSync(path, "utf8"), {
           module: true,
           ecma: 2020,
-          compress: { passes: 1 },
+          compress: { passes: 2 },
           mangle: { toplevel: true },
         });
         if (result.code === undefined) throw new Error(`terser produced nothing for ${path}`);

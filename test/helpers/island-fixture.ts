@@ -1,7 +1,8 @@
 /**
  * A minimal stand-in for the project page and its file PUT, for browser tests of the editor
  * island alone: it serves the built assets from the manifest, one page with the island's markup
- * contract, and `PUT /projects/:id/files/*path` with an in-memory version counter.
+ * contract, `PUT /projects/:id/files/*path` with an in-memory version counter, and empty answers
+ * from the AI endpoints (`POST /projects/:id/ai/complete|analyze`).
  */
 import { assetFiles } from "../../src/generated/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/plugins/security-headers.ts";
@@ -65,6 +66,19 @@ export function startIslandFixture(initial: Record<string, string>): IslandFixtu
       const url = new URL(request.url);
       const served = byUrl.get(url.pathname);
       if (served) return new Response(Bun.file(served), { headers });
+      // The island asks for AI completions as you type: answer with nothing, quietly (a 404 would
+      // log a console error). Tests of the AI features stub these with page.route instead.
+      if (request.method === "POST" && /^\/projects\/[^/]+\/ai\/complete$/.test(url.pathname))
+        return json({
+          suggestions: [],
+          contextUsed: 0,
+          latency: 0,
+          cost: 0,
+          model: "fixture",
+          cacheHit: false,
+        });
+      if (request.method === "POST" && /^\/projects\/[^/]+\/ai\/analyze$/.test(url.pathname))
+        return json({ summary: "", findings: [], latency: 0, cost: 0, model: "fixture" });
       const match = url.pathname.match(/^\/projects\/([^/]+)\/files\/(.+)$/);
       if (url.pathname === "/favicon.ico") return new Response(null, { status: 204, headers });
       if (!match) return new Response("not found", { status: 404, headers });

@@ -6,6 +6,8 @@ export interface EditorAreaProps {
   projectId: string;
   file?: OpenFile | undefined;
   tabs: string[];
+  /** Whether an AI model is configured; without one the island never asks for completions. */
+  ai: boolean;
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
@@ -69,7 +71,7 @@ function Tab({
  * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
  * the "open file" fragment; `#tab-state` carries the tab list into the next request.
  */
-export function EditorArea({ projectId, file, tabs }: EditorAreaProps) {
+export function EditorArea({ projectId, file, tabs, ai }: EditorAreaProps) {
   const active = file?.path;
   return (
     <section id="editor-area" class="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Editor">
@@ -85,6 +87,16 @@ export function EditorArea({ projectId, file, tabs }: EditorAreaProps) {
             ))}
           </ul>
         </nav>
+        {file && ai ? (
+          <button
+            type="button"
+            data-analyze="review"
+            title="Ask the AI to review this file; findings appear as marks in the editor"
+            class="shrink-0 border-l border-slate-200 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-ink-700 dark:text-slate-300 dark:hover:bg-ink-700"
+          >
+            Review
+          </button>
+        ) : null}
         {file ? (
           <button
             type="button"
@@ -105,6 +117,7 @@ export function EditorArea({ projectId, file, tabs }: EditorAreaProps) {
           data-path={file.path}
           data-version={String(file.version)}
           data-language={file.language}
+          data-ai={ai ? undefined : "off"}
         >
           {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
           <textarea hidden safe>{`\n${file.content}`}</textarea>

@@ -1,14 +1,36 @@
-import { Compartment, type Extension } from "@codemirror/state";
+import type { CompletionContext, CompletionResult } from "@codemirror/autocomplete";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 
 /** Extra completion sources for one language, loaded together with the completion package. */
 export type CompletionLoader = () => Promise<Extension>;
 
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+
+/**
+ * Offer the identifiers (3 characters or more) found in the document, so names from the file
+ * itself complete instantly, before any AI answer. The options carry no type, so the completion
+ * list merges them with a language's own option of the same name (JavaScript's and Python's
+ * names in scope) instead of listing the name twice. Scans the first 200,000 characters.
+ */
+export function documentWords(context: CompletionContext): CompletionResult | null {
+  const word = context.matchBefore(/[A-Za-z_$][\w$]*/);
+  if (!word && !context.explicit) return null;
+  const from = word?.from ?? context.pos;
+  const seen = new Set<string>();
+  for (const m of context.state.doc.sliceString(0, 200_000).matchAll(IDENTIFIER)) {
+    // Skip the word being typed, at the cursor.
+    if (m[0].length >= 3 && m.index !== from) seen.add(m[0]);
+  }
+  return { from, options: [...seen].map((label) => ({ label })), validFor: /^[\w$]*$/ };
+}
+
 type Loaded = [typeof import("@codemirror/autocomplete"), Extension];
 
 /**
  * Add completion and bracket closing, downloading @codemirror/autocomplete (and the language's
- * completion sources) when the editor first takes focus or is typed in, not with the page.
+ * completion sources, plus `documentWords`) when the editor first takes focus or is typed in,
+ * not with the page.
  * Until then brackets are not closed and no completion pops up. A failed download (offline)
  * is retried on the next focus or keystroke.
  */
@@ -25,6 +47,7 @@ export function lazyCompletion(languageCompletions?: CompletionLoader): Extensio
           effects: slot.reconfigure([
             m.closeBrackets(),
             m.autocompletion(),
+            EditorState.languageData.of(() => [{ autocomplete: documentWords }]),
             keymap.of([...m.closeBracketsKeymap, ...m.completionKeymap]),
             extra,
           ]),

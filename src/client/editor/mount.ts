@@ -1,5 +1,8 @@
 import { Compartment, EditorState, Prec, Transaction } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
+import type { AiClient } from "./ai.ts";
+import type { AnalysisKind } from "./analyze.ts";
+import { ghostText } from "./ghost.ts";
 import { languageFor } from "./languages.ts";
 import { type Conflict, createSaver, type Resolution, type SaveState } from "./saver.ts";
 import { editingSetup } from "./setup.ts";
@@ -72,12 +75,46 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     saver.saveNow();
     return true;
   };
+  // AI: ghost-text completion as you type, and analysis on `aura:analyze` or Mod-Alt-r, whose
+  // code downloads on first use. `data-ai="off"` on the element
+  // (AI not configured) keeps it from asking at all.
+  const ai: AiClient = {
+    project: file.project,
+    off: el.dataset.ai === "off" ? "AI is not available" : undefined,
+  };
+  let analysis: AbortController | undefined;
+  const analyze = (kind?: AnalysisKind) => {
+    const current = view;
+    if (!current) return false;
+    analysis?.abort();
+    const controller = new AbortController();
+    analysis = controller;
+    import("./analyze.ts")
+      .then((m) => m.analyze(current, ai, { path: file.path, kind }, controller.signal))
+      .then(
+        (result) => emit("aura:analyzed", result),
+        (error: unknown) => {
+          if (!controller.signal.aborted)
+            emit("aura:ai-error", { message: error instanceof Error ? error.message : String(error) });
+        },
+      );
+    return true;
+  };
+  const onAnalyze = (e: Event) => analyze((e as CustomEvent<{ kind?: AnalysisKind } | null>).detail?.kind);
+  el.addEventListener("aura:analyze", onAnalyze);
+  const extension = file.path.includes(".") ? file.path.slice(file.path.lastIndexOf(".") + 1) : "";
   view = new EditorView({
     parent: el,
     state: EditorState.create({
       doc,
       extensions: [
-        Prec.high(keymap.of([{ key: "Mod-s", preventDefault: true, run: saveNow }])),
+        Prec.high(
+          keymap.of([
+            { key: "Mod-s", preventDefault: true, run: saveNow },
+            { key: "Mod-Alt-r", preventDefault: true, run: () => analyze("review") },
+          ]),
+        ),
+        ghostText({ client: ai, language: el.dataset.language || extension }),
         editingSetup(language?.completions),
         theme.extension,
         languageSlot.of([]),
@@ -99,11 +136,32 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   };
   activate(view);
   status.save("Saved", "saved");
-  // The page's Run asks for the text as it is now, saved or not.
+  // The page's Run and assistant ask for the text (saved or not) and the selection as they are now.
   const snapshot = (e: Event) => {
-    (e as CustomEvent<{ content?: string }>).detail.content = view?.state.doc.toString();
+    const detail = (e as CustomEvent<{ content?: string; selection?: string }>).detail;
+    const state = view?.state;
+    detail.content = state?.doc.toString();
+    detail.selection = state?.sliceDoc(state.selection.main.from, state.selection.main.to);
   };
   el.addEventListener("aura:snapshot", snapshot);
+  // The assistant's Apply: the suggestion against the text as a merge view; the result is saved
+  // like any edit (with its version, so a change made elsewhere still meets the conflict dialog).
+  const onApply = (e: Event) => {
+    const code = (e as CustomEvent<{ code?: string }>).detail?.code;
+    const v = view;
+    if (!v || code === undefined) return;
+    void import("./conflict.ts").then(async ({ openApplyDialog }) => {
+      const text = await openApplyDialog(v.state.doc.toString(), code, {
+        path: file.path,
+        extensions: [theme.extension, languageSlot.of(languageSlot.get(v.state) ?? [])],
+        returnFocus: v.contentDOM,
+      });
+      if (text === undefined || view !== v) return;
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
+      saver.saveNow();
+    });
+  };
+  el.addEventListener("aura:apply", onApply);
   el.dataset.editorReady = "loading";
 
   void (async () => {
@@ -121,6 +179,9 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     view,
     destroy() {
       el.removeEventListener("aura:snapshot", snapshot);
+      el.removeEventListener("aura:apply", onApply);
+      el.removeEventListener("aura:analyze", onAnalyze);
+      analysis?.abort();
       saver.close();
       theme.stop();
       if (active === view) active = undefined;

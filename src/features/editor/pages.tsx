@@ -71,7 +71,12 @@ export function editorPages(deps: Deps) {
         <FileTree projectId={projectId} nodes={buildTree(paths)} current={moved ? file?.path : before} />
         {moved ? (
           <hx-partial hx-target="#editor-area" hx-swap="outerHTML">
-            <EditorArea projectId={projectId} file={file} tabs={nextTabs(tabs, file?.path)} />
+            <EditorArea
+              projectId={projectId}
+              file={file}
+              tabs={nextTabs(tabs, file?.path)}
+              ai={deps.ai.enabled}
+            />
           </hx-partial>
         ) : null}
         <ToastPartial kind="success" message={change.message} />
@@ -89,6 +94,7 @@ export function editorPages(deps: Deps) {
         const ws = await loadWorkspace(deps, viewer.user.id, params.id, query.file);
         return html(
           <EditorPage
+            ai={deps.ai.enabled}
             projectId={ws.project.id}
             projectName={ws.project.name}
             nodes={buildTree(ws.paths)}
@@ -121,7 +127,7 @@ export function editorPages(deps: Deps) {
           ? await openFile(deps, viewer.user.id, params.id, query.file)
           : (await loadWorkspace(deps, viewer.user.id, params.id)).file;
         const tabs = nextTabs(decodeTabs(query.tabs), file?.path, { close: query.close });
-        return html(<EditorArea projectId={params.id} file={file} tabs={tabs} />);
+        return html(<EditorArea projectId={params.id} file={file} tabs={tabs} ai={deps.ai.enabled} />);
       },
       { session: true, params: Params, query: OpenQuery },
     )
@@ -234,6 +240,7 @@ export function editorPages(deps: Deps) {
                   projectId={params.id}
                   file={open}
                   tabs={nextTabs(decodeTabs(body.tabs), open.path)}
+                  ai={deps.ai.enabled}
                 />
               </hx-partial>
             ) : null}
