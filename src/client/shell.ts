@@ -38,6 +38,15 @@ document.addEventListener("aura:saved", () => {
   if (offline) toast("Back online: your edits are saved.", "success");
   offline = false;
 });
+document.addEventListener("aura:analyzed", (e) => {
+  const { summary, count } = (e as CustomEvent<{ summary?: string; count?: number }>).detail ?? {};
+  toast(
+    `${summary ?? "Analysis done."} ${count ? `${count} finding(s) are marked in the editor.` : "Nothing to report."}`,
+  );
+});
+document.addEventListener("aura:ai-error", (e) => {
+  toast((e as CustomEvent<{ message?: string }>).detail?.message ?? "The AI request failed.", "error");
+});
 document.addEventListener("aura:conflict", (e) => {
   const path = (e as CustomEvent<{ path?: string }>).detail?.path ?? "This file";
   toast(`${path} changed elsewhere. Nothing was overwritten: choose what to keep.`, "error");
@@ -415,6 +424,43 @@ async function ask(form: HTMLFormElement): Promise<void> {
     if (stop) stop.hidden = true;
   }
 }
+
+/**
+ * Apply an answer's code to its file: open the file if it is not the open one, then let the
+ * island show the change as a merge view; it saves with the file's version, so nothing is
+ * overwritten silently. A path that is not a file of the project is refused.
+ */
+async function apply(path: string, code: string): Promise<void> {
+  const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;
+  if (!project) return;
+  if (!$(`[role="treeitem"][data-path="${CSS.escape(path)}"]`)) {
+    return toast(`${path} is not a file of this project. Create it first, then Apply again.`, "error");
+  }
+  const ready = `[data-editor][data-path="${CSS.escape(path)}"][data-editor-ready="true"]`;
+  if (!$(ready)) {
+    const tabs = $<HTMLInputElement>('#tab-state input[name="tabs"]')?.value ?? "";
+    const url = `/projects/${encodeURIComponent(project)}/open?${new URLSearchParams({ file: path, tabs })}`;
+    const htmx = (window as { htmx?: { ajax(verb: string, url: string, ctx: object): Promise<unknown> } })
+      .htmx;
+    await htmx?.ajax("GET", url, { target: "#editor-area", swap: "outerHTML" });
+    for (let i = 0; i < 100 && !$(ready); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  const editor = $<HTMLElement>(ready);
+  if (!editor) return toast(`Could not open ${path} to apply the change.`, "error");
+  editor.dispatchEvent(new CustomEvent("aura:apply", { detail: { code } }));
+}
+
+document.addEventListener("click", (e) => {
+  const target = e.target as Element;
+  const button = target.closest?.<HTMLElement>("[data-apply-path]");
+  if (button) void apply(button.dataset.applyPath ?? "", button.dataset.applyCode ?? "");
+  const analyze = target.closest?.<HTMLElement>("[data-analyze]");
+  if (analyze) {
+    $("[data-editor]")?.dispatchEvent(
+      new CustomEvent("aura:analyze", { detail: { kind: analyze.dataset.analyze } }),
+    );
+  }
+});
 
 document.addEventListener("submit", (e) => {
   const form = (e.target as Element).closest?.<HTMLFormElement>("form[data-ai-chat]");

@@ -175,6 +175,23 @@ describe("inline completion", () => {
     }
   });
 
+  test("a completion the client gives up on aborts the upstream call and fails over nowhere", async () => {
+    upstream.script("m-fast", { kind: "hang" });
+    const before = upstream.requestsFor("m-fallback").length;
+    const code = `// abandoned ${unique()}`;
+    await fetch(`${server.url}/api/v1/ai/complete`, {
+      method: "POST",
+      headers: { ...alice.auth, "content-type": "application/json" },
+      body: JSON.stringify({ projectId: project.id, code, language: "js", cursorPosition: 0 }),
+      signal: AbortSignal.timeout(150),
+    }).catch(() => undefined);
+    const call = upstream.requestsFor("m-fast").at(-1)!;
+    for (let i = 0; i < 20 && !call.aborted; i++) await Bun.sleep(25);
+    expect(call.aborted).toBe(true);
+    await Bun.sleep(600); // past AI_TIMEOUT_MS: a failover would have happened by now
+    expect(upstream.requestsFor("m-fallback").length).toBe(before);
+  });
+
   test("without usage from the upstream, tokens are counted locally", async () => {
     upstream.script("m-fast", { kind: "reply", chunks: ["const answer = 42;"], usage: false });
     const code = `// ${unique()}\n`;

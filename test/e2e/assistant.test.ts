@@ -81,6 +81,42 @@ describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  test("Apply shows the suggestion against the file in a merge view, then saves it with its version", async () => {
+    const { context, page, problems } = await openAssistant("light");
+    const suggestion =
+      'function greet(name) {\n  return `Hi there, ${name}!`;\n}\n\nconsole.log(greet("Aura"));\n';
+    upstream.script("e-primary", {
+      kind: "reply",
+      chunks: ["Try this:\n\n```js index.js\n", suggestion, "```\n"],
+    });
+    await page.fill("[data-ai-panel] textarea", "Friendlier, please");
+    await page.click("text=Send");
+    await page.click("text=Apply to index.js…");
+    const dialog = page.locator("dialog.aura-apply[open]");
+    await dialog.waitFor();
+    expect(await dialog.locator("h2").textContent()).toBe("Apply the suggestion to index.js");
+    await page.screenshot({ path: join(screenshotDir(), "assistant-apply.png") });
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    await page.waitForFunction(
+      () => document.querySelector("[data-status-save]")?.textContent === "Saved",
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    const project = /\/projects\/([^/?]+)/.exec(page.url())![1];
+    const stored = (await (
+      await api(t, user.auth).get(`/api/v1/projects/${project}/files/index.js`)
+    ).json()) as {
+      content: string;
+      version: number;
+    };
+    expect(stored.content).toBe(suggestion);
+    expect(stored.version).toBe(2);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   test("Stop ends a long answer and aborts the model call", async () => {
     const { context, page, problems } = await openAssistant("light");
     upstream.script("e-primary", {

@@ -1,4 +1,4 @@
-import type { Reference } from "../../src/features/ai/service.ts";
+import type { Reference, Suggestion } from "../../src/features/ai/service.ts";
 import { projectPart, projectUrl } from "./urls.ts";
 
 /** One finished exchange: the question as typed, the answer as sanitized HTML, and what it cost. */
@@ -7,6 +7,8 @@ export interface AiTurn {
   /** Rendered by src/features/ai/render.ts (Markdown → allowlist-sanitized HTML). */
   safeAnswerHtml: string;
   references: Reference[];
+  /** Code blocks with a target file, offered for Apply. */
+  suggestions?: Suggestion[];
   meta?: { model: string | null; tokensIn: number; tokensOut: number; cost: number; cacheHit?: boolean };
 }
 
@@ -46,6 +48,23 @@ export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn 
             </li>
           ))}
         </ul>
+      ) : null}
+      {turn.suggestions?.some((x) => x.path) ? (
+        <div class="mt-2 flex flex-wrap gap-1.5">
+          {turn.suggestions
+            .filter((x) => x.path)
+            .map((x) => (
+              <button
+                type="button"
+                data-apply-path={x.path}
+                data-apply-code={x.code}
+                class="rounded-md border border-aura-500 px-2 py-0.5 text-xs font-medium text-aura-700 hover:bg-aura-50 dark:text-aura-400 dark:hover:bg-ink-700"
+                safe
+              >
+                {`Apply to ${x.path}…`}
+              </button>
+            ))}
+        </div>
       ) : null}
       {turn.meta ? (
         <p class="mt-1.5 text-xs text-slate-500" data-ai-meta safe>

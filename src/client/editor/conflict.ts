@@ -23,71 +23,70 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return el;
 }
 
+/** One button of a merge dialog: its label, and the answer it gives (from the right side's text). */
+interface Choice<T> {
+  label: string;
+  primary?: boolean;
+  answer: (right: string) => T;
+}
+
 /**
- * Show a modal dialog with a merge view of the server's text (left) against this browser's
- * (right, editable) and wait for a choice. Escape or closing the dialog answers `cancel`.
- * Load it lazily: it pulls in @codemirror/merge.
+ * A modal dialog with a merge view of `left` (read-only) against `right` (editable; arrows copy
+ * a change from left to right) that resolves with the answer of the button pressed, or
+ * `cancelled` on Escape. Load it lazily: it pulls in @codemirror/merge.
  */
-export function openConflictDialog(conflict: Conflict, options: ConflictDialogOptions): Promise<Resolution> {
+function mergeDialog<T>(
+  text: { kind: string; title: string; intro: string; left: string; right: string },
+  docs: { left: string; right: string },
+  choices: Choice<T>[],
+  cancelled: T,
+  options: ConflictDialogOptions,
+): Promise<T> {
   const dialog = element(
     "dialog",
-    "aura-conflict m-auto w-[min(72rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/60 dark:border-slate-700 dark:bg-ink-800 dark:text-slate-100",
+    `aura-${text.kind} m-auto w-[min(72rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/60 dark:border-slate-700 dark:bg-ink-800 dark:text-slate-100`,
   );
-  dialog.setAttribute("aria-labelledby", "aura-conflict-title");
+  dialog.setAttribute("aria-labelledby", "aura-merge-title");
   const header = element("div", "border-b border-slate-200 px-5 py-4 dark:border-slate-700");
   header.append(
-    Object.assign(element("h2", "text-lg font-semibold", "This file changed somewhere else"), {
-      id: "aura-conflict-title",
-    }),
-    element(
-      "p",
-      "mt-1 text-sm text-slate-600 dark:text-slate-400",
-      `${options.path} was saved elsewhere (now version ${conflict.version}). Nothing has been overwritten: compare, then choose what to keep. Arrows in the middle copy a change from theirs into yours.`,
-    ),
+    Object.assign(element("h2", "text-lg font-semibold", text.title), { id: "aura-merge-title" }),
+    element("p", "mt-1 text-sm text-slate-600 dark:text-slate-400", text.intro),
   );
   const labels = element(
     "div",
     "grid grid-cols-2 px-5 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500",
   );
-  labels.append(
-    element("span", "", `Theirs · version ${conflict.version}`),
-    element("span", "pl-4", "Yours (editable)"),
-  );
+  labels.append(element("span", "", text.left), element("span", "pl-4", text.right));
   const body = element(
     "div",
     "mx-5 mt-1 max-h-[60vh] overflow-auto rounded-md border border-slate-200 dark:border-slate-700",
   );
   const footer = element("div", "flex flex-wrap justify-end gap-2 px-5 py-4");
-  const mine = element("button", BUTTON, "Keep mine");
-  const theirs = element("button", BUTTON, "Take theirs");
-  const merged = element("button", PRIMARY, "Save merged");
-  for (const b of [mine, theirs, merged]) b.type = "button";
-  footer.append(mine, theirs, merged);
   dialog.append(header, labels, body, footer);
   document.body.append(dialog);
-
   const merge = new MergeView({
     parent: body,
     a: {
-      doc: conflict.theirs,
+      doc: docs.left,
       extensions: [options.extensions, EditorState.readOnly.of(true), EditorView.editable.of(false)],
     },
-    b: { doc: conflict.mine, extensions: [options.extensions] },
+    b: { doc: docs.right, extensions: [options.extensions] },
     revertControls: "a-to-b",
     gutter: true,
   });
 
   return new Promise((resolve) => {
-    let answer: Resolution = { action: "cancel" };
-    const choose = (r: Resolution) => () => {
-      answer = r;
-      dialog.close();
-    };
-    mine.addEventListener("click", choose({ action: "mine" }));
-    theirs.addEventListener("click", choose({ action: "theirs" }));
-    merged.addEventListener("click", () =>
-      choose({ action: "merged", content: merge.b.state.doc.toString() })(),
-    );
+    let answer = cancelled;
+    const buttons = choices.map((choice) => {
+      const button = element("button", choice.primary ? PRIMARY : BUTTON, choice.label);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        answer = choice.answer(merge.b.state.doc.toString());
+        dialog.close();
+      });
+      return button;
+    });
+    footer.append(...buttons);
     dialog.addEventListener("keydown", (event) => trapTab(dialog, event));
     dialog.addEventListener("close", () => {
       merge.destroy();
@@ -96,8 +95,60 @@ export function openConflictDialog(conflict: Conflict, options: ConflictDialogOp
       resolve(answer);
     });
     dialog.showModal();
-    merged.focus();
+    buttons.at(-1)?.focus();
   });
+}
+
+/**
+ * Show the server's text (left) against this browser's (right, editable) and wait for a
+ * choice; Escape answers `cancel`.
+ */
+export function openConflictDialog(conflict: Conflict, options: ConflictDialogOptions): Promise<Resolution> {
+  return mergeDialog<Resolution>(
+    {
+      kind: "conflict",
+      title: "This file changed somewhere else",
+      intro: `${options.path} was saved elsewhere (now version ${conflict.version}). Nothing has been overwritten: compare, then choose what to keep. Arrows in the middle copy a change from theirs into yours.`,
+      left: `Theirs · version ${conflict.version}`,
+      right: "Yours (editable)",
+    },
+    { left: conflict.theirs, right: conflict.mine },
+    [
+      { label: "Keep mine", answer: () => ({ action: "mine" }) },
+      { label: "Take theirs", answer: () => ({ action: "theirs" }) },
+      { label: "Save merged", primary: true, answer: (content) => ({ action: "merged", content }) },
+    ],
+    { action: "cancel" },
+    options,
+  );
+}
+
+/**
+ * Show an AI suggestion for the open file: the file as it is now (left) against the suggestion
+ * (right, editable). Resolves with the text to put in the editor, or undefined when cancelled.
+ */
+export function openApplyDialog(
+  current: string,
+  suggested: string,
+  options: ConflictDialogOptions,
+): Promise<string | undefined> {
+  return mergeDialog<string | undefined>(
+    {
+      kind: "apply",
+      title: `Apply the suggestion to ${options.path}`,
+      intro:
+        "Review the change. Edit the right side, or use the arrows to keep single lines as they are; Apply puts the right side in the editor and saves it.",
+      left: "Now",
+      right: "Suggested (editable)",
+    },
+    { left: current, right: suggested },
+    [
+      { label: "Cancel", answer: () => undefined },
+      { label: "Apply", primary: true, answer: (content) => content },
+    ],
+    undefined,
+    options,
+  );
 }
 
 // showModal makes the page inert, but Tab can still leave for the browser's own UI; keep it inside.

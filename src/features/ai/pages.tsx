@@ -27,12 +27,23 @@ export function aiPages(deps: Deps) {
       async ({ viewer, params }) => {
         const project = await ownedProject(deps, viewer.user.id, params.id);
         const rows = await chatHistory(await deps.db.get(), viewer.user.id, project.id, PANEL_TURNS);
-        const turns: AiTurn[] = rows.map((row) => ({
-          message: String((row.requestData as { message?: string } | null)?.message ?? ""),
-          safeAnswerHtml: renderAnswer(String((row.responseData as { text?: string } | null)?.text ?? "")),
-          references: [],
-          meta: { model: row.model, tokensIn: row.tokensInput, tokensOut: row.tokensOutput, cost: row.cost },
-        }));
+        const turns: AiTurn[] = rows.map((row) => {
+          const text = String((row.responseData as { text?: string } | null)?.text ?? "");
+          const current = (row.requestData as { context?: { currentFile?: string | null } } | null)?.context
+            ?.currentFile;
+          return {
+            message: String((row.requestData as { message?: string } | null)?.message ?? ""),
+            safeAnswerHtml: renderAnswer(text),
+            references: [],
+            suggestions: service.suggestionsOf(text, current ?? undefined),
+            meta: {
+              model: row.model,
+              tokensIn: row.tokensInput,
+              tokensOut: row.tokensOutput,
+              cost: row.cost,
+            },
+          };
+        });
         return html(<AiPanel projectId={project.id} enabled={deps.ai.enabled} turns={turns} />);
       },
       { session: true, params: Params },
@@ -52,10 +63,12 @@ export function aiPages(deps: Deps) {
         // Failures before the first event (404, 429, 502, 503) answer with their status and message.
         let next = await events.next();
         let references: service.Reference[] = [];
+        let suggestions: service.Suggestion[] = [];
         try {
           for (; !next.done; next = await events.next()) {
             const event = next.value;
             if (event.type === "references") references = event.references;
+            else if (event.type === "answer") suggestions = event.suggestions;
             else if (event.type === "token") yield sse({ event: "token", data: { text: event.text } });
             else if (event.type === "done") {
               const { text, model, tokens, cost, cacheHit } = event.result;
@@ -63,6 +76,7 @@ export function aiPages(deps: Deps) {
                 message: body.message,
                 safeAnswerHtml: renderAnswer(text),
                 references,
+                suggestions,
                 meta: { model, tokensIn: tokens.input, tokensOut: tokens.output, cost, cacheHit },
               };
               const answer = (await (<AiAnswer projectId={params.id} turn={turn} />)) as string;
