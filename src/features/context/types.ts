@@ -1,0 +1,71 @@
+/**
+ * The code-context ports (issue 7): chunks of project files, the embedder that turns text into
+ * vectors, and the vector store that finds the nearest ones. Implementations live beside this
+ * file (chunker, embedders) and in src/adapters/vectors/ (embedded, Qdrant).
+ */
+
+/** One indexed piece of a file: a function, method or class, module-level code, or a line window. */
+export interface Chunk {
+  /** Project-relative path of the file. */
+  path: string;
+  language: string;
+  functionName?: string | undefined;
+  className?: string | undefined;
+  /** 1-based, inclusive. */
+  lineStart: number;
+  lineEnd: number;
+  content: string;
+  /** sha256 (hex) of `content` plus its position-independent identity (path, names). */
+  contentHash: string;
+}
+
+/** Turns texts into unit-length vectors of a fixed size. */
+export interface Embedder {
+  /** Names the model; stored with every vector so a model change re-embeds. */
+  readonly model: string;
+  readonly dimensions: number;
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+/** What a vector store keeps with each vector (the seed's Qdrant payload). */
+export interface ChunkPayload {
+  project_id: string;
+  filename: string;
+  function_name: string | null;
+  class_name: string | null;
+  language: string;
+  code_snippet: string;
+  line_start: number;
+  line_end: number;
+  content_hash: string;
+}
+
+export interface VectorPoint {
+  /** Deterministic per (project, path, content hash): a UUID derived from them. */
+  id: string;
+  vector: number[];
+  payload: ChunkPayload;
+}
+
+export interface VectorHit {
+  id: string;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+  payload: ChunkPayload;
+}
+
+/** Vectors per project: every call is scoped to one project. */
+export interface VectorStore {
+  readonly kind: "embedded" | "qdrant";
+  upsert(projectId: string, points: VectorPoint[]): Promise<void>;
+  /** Remove the points of these ids (missing ids are ignored). */
+  remove(projectId: string, ids: string[]): Promise<void>;
+  /** Remove every point of one file. */
+  removeFile(projectId: string, path: string): Promise<void>;
+  /** Remove everything of a project. */
+  dropProject(projectId: string): Promise<void>;
+  /** The `limit` nearest points of the project to `vector`, best first. */
+  search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]>;
+  /** Throws when the backing service is unreachable (for /readyz). */
+  ping(): Promise<void>;
+}
