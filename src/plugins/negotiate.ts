@@ -5,3 +5,8 @@ export function wantsJson(request: Request): boolean {
   const accept = request.headers.get("accept") ?? "";
   return accept.includes("application/json") && !accept.includes("text/html");
 }
+
+/** True when the caller asked for server-sent events (`Accept: text/event-stream`). */
+export function wantsStream(request: Request): boolean {
+  return (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
+}

@@ -102,7 +102,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     }
   }
 
-  async function cacheKey(call: AiCall, first: string): Promise<string> {
+  function cacheKey(call: AiCall, first: string): string {
     const normalized = call.messages.map((m) => ({
       role: m.role,
       content: m.content.replaceAll("\r\n", "\n").replace(/[ \t]+$/gm, ""),
@@ -181,7 +181,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const started = performance.now();
     const order = tiers(call.tier);
     const useCache = call.cache && ai.cacheTtlSeconds > 0;
-    const key = useCache ? await cacheKey(call, order[0] as string) : undefined;
+    const key = useCache ? cacheKey(call, order[0] as string) : undefined;
 
     const cached = key ? await deps.cache.get(key) : null;
     if (cached) {

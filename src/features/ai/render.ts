@@ -102,7 +102,7 @@ const ALLOWED: sanitizeHtml.IOptions = {
     "input",
   ],
   allowedAttributes: {
-    a: ["href", "title"],
+    a: ["href", "title", "rel", "target"],
     span: ["class"],
     figure: ["class", "data-language", "data-path"],
     th: ["align"],
@@ -118,7 +118,6 @@ const ALLOWED: sanitizeHtml.IOptions = {
     a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }),
   },
 };
-ALLOWED.allowedAttributes = { ...ALLOWED.allowedAttributes, a: ["href", "title", "rel", "target"] };
 
 /**
  * A model's Markdown answer as safe HTML: rendered by marked (raw HTML escaped, code blocks

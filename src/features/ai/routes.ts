@@ -2,11 +2,10 @@ import { Elysia, sse } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { authPlugin } from "../../plugins/auth.ts";
+import { wantsStream } from "../../plugins/negotiate.ts";
 import { AnalyzeBody, ChatBody, CompleteBody } from "./model.ts";
 import * as service from "./service.ts";
 
-const wantsStream = (request: Request) =>
-  (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
 
 /** The JSON (and SSE) face of the AI (API.md "AI"). Every route draws from the editor allowance. */
 export function aiRoutes(deps: Deps) {

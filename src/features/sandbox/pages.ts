@@ -1,8 +1,8 @@
 import { Elysia, sse, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
-import { clientIp } from "../../plugins/client-ip.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
+import { requestContext } from "../auth/routes.ts";
 import { listProjectFiles, MAX_FILE_BYTES, ownedProject } from "../files/service.ts";
 import { entryFile } from "../projects/service.ts";
 import type { ExecuteInput } from "./model.ts";
@@ -72,10 +72,7 @@ export function sandboxPages(deps: Deps) {
       // Failures before the first message (404, 413, 503) are answered with their status.
       const run = await service.prepareRun(deps, userId, input, { maxCodeBytes: MAX_FILE_BYTES });
       service.assertAvailable(deps);
-      const meta = {
-        ip: clientIp(request, deps.config.trustProxyHops),
-        userAgent: request.headers.get("user-agent") ?? undefined,
-      };
+      const meta = requestContext(request, deps.config.trustProxyHops);
       const events = service.execute(deps, userId, run, request.signal, meta);
       yield sse({ event: "start", data: { path } });
       for await (const message of service.messagesOf(events)) {

@@ -1,14 +1,11 @@
 import { Elysia, sse } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../../plugins/auth.ts";
-import { clientIp } from "../../plugins/client-ip.ts";
+import { wantsStream } from "../../plugins/negotiate.ts";
+import { requestContext } from "../auth/routes.ts";
 import { ExecuteBody } from "./model.ts";
 import * as service from "./service.ts";
 
-/** Whether the caller asked for the streamed (SSE) face. */
-function wantsStream(request: Request): boolean {
-  return (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
-}
 
 /** The JSON (and SSE) face of the sandbox (API.md "Sandbox"). */
 export function sandboxRoutes(deps: Deps) {
@@ -22,10 +19,7 @@ export function sandboxRoutes(deps: Deps) {
         // answered as a plain JSON error rather than inside a started stream.
         const run = await service.prepareRun(deps, principal.userId, body);
         service.assertAvailable(deps);
-        const meta = {
-          ip: clientIp(request, deps.config.trustProxyHops),
-          userAgent: request.headers.get("user-agent") ?? undefined,
-        };
+        const meta = requestContext(request, deps.config.trustProxyHops);
         // Closing the connection aborts request.signal, which kills the run's process group.
         const events = service.execute(deps, principal.userId, run, request.signal, meta);
         const stream = wantsStream(request);
