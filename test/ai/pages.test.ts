@@ -3,6 +3,7 @@ import { signedInWithProject } from "../editor/helpers.ts";
 import { type ScriptedUpstream, startScriptedUpstream } from "../helpers/ai-upstream.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { injectedElements } from "../helpers/html.ts";
+import { sseMessages } from "../helpers/sse.ts";
 
 const MODELS = { AI_MODEL_PRIMARY: "p-primary", AI_MODEL_FALLBACK: "p-fallback", AI_MODEL_FAST: "p-fast" };
 
@@ -22,15 +23,7 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-async function messages(res: Response) {
-  return (await res.text())
-    .split("\n\n")
-    .filter((b) => b.trim())
-    .map((block) => ({
-      event: /^event: (.*)$/m.exec(block)?.[1] ?? "message",
-      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Record<string, unknown>,
-    }));
-}
+const messages = sseMessages;
 
 const HOSTILE =
   "Sure <script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) " +

@@ -7,6 +7,7 @@ import { signedInWithProject } from "../editor/helpers.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { silentLogger } from "../helpers/logs.ts";
 import { sandboxSkipReason } from "../helpers/sandbox.ts";
+import { sseMessages } from "../helpers/sse.ts";
 
 const skip = sandboxSkipReason();
 if (skip) console.warn(`skipping Run on the project page: ${skip}`);
@@ -23,16 +24,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** The SSE messages of a response body, in order. */
-async function messages(res: Response) {
-  const text = await res.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim())
-    .map((block) => ({
-      event: /^event: (.*)$/m.exec(block)?.[1] ?? "message",
-      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Record<string, unknown>,
-    }));
-}
+const messages = sseMessages;
 
 const run = (who: typeof me, fields: Record<string, string>, extra: Record<string, string> = {}) =>
   who.form(`/projects/${who.project.id}/run`, fields, {

@@ -6,7 +6,6 @@ import { wantsStream } from "../../plugins/negotiate.ts";
 import { AnalyzeBody, ChatBody, CompleteBody } from "./model.ts";
 import * as service from "./service.ts";
 
-
 /** The JSON (and SSE) face of the AI (API.md "AI"). Every route draws from the editor allowance. */
 export function aiRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/ai" })

@@ -6,7 +6,6 @@ import { requestContext } from "../auth/routes.ts";
 import { ExecuteBody } from "./model.ts";
 import * as service from "./service.ts";
 
-
 /** The JSON (and SSE) face of the sandbox (API.md "Sandbox"). */
 export function sandboxRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/sandbox" })
