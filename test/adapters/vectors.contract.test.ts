@@ -192,6 +192,22 @@ function vectorStoreContract(name: string, make: () => Promise<Subject>) {
       expect(hits.map((h) => h.score)).toEqual(hits.map((h) => h.score).toSorted((x, y) => y - x));
     });
 
+    test("entries list a project's points (or one file's) with payloads, across pages", async () => {
+      const points = Array.from({ length: 1_203 }, (_, i) =>
+        point(alpha, PATHS[2 + (i % 3)]!, vector(2000 + i), `entry ${i}`),
+      );
+      await store.upsert(alpha, points);
+      await store.upsert(beta, [point(beta, PATHS[2]!, vector(9), "beta's")]);
+      const all = await store.entries(alpha);
+      expect(all.map((e) => e.id).toSorted()).toEqual(points.map((p) => p.id).toSorted());
+      const byId = new Map(points.map((p) => [p.id, p.payload]));
+      for (const e of all) expect(e.payload).toEqual(byId.get(e.id)!);
+      const one = await store.entries(alpha, PATHS[3]!);
+      expect(one).toHaveLength(401);
+      expect(new Set(one.map((e) => e.payload.filename))).toEqual(new Set([PATHS[3]!]));
+      expect(await store.entries(alpha, "no/such/file.ts")).toEqual([]);
+    });
+
     test("ping resolves while the backing service is reachable", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -36,6 +36,8 @@ interface Body {
   vector?: number[];
   limit?: number;
   with_payload?: boolean;
+  with_vector?: boolean;
+  offset?: string | number;
 }
 
 export interface LoggedRequest {
@@ -139,6 +141,24 @@ function route(collections: Map<string, Collection>, method: string, path: strin
       if (byId || (body.filter && matches(p, body.filter))) collection.points.delete(key);
     }
     return completed();
+  }
+  if (method === "POST" && rest === "/points/scroll") {
+    // Ordered by id as Qdrant does; `offset` is the first id of the page, `next_page_offset` the next one.
+    const all = [...collection.points.values()]
+      .filter((p) => !body.filter || matches(p, body.filter))
+      .sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+    const from = body.offset === undefined ? 0 : all.findIndex((p) => String(p.id) >= String(body.offset));
+    const limit = body.limit ?? 10;
+    const page = from < 0 ? [] : all.slice(from, from + limit);
+    const next = from < 0 ? undefined : all[from + limit];
+    return ok({
+      points: page.map((p) => ({
+        id: p.id,
+        ...(body.with_payload ? { payload: p.payload } : {}),
+        ...(body.with_vector ? { vector: p.vector } : {}),
+      })),
+      next_page_offset: next ? next.id : null,
+    });
   }
   if (method === "POST" && (rest === "/points/query" || rest === "/points/search")) {
     const query = rest === "/points/query" ? body.query : body.vector;

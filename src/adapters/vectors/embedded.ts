@@ -1,9 +1,15 @@
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
 import { isUuid } from "../../db/queries/ids.ts";
-import { codeChunks } from "../../db/schema/code-chunks.ts";
+import { type CodeChunk, codeChunks } from "../../db/schema/code-chunks.ts";
 import { projectFiles } from "../../db/schema/project-files.ts";
 import type { DatabaseHandle } from "../../db/types.ts";
-import type { ChunkPayload, VectorHit, VectorPoint, VectorStore } from "../../features/context/types.ts";
+import type {
+  ChunkPayload,
+  IndexedEntry,
+  VectorHit,
+  VectorPoint,
+  VectorStore,
+} from "../../features/context/types.ts";
 import type { Logger } from "../../logger.ts";
 import type { Cache, Unsubscribe } from "../cache/types.ts";
 import { checkDimensions } from "./ids.ts";
@@ -137,6 +143,24 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.changed(projectId);
   }
 
+  async entries(projectId: string, path?: string): Promise<IndexedEntry[]> {
+    if (!isUuid(projectId)) return [];
+    const db = await this.options.db.get();
+    const { embedding: _vector, ...columns } = getTableColumns(codeChunks);
+    const rows = await db
+      .select(columns)
+      .from(codeChunks)
+      .where(
+        and(
+          eq(codeChunks.projectId, projectId),
+          path === undefined ? undefined : eq(codeChunks.path, path),
+          isNotNull(codeChunks.embedding),
+          this.options.model === undefined ? undefined : eq(codeChunks.embeddingModel, this.options.model),
+        ),
+      );
+    return rows.map((r) => ({ id: r.id, payload: payloadOfRow(r) }));
+  }
+
   async search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]> {
     checkDimensions([vector], this.options.dimensions, "vector store search");
     if (limit <= 0 || !isUuid(projectId)) return [];
@@ -183,21 +207,7 @@ export class EmbeddedVectorStore implements VectorStore {
           model === undefined ? undefined : eq(codeChunks.embeddingModel, model),
         ),
       );
-    const points = rows.map((r) => ({
-      id: r.id,
-      vector: r.embedding ?? [],
-      payload: {
-        project_id: r.projectId,
-        filename: r.path,
-        function_name: r.functionName,
-        class_name: r.className,
-        language: r.language ?? "",
-        code_snippet: r.content,
-        line_start: r.lineStart,
-        line_end: r.lineEnd,
-        content_hash: r.contentHash,
-      } satisfies ChunkPayload,
-    }));
+    const points = rows.map((r) => ({ id: r.id, vector: r.embedding ?? [], payload: payloadOfRow(r) }));
     return toMatrix(points, this.options.dimensions);
   }
 
@@ -210,4 +220,18 @@ export class EmbeddedVectorStore implements VectorStore {
       this.options.logger?.warn({ err }, "vector store: cannot publish an invalidation");
     }
   }
+}
+
+function payloadOfRow(r: Omit<CodeChunk, "embedding">): ChunkPayload {
+  return {
+    project_id: r.projectId,
+    filename: r.path,
+    function_name: r.functionName,
+    class_name: r.className,
+    language: r.language ?? "",
+    code_snippet: r.content,
+    line_start: r.lineStart,
+    line_end: r.lineEnd,
+    content_hash: r.contentHash,
+  };
 }

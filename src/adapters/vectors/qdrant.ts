@@ -1,12 +1,20 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { isUuid } from "../../db/queries/ids.ts";
 import { AppError, UnavailableError, UpstreamError } from "../../errors.ts";
-import type { ChunkPayload, VectorHit, VectorPoint, VectorStore } from "../../features/context/types.ts";
+import type {
+  ChunkPayload,
+  IndexedEntry,
+  VectorHit,
+  VectorPoint,
+  VectorStore,
+} from "../../features/context/types.ts";
 import { checkDimensions, VectorDimensionError } from "./ids.ts";
 
 export const QDRANT_COLLECTION = "code_embeddings";
 /** Points per upsert request: keeps bodies to a few MB at 1,536 dimensions. */
 const UPSERT_BATCH = 256;
+/** Points per scroll page when listing a project's entries (payloads only). */
+const SCROLL_PAGE = 1_000;
 
 export interface QdrantVectorOptions {
   url: string;
@@ -72,6 +80,31 @@ export class QdrantVectorStore implements VectorStore {
 
   dropProject(projectId: string): Promise<void> {
     return this.deleteWhere([projectIs(projectId)]);
+  }
+
+  async entries(projectId: string, path?: string): Promise<IndexedEntry[]> {
+    await this.ensureCollection();
+    const must: Condition[] = [projectIs(projectId)];
+    if (path !== undefined) must.push({ key: "filename", match: { value: path } });
+    const out: IndexedEntry[] = [];
+    let offset: string | number | undefined;
+    do {
+      const page = await this.call("scroll", () =>
+        this.client.scroll(this.collection, {
+          filter: { must },
+          limit: SCROLL_PAGE,
+          with_payload: true,
+          with_vector: false,
+          ...(offset === undefined ? {} : { offset }),
+        }),
+      );
+      if (!Array.isArray(page?.points)) throw new UpstreamError("Qdrant answered a scroll without points");
+      for (const p of page.points)
+        out.push({ id: String(p.id), payload: payloadOf(p.payload as unknown as ChunkPayload) });
+      const next = page.next_page_offset;
+      offset = typeof next === "string" || typeof next === "number" ? next : undefined;
+    } while (offset !== undefined);
+    return out;
   }
 
   async search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]> {

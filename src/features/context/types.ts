@@ -47,6 +47,11 @@ export interface VectorPoint {
   payload: ChunkPayload;
 }
 
+export interface IndexedEntry {
+  id: string;
+  payload: ChunkPayload;
+}
+
 export interface VectorHit {
   id: string;
   /** Cosine similarity, higher is closer. */
@@ -64,6 +69,8 @@ export interface VectorStore {
   removeFile(projectId: string, path: string): Promise<void>;
   /** Remove everything of a project. */
   dropProject(projectId: string): Promise<void>;
+  /** Every point of the project (or of one file of it) without its vector: what is indexed. */
+  entries(projectId: string, path?: string): Promise<IndexedEntry[]>;
   /** The `limit` nearest points of the project to `vector`, best first. */
   search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]>;
   /** Throws when the backing service is unreachable (for /readyz). */
