@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { KNOWN_EMBEDDING_DIMENSIONS } from "./adapters/ai/embeddings.ts";
 
 /** A rate limit: `points` requests per `durationSeconds`. */
 export interface RateSpec {
@@ -23,6 +24,8 @@ export interface Config {
     heliconeApiKey: string | undefined;
     models: { primary: string; fallback: string; fast: string };
     embeddingModel: string | undefined;
+    /** The embedding model's vector size (known models have a default; AI_EMBEDDING_DIMENSIONS overrides). */
+    embeddingDimensions: number | undefined;
     /** Per user per UTC day, in US cents; 0 turns the budget off. */
     dailyBudgetCents: number;
     /** How long an identical request is answered from the cache. */
@@ -103,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
         fast: read("AI_MODEL_FAST") ?? DEFAULT_MODELS.fast,
       },
       embeddingModel: read("AI_EMBEDDING_MODEL"),
+      embeddingDimensions: embeddingDimensions(read, aiBaseUrl),
       dailyBudgetCents: integer(read, "AI_DAILY_BUDGET_CENTS", 100, 0, 100_000_000),
       cacheTtlSeconds: integer(read, "AI_CACHE_TTL", 3600, 0, 30 * 24 * 3600),
       timeoutMs: integer(read, "AI_TIMEOUT_MS", 20_000, 100, 600_000),
@@ -132,6 +136,26 @@ function oneOf<const T extends readonly string[]>(read: Read, name: string, allo
   if (!allowed.includes(value))
     throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${value}")`);
   return value as T[number];
+}
+
+/** The embedding model's vector size: AI_EMBEDDING_DIMENSIONS, else the known size of the model. */
+function embeddingDimensions(read: Read, baseUrl: string | undefined): number | undefined {
+  const model = read("AI_EMBEDDING_MODEL");
+  if (model === undefined) return undefined;
+  if (baseUrl === undefined)
+    throw new ConfigError(
+      "AI_EMBEDDING_MODEL",
+      "needs AI_BASE_URL (or HELICONE_API_KEY): embeddings come from that endpoint",
+    );
+  const given = read("AI_EMBEDDING_DIMENSIONS");
+  if (given !== undefined) return integer(read, "AI_EMBEDDING_DIMENSIONS", 0, 8, 65_536);
+  const known = KNOWN_EMBEDDING_DIMENSIONS[model.replace(/:.*$/, "")];
+  if (known === undefined)
+    throw new ConfigError(
+      "AI_EMBEDDING_DIMENSIONS",
+      `is required: the vector size of "${model}" is not known to Aura`,
+    );
+  return known;
 }
 
 function integer(read: Read, name: string, fallback: number, min: number, max: number): number {

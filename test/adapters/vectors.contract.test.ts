@@ -208,6 +208,25 @@ function vectorStoreContract(name: string, make: () => Promise<Subject>) {
       expect(await store.entries(alpha, "no/such/file.ts")).toEqual([]);
     });
 
+    test("relocate moves points to new lines and keeps their vectors; another project's id is untouched", async () => {
+      const mine = point(alpha, "src/app.ts", vector(80), "function moved() {}");
+      const theirs = point(beta, "src/app.ts", vector(81), "function theirs() {}");
+      await store.upsert(alpha, [mine]);
+      await store.upsert(beta, [theirs]);
+      await store.relocate(alpha, [
+        { id: mine.id, lineStart: 11, lineEnd: 13 },
+        { id: theirs.id, lineStart: 50, lineEnd: 60 },
+        { id: "not-a-uuid", lineStart: 1, lineEnd: 1 },
+      ]);
+      const [hit] = await store.search(alpha, vector(80), 1);
+      expect(hit!.id).toBe(mine.id);
+      expect(hit!.score).toBeCloseTo(1, 4);
+      expect([hit!.payload.line_start, hit!.payload.line_end]).toEqual([11, 13]);
+      expect(hit!.payload.code_snippet).toBe("function moved() {}");
+      const [other] = await store.entries(beta);
+      expect([other!.payload.line_start, other!.payload.line_end]).toEqual([1, 3]);
+    });
+
     test("ping resolves while the backing service is reachable", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -26,7 +26,14 @@ interface Condition {
 }
 
 /** The request fields this stand-in reads, across every route. */
+interface SetPayload {
+  payload: Record<string, unknown>;
+  points?: (string | number)[];
+  filter?: Condition;
+}
+
 interface Body {
+  operations?: unknown[];
   vectors?: { size?: number; distance?: string };
   field_name?: string;
   field_schema?: unknown;
@@ -141,6 +148,18 @@ function route(collections: Map<string, Collection>, method: string, path: strin
       if (byId || (body.filter && matches(p, body.filter))) collection.points.delete(key);
     }
     return completed();
+  }
+  if (method === "POST" && rest === "/points/batch") {
+    for (const op of (body.operations ?? []) as { set_payload?: SetPayload }[]) {
+      const set = op.set_payload;
+      if (!set) return error(400, "Wrong input: only set_payload operations are supported by the stand-in");
+      if (!set.points && !set.filter) return error(400, "Wrong input: points or filter is required");
+      const ids = set.points?.map(String);
+      for (const [key, p] of collection.points)
+        if ((!ids || ids.includes(key)) && (!set.filter || matches(p, set.filter)))
+          p.payload = { ...p.payload, ...set.payload };
+    }
+    return ok((body.operations ?? []).map(() => ({ operation_id: 0, status: "completed" })));
   }
   if (method === "POST" && rest === "/points/scroll") {
     // Ordered by id as Qdrant does; `offset` is the first id of the page, `next_page_offset` the next one.

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "../../db/types.ts";
 import type {
   ChunkPayload,
   IndexedEntry,
+  LineMove,
   VectorHit,
   VectorPoint,
   VectorStore,
@@ -118,6 +119,20 @@ export class EmbeddedVectorStore implements VectorStore {
           setWhere: sql`${codeChunks.projectId} = excluded.project_id`,
         });
     }
+    await this.changed(projectId);
+  }
+
+  async relocate(projectId: string, moves: LineMove[]): Promise<void> {
+    const valid = moves.filter((m) => isUuid(m.id));
+    if (valid.length === 0) return;
+    const db = await this.options.db.get();
+    await db.transaction(async (tx) => {
+      for (const m of valid)
+        await tx
+          .update(codeChunks)
+          .set({ lineStart: m.lineStart, lineEnd: m.lineEnd })
+          .where(and(eq(codeChunks.projectId, projectId), eq(codeChunks.id, m.id)));
+    });
     await this.changed(projectId);
   }
 

@@ -4,6 +4,7 @@ import { AppError, UnavailableError, UpstreamError } from "../../errors.ts";
 import type {
   ChunkPayload,
   IndexedEntry,
+  LineMove,
   VectorHit,
   VectorPoint,
   VectorStore,
@@ -65,6 +66,22 @@ export class QdrantVectorStore implements VectorStore {
         payload: { ...payloadOf(p.payload), project_id: projectId },
       }));
       await this.call("upsert", () => this.client.upsert(this.collection, { wait: true, points: batch }));
+    }
+  }
+
+  async relocate(projectId: string, moves: LineMove[]): Promise<void> {
+    const valid = moves.filter((m) => isUuid(m.id));
+    if (valid.length === 0) return;
+    await this.ensureCollection();
+    for (let i = 0; i < valid.length; i += UPSERT_BATCH) {
+      const operations = valid.slice(i, i + UPSERT_BATCH).map((m) => ({
+        set_payload: {
+          payload: { line_start: m.lineStart, line_end: m.lineEnd },
+          // By filter, not `points`: only this project's point of that id is touched.
+          filter: { must: [projectIs(projectId), { has_id: [m.id] }] },
+        },
+      }));
+      await this.call("relocate", () => this.client.batchUpdate(this.collection, { wait: true, operations }));
     }
   }
 

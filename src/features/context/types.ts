@@ -47,6 +47,12 @@ export interface VectorPoint {
   payload: ChunkPayload;
 }
 
+export interface LineMove {
+  id: string;
+  lineStart: number;
+  lineEnd: number;
+}
+
 export interface IndexedEntry {
   id: string;
   payload: ChunkPayload;
@@ -63,6 +69,8 @@ export interface VectorHit {
 export interface VectorStore {
   readonly kind: "embedded" | "qdrant";
   upsert(projectId: string, points: VectorPoint[]): Promise<void>;
+  /** Move points to new lines without re-embedding them (code above them changed). */
+  relocate(projectId: string, moves: LineMove[]): Promise<void>;
   /** Remove the points of these ids (missing ids are ignored). */
   remove(projectId: string, ids: string[]): Promise<void>;
   /** Remove every point of one file. */
