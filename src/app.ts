@@ -3,6 +3,7 @@ import type { Deps } from "./deps.ts";
 import { aiRoutes } from "./features/ai/routes.ts";
 import { oauthRoutes } from "./features/auth/oauth/routes.ts";
 import { authRoutes } from "./features/auth/routes.ts";
+import { contextRoutes } from "./features/context/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
@@ -24,6 +25,7 @@ export function createApp(deps: Deps) {
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(projectRoutes(deps))
+    .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
     .use(aiRoutes(deps))
     .use(oauthRoutes(deps))

@@ -1,3 +1,4 @@
+import { OpenAIEmbedder } from "./adapters/ai/embeddings.ts";
 import { createCache } from "./adapters/cache/index.ts";
 import { createMemo, type Memo } from "./adapters/cache/memo.ts";
 import type { Cache } from "./adapters/cache/types.ts";
@@ -5,11 +6,15 @@ import { createE2BRunner } from "./adapters/sandbox/e2b.ts";
 import { createLocalRunner } from "./adapters/sandbox/local.ts";
 import { createScheduler, type SandboxScheduler } from "./adapters/sandbox/scheduler.ts";
 import type { SandboxRunner } from "./adapters/sandbox/types.ts";
+import { createVectorStore } from "./adapters/vectors/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { DatabaseHandle } from "./db/types.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
+import { CodeIndex } from "./features/context/indexer.ts";
+import { HashedFeatureEmbedder } from "./features/context/local-embedder.ts";
+import type { Embedder } from "./features/context/types.ts";
 import type { Logger } from "./logger.ts";
 
 /** Everything a service may use. Built once at boot; the only place implementations are chosen. */
@@ -24,6 +29,8 @@ export interface Deps {
   tokens: AccessTokens;
   /** The AI gateway (tiers, failover, cache, costs); `enabled` is false when no model is configured. */
   ai: Gateway;
+  /** The code index of every project: background indexing and hybrid search (vector store + BM25). */
+  context: CodeIndex;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
   startedAt: number;
@@ -48,6 +55,18 @@ function sandboxRunner(config: Config, logger: Logger): SandboxRunner {
     : createLocalRunner({ logger });
 }
 
+/** The configured embedding model through the AI endpoint, else the local hashed-feature embedder. */
+function embedder(config: Config): Embedder {
+  const { baseUrl, embeddingModel, embeddingDimensions, apiKey, heliconeApiKey } = config.ai;
+  if (embeddingModel && baseUrl && embeddingDimensions)
+    return new OpenAIEmbedder(embeddingModel, embeddingDimensions, {
+      baseUrl,
+      apiKey,
+      ...(heliconeApiKey ? { defaultHeaders: { "Helicone-Auth": `Bearer ${heliconeApiKey}` } } : {}),
+    });
+  return new HashedFeatureEmbedder();
+}
+
 /** Build the dependencies the configuration asks for; tests may pass some of their own. */
 export function createDeps(
   config: Config,
@@ -56,6 +75,8 @@ export function createDeps(
 ): Deps {
   const cache = given.cache ?? createCache({ redisUrl: config.redisUrl }, logger);
   const db = given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger);
+  const embed = embedder(config);
+  const store = createVectorStore({ config, db, cache, logger, embedder: embed });
   return {
     config,
     logger,
@@ -64,6 +85,7 @@ export function createDeps(
     memo: createMemo(cache),
     ai: createGateway({ config, db, cache, logger }),
     tokens: createAccessTokens(config.jwtSecret),
+    context: new CodeIndex({ db, store, embedder: embed, cache, logger }),
     // Probed lazily (first status or run): a machine without bubblewrap still boots.
     sandbox: given.sandbox ?? createSandbox(sandboxRunner(config, logger)),
     startedAt: Date.now(),
@@ -72,6 +94,11 @@ export function createDeps(
 
 /** Close pools and connections; each is closed even if another fails. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  // The index first: its running job may still write to the store, database and cache.
+  await deps.context.close().catch((err) => deps.logger.warn({ err }, "closing the code index failed"));
+  await deps.context.store
+    .close()
+    .catch((err) => deps.logger.warn({ err }, "closing the vector store failed"));
   const results = await Promise.allSettled([deps.db.close(), deps.cache.close(), deps.sandbox.close()]);
   for (const r of results)
     if (r.status === "rejected") deps.logger.warn({ err: r.reason }, "closing a dependency failed");

@@ -148,6 +148,9 @@ export class QdrantVectorStore implements VectorStore {
     await this.call("ping", () => this.client.versionInfo());
   }
 
+  /** The REST client keeps no connection of its own open. */
+  async close(): Promise<void> {}
+
   private async deleteWhere(must: Condition[]): Promise<void> {
     await this.ensureCollection();
     await this.call("delete", () => this.client.delete(this.collection, { wait: true, filter: { must } }));

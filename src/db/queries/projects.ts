@@ -99,7 +99,7 @@ export async function updateProject(
   db: Database,
   userId: string,
   id: string,
-  changes: Partial<Pick<Project, "name" | "description">>,
+  changes: Partial<Pick<Project, "name" | "description" | "indexingEnabled">>,
 ): Promise<boolean> {
   if (!isUuid(id)) return false;
   const updated = await db
@@ -123,4 +123,18 @@ export async function deleteProject(db: Database, userId: string, id: string): P
 /** Mark a project modified now (after a file changed). */
 export async function touchProject(db: Database, id: string): Promise<void> {
   await db.update(projects).set({ updatedAt: new Date() }).where(eq(projects.id, id));
+}
+
+/**
+ * Whether the project exists and is to be indexed, for the background indexer (which acts on a
+ * project id its owner's request already checked): undefined when the project is gone.
+ */
+export async function indexingEnabledOf(db: Database, id: string): Promise<boolean | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db
+    .select({ enabled: projects.indexingEnabled })
+    .from(projects)
+    .where(eq(projects.id, id))
+    .limit(1);
+  return row?.enabled;
 }

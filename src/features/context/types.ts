@@ -83,4 +83,6 @@ export interface VectorStore {
   search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]>;
   /** Throws when the backing service is unreachable (for /readyz). */
   ping(): Promise<void>;
+  /** Let go of subscriptions and connections (shutdown). */
+  close(): Promise<void>;
 }

@@ -11,7 +11,8 @@ import { languageOf, validatePath } from "./paths.ts";
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
-type FileDeps = Pick<Deps, "db" | "memo">;
+/** `context` is told of every change after it commits (tests of this service may leave it out). */
+type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context">>;
 
 /** The caller's project, or 404 — someone else's project is indistinguishable from none. */
 export async function ownedProject(deps: FileDeps, userId: string, projectId: string): Promise<Project> {
@@ -72,7 +73,9 @@ export async function saveFile(
   userId: string,
   input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
 ) {
-  return deps.memo.writing(ownerScope(userId), () => save(deps, userId, input));
+  const saved = await deps.memo.writing(ownerScope(userId), () => save(deps, userId, input));
+  deps.context?.fileChanged(input.projectId, saved.path);
+  return saved;
 }
 
 async function save(
@@ -109,11 +112,15 @@ async function save(
 /** Delete a file, or a folder with everything under it. */
 export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
   const project = await ownedProject(deps, userId, projectId);
-  await deps.memo.writing(ownerScope(userId), async () => {
+  const valid = validatePath(path);
+  const removed = await deps.memo.writing(ownerScope(userId), async () => {
     const db = await deps.db.get();
-    if ((await files.deletePath(db, project.id, validatePath(path))) === 0) throw new NotFoundError("File");
+    const under = await files.pathsUnder(db, project.id, valid);
+    if ((await files.deletePath(db, project.id, valid)) === 0) throw new NotFoundError("File");
     await touchProject(db, project.id);
+    return under;
   });
+  for (const gone of removed) deps.context?.fileChanged(project.id, gone);
 }
 
 /** Rename a file, or move a folder (every file under it); never onto an existing file. */
@@ -148,6 +155,10 @@ export async function renamePath(
     }
     await touchProject(db, project.id);
   });
+  for (const m of moves) {
+    deps.context?.fileChanged(project.id, m.from);
+    deps.context?.fileChanged(project.id, m.to);
+  }
   return moves.map((m) => m.to);
 }
 

@@ -6,7 +6,8 @@ import { NotFoundError, ValidationError } from "../../errors.ts";
 import { measureContent } from "../files/service.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
-type ProjectDeps = Pick<Deps, "db" | "memo">;
+/** `context` indexes new projects and forgets deleted ones (tests of this service may leave it out). */
+type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger">>;
 
 export type ProjectLanguage = Template["language"];
 
@@ -70,6 +71,7 @@ export async function createProject(
       return created;
     }),
   );
+  deps.context?.projectChanged(project.id);
   return getProject(deps, userId, project.id);
 }
 
@@ -95,6 +97,10 @@ export async function deleteProject(deps: ProjectDeps, userId: string, id: strin
     projects.deleteProject(await deps.db.get(), userId, id),
   );
   if (!deleted) throw new NotFoundError("Project");
+  // The database's chunks went with the project; a Qdrant collection needs telling.
+  await deps.context
+    ?.drop(id)
+    .catch((err) => deps.logger?.warn({ err, projectId: id }, "dropping the index failed"));
 }
 
 /** The file a new visitor of the project opens first: the template's entry, else the first non-README. */
