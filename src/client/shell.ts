@@ -165,8 +165,9 @@ function sync(): void {
 document.addEventListener("htmx:after:swap", (e) => {
   sync();
   const source = e.target as Element;
+  if (source.id === "panel") source.querySelector<HTMLElement>("[autofocus]")?.focus();
   const dialog = source.closest?.("dialog");
-  if (dialog?.open) dialog.close();
+  if (dialog?.open && dialog.id !== "goto-dialog") dialog.close(); // Go to's own results swap inside it
   // On a phone the tree is a drawer: opening a file closes it.
   if (source.closest?.("[data-open]")) {
     const drawer = $<HTMLElement>("#sidebar");
@@ -175,7 +176,7 @@ document.addEventListener("htmx:after:swap", (e) => {
 });
 document.addEventListener("htmx:after:request", (e) => {
   const dialog = (e.target as Element).closest?.("dialog");
-  if (dialog?.open) dialog.close();
+  if (dialog?.open && dialog.id !== "goto-dialog") dialog.close(); // Go to's own results swap inside it
 });
 
 // Ctrl/Cmd-S anywhere saves the open file (the island's own key binding, re-sent into it);
@@ -197,13 +198,65 @@ document.addEventListener("keydown", (e) => {
       }),
     );
   } else if (key === "p") {
+    // Go to a file or symbol.
+    const dialog = $<HTMLDialogElement>("#goto-dialog");
+    if (!dialog) return;
     e.preventDefault();
-    const drawer = $<HTMLElement>("#sidebar");
-    if (drawer && getComputedStyle(drawer).display === "none") drawer.showPopover();
-    focusItem(
-      $<HTMLElement>('[role="tree"] [tabindex="0"]') ?? $<HTMLElement>('[role="treeitem"]') ?? undefined,
-    );
+    dialog.showModal();
+    $<HTMLInputElement>("[data-goto-q]")?.select();
   }
+});
+
+// Ctrl/Cmd-Shift-F searches the project (the panel opens, or its box takes focus); in the
+// Go to box, Enter opens the first match.
+document.addEventListener("keydown", (e) => {
+  const target = e.target as Element;
+  if (e.key === "Enter" && target.matches?.("[data-goto-q]")) {
+    e.preventDefault();
+    $<HTMLElement>("#goto-results a")?.click();
+  } else if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === "f") {
+    e.preventDefault();
+    const box = $<HTMLInputElement>("[data-search-q]");
+    box ? box.select() : $<HTMLElement>("[data-search-open]")?.click();
+  }
+});
+
+// --- Re-index with a progress bar; Cancel closes the stream, which stops it between files ---
+
+let indexing: AbortController | undefined;
+
+async function reindex(url: string): Promise<void> {
+  const bar = $<HTMLProgressElement>("[data-reindex-progress]");
+  const note = $<HTMLElement>("[data-reindex-note]");
+  const cancel = $<HTMLElement>("[data-reindex-cancel]");
+  if (indexing || !bar || !note || !cancel) return;
+  const controller = new AbortController();
+  indexing = controller;
+  bar.hidden = cancel.hidden = false;
+  try {
+    note.textContent =
+      (await postStream(url, new URLSearchParams(), controller.signal, (event, d) => {
+        if (event === "progress") {
+          bar.max = Number(d.total);
+          bar.value = Number(d.done);
+          note.textContent = `${d.done}/${d.total} ${d.path}`;
+        } else
+          note.textContent = `${d.cancelled ? "Cancelled" : "Done"}: ${d.files} files, ${d.chunks} chunks`;
+      })) ?? note.textContent;
+  } catch {
+    note.textContent = controller.signal.aborted ? "Cancelled" : "The connection dropped.";
+  } finally {
+    indexing = undefined;
+    bar.hidden = cancel.hidden = true;
+  }
+}
+
+document.addEventListener("click", (e) => {
+  const target = e.target as Element;
+  const start = target.closest?.<HTMLElement>("[data-reindex]");
+  if (start) void reindex(start.dataset.reindex ?? "");
+  else if (target.closest?.("[data-reindex-cancel]")) indexing?.abort();
+  else if (target.closest?.("#goto-results a")) $<HTMLDialogElement>("#goto-dialog")?.close();
 });
 
 // --- Streams: a POST answered with server-sent events (Run and the assistant) ---

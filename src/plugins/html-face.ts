@@ -3,6 +3,7 @@ import type { Deps } from "../deps.ts";
 import { accountPages } from "../features/account/pages.tsx";
 import { aiPages } from "../features/ai/pages.tsx";
 import { authPages } from "../features/auth/pages.tsx";
+import { contextPages } from "../features/context/pages.tsx";
 import { editorPages } from "../features/editor/pages.tsx";
 import { projectPages } from "../features/projects/pages.tsx";
 import { sandboxPages } from "../features/sandbox/pages.ts";
@@ -22,5 +23,6 @@ export function htmlFace(deps: Deps) {
     .use(projectPages(deps))
     .use(editorPages(deps))
     .use(sandboxPages(deps))
-    .use(aiPages(deps));
+    .use(aiPages(deps))
+    .use(contextPages(deps));
 }

@@ -85,13 +85,15 @@ describe("client JavaScript budgets (gzip -9 bytes)", () => {
     expect(total).toBeLessThanOrEqual(170 * KB);
   });
 
-  test("everything, with all languages and the merge view, stays within 250 KB", () => {
+  // 250 KB until code search arrived (issue 7: the search panel, Go to, re-index progress and the
+  // project's words for completion cost 0.5 KB); raised to 252 KB, not more, to keep growth visible.
+  test("everything, with all languages and the merge view, stays within 252 KB", () => {
     const entry = file("editor.");
     const files = closure([entry], (f) => [...targets(f, STATIC), ...targets(f, DYNAMIC)]);
     expect([...files].some((f) => f === lazyExporting("openConflictDialog"))).toBe(true);
     files.add(file("htmx.")).add(file("shell."));
     const total = sum(files);
-    console.log(`everything: ${kb(total)} of 250 KB (${files.size} files)`);
-    expect(total).toBeLessThanOrEqual(250 * KB);
+    console.log(`everything: ${kb(total)} of 252 KB (${files.size} files)`);
+    expect(total).toBeLessThanOrEqual(252 * KB);
   });
 });

@@ -8,6 +8,8 @@ export interface EditorAreaProps {
   tabs: string[];
   /** Whether an AI model is configured; without one the island never asks for completions. */
   ai: boolean;
+  /** Open with the cursor on this line (1-based), scrolled into view. */
+  line?: number | undefined;
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
@@ -71,7 +73,7 @@ function Tab({
  * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
  * the "open file" fragment; `#tab-state` carries the tab list into the next request.
  */
-export function EditorArea({ projectId, file, tabs, ai }: EditorAreaProps) {
+export function EditorArea({ projectId, file, tabs, ai, line }: EditorAreaProps) {
   const active = file?.path;
   return (
     <section id="editor-area" class="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Editor">
@@ -118,6 +120,7 @@ export function EditorArea({ projectId, file, tabs, ai }: EditorAreaProps) {
           data-version={String(file.version)}
           data-language={file.language}
           data-ai={ai ? undefined : "off"}
+          data-line={line ? String(line) : undefined}
         >
           {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
           <textarea hidden safe>{`\n${file.content}`}</textarea>

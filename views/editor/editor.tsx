@@ -4,6 +4,7 @@ import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
 import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
 import { OutputPanel } from "./_output.tsx";
+import { GotoDialog } from "./_search.tsx";
 import { Toast } from "./_toast.tsx";
 import { FileTree } from "./_tree.tsx";
 
@@ -83,6 +84,18 @@ export function EditorPage(props: EditorPageProps) {
             </svg>
             Assistant
           </button>
+          <button
+            type="button"
+            class={`${TOOL} hidden sm:inline-flex`}
+            data-search-open
+            hx-get={`/projects/${encodeURIComponent(projectId)}/search`}
+            hx-target="#panel"
+            hx-swap="innerHTML"
+            title="Search the project's code (Ctrl+Shift+F); go to a file or symbol with Ctrl+P"
+            aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
+          >
+            Search
+          </button>
           <a href="/projects" class={TOOL}>
             Projects
           </a>
@@ -136,6 +149,7 @@ export function EditorPage(props: EditorPageProps) {
         {notice ? <Toast kind="info" message={notice} /> : null}
       </div>
       <TreeDialogs projectId={projectId} csrfToken={csrfToken} />
+      <GotoDialog projectId={projectId} />
     </BaseLayout>
   );
 }

@@ -7,9 +7,25 @@ export type CompletionLoader = () => Promise<Extension>;
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
+/** The open project's identifiers from its code index (most used first), fetched once per project. */
+let projectWords: { project: string; words: string[] } | undefined;
+
+export function loadProjectWords(project: string): void {
+  if (!project || projectWords?.project === project) return;
+  projectWords = { project, words: [] };
+  fetch(`/projects/${encodeURIComponent(project)}/words`)
+    .then((res) => (res.ok ? res.json() : { words: [] }))
+    .then((body: { words?: string[] }) => {
+      if (projectWords?.project === project) projectWords.words = body.words ?? [];
+    })
+    .catch(() => {
+      if (projectWords?.project === project) projectWords = undefined; // retried on the next mount
+    });
+}
+
 /**
- * Offer the identifiers (3 characters or more) found in the document, so names from the file
- * itself complete instantly, before any AI answer. The options carry no type, so the completion
+ * Offer the identifiers (3 characters or more) found in the document and, after them, the
+ * project's (from its code index), so names from the project complete instantly, before any AI answer. The options carry no type, so the completion
  * list merges them with a language's own option of the same name (JavaScript's and Python's
  * names in scope) instead of listing the name twice. Scans the first 200,000 characters.
  */
@@ -22,6 +38,7 @@ export function documentWords(context: CompletionContext): CompletionResult | nu
     // Skip the word being typed, at the cursor.
     if (m[0].length >= 3 && m.index !== from) seen.add(m[0]);
   }
+  for (const w of projectWords?.words ?? []) seen.add(w);
   return { from, options: [...seen].map((label) => ({ label })), validFor: /^[\w$]*$/ };
 }
 

@@ -2,6 +2,7 @@ import { Compartment, EditorState, Prec, Transaction } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import type { AiClient } from "./ai.ts";
 import type { AnalysisKind } from "./analyze.ts";
+import { loadProjectWords } from "./completion.ts";
 import { ghostText } from "./ghost.ts";
 import { languageFor } from "./languages.ts";
 import { type Conflict, createSaver, type Resolution, type SaveState } from "./saver.ts";
@@ -136,6 +137,14 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   };
   activate(view);
   status.save("Saved", "saved");
+  loadProjectWords(file.project);
+  // Opened from a search result or a reference: the cursor on that line, scrolled to the middle.
+  const line = Number(el.dataset.line);
+  if (line > 0) {
+    const at = view.state.doc.line(Math.min(line, view.state.doc.lines)).from;
+    view.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: "center" }) });
+    view.focus();
+  }
   // The page's Run and assistant ask for the text (saved or not) and the selection as they are now.
   const snapshot = (e: Event) => {
     const detail = (e as CustomEvent<{ content?: string; selection?: string }>).detail;

@@ -18,7 +18,14 @@ import { loadHistory, loadWorkspace, openFile } from "./workspace.ts";
 
 const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const field = t.Optional(t.String({ maxLength: 8000 }));
-const OpenQuery = t.Object({ file: field, tabs: field, close: field, current: field });
+const OpenQuery = t.Object({
+  file: field,
+  tabs: field,
+  close: field,
+  current: field,
+  // Where to put the cursor: a search result or a reference opens the file at its line.
+  line: t.Optional(t.Integer({ minimum: 1, maximum: 10_000_000 })),
+});
 // Tree forms also carry the page's tab state (`tabs`, `current`) so the editor can follow a change.
 const Form = t.Object({
   _csrf: field,
@@ -100,6 +107,7 @@ export function editorPages(deps: Deps) {
             nodes={buildTree(ws.paths)}
             file={ws.file}
             tabs={ws.file ? [ws.file.path] : []}
+            line={query.line}
             csrfToken={viewer.csrfToken}
             notice={
               ws.missing
@@ -122,12 +130,14 @@ export function editorPages(deps: Deps) {
     .get(
       "/projects/:id/open",
       async ({ viewer, params, query, request, redirect }) => {
-        if (!isHtmx(request)) return redirect(projectUrl(params.id, query.file), 303);
+        if (!isHtmx(request)) return redirect(projectUrl(params.id, query.file, query.line), 303);
         const file = query.file
           ? await openFile(deps, viewer.user.id, params.id, query.file)
           : (await loadWorkspace(deps, viewer.user.id, params.id)).file;
         const tabs = nextTabs(decodeTabs(query.tabs), file?.path, { close: query.close });
-        return html(<EditorArea projectId={params.id} file={file} tabs={tabs} ai={deps.ai.enabled} />);
+        return html(
+          <EditorArea projectId={params.id} file={file} tabs={tabs} ai={deps.ai.enabled} line={query.line} />,
+        );
       },
       { session: true, params: Params, query: OpenQuery },
     )
