@@ -20,6 +20,8 @@ export const VECTORS_CHANGED_CHANNEL = "vectors:changed";
 
 /** Projects whose matrices stay in memory at once; the least recently searched goes first. */
 const MAX_CACHED_PROJECTS = 64;
+/** A matrix is reloaded after this long even without an invalidation. */
+const MATRIX_MAX_AGE_MS = 60_000;
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at 12 per row. */
 const INSERT_BATCH = 500;
 
@@ -62,6 +64,7 @@ export interface EmbeddedVectorOptions {
 export class EmbeddedVectorStore implements VectorStore {
   readonly kind = "embedded" as const;
   private readonly matrices = new Map<string, Promise<ProjectMatrix>>();
+  private readonly loadedAt = new Map<string, number>();
   private readonly subscription: Promise<Unsubscribe | undefined>;
 
   constructor(private readonly options: EmbeddedVectorOptions) {
@@ -194,10 +197,13 @@ export class EmbeddedVectorStore implements VectorStore {
   /** The project's matrix, loading it once for concurrent searches. */
   private matrix(projectId: string): Promise<ProjectMatrix> {
     let loading = this.matrices.get(projectId);
-    if (loading) {
-      // Re-insert to mark it recently used (a Map iterates in insertion order).
-      this.matrices.delete(projectId);
-    } else {
+    // Re-insert to mark it recently used (a Map iterates in insertion order).
+    if (loading) this.matrices.delete(projectId);
+    // An invalidation sent while this instance could not hear it (Redis reconnecting) is lost;
+    // the age limit bounds how long such a stale matrix can serve.
+    if (loading && Date.now() - (this.loadedAt.get(projectId) ?? 0) > MATRIX_MAX_AGE_MS) loading = undefined;
+    if (!loading) {
+      this.loadedAt.set(projectId, Date.now());
       loading = this.load(projectId);
       // A failed load is not remembered; the next search retries.
       loading.catch(() => {
@@ -205,7 +211,11 @@ export class EmbeddedVectorStore implements VectorStore {
       });
     }
     this.matrices.set(projectId, loading);
-    while (this.matrices.size > MAX_CACHED_PROJECTS) this.matrices.delete(this.matrices.keys().next().value!);
+    while (this.matrices.size > MAX_CACHED_PROJECTS) {
+      const oldest = this.matrices.keys().next().value!;
+      this.matrices.delete(oldest);
+      this.loadedAt.delete(oldest);
+    }
     return loading;
   }
 

@@ -112,6 +112,8 @@ type Job = { kind: "file"; projectId: string; path: string } | { kind: "project"
 
 /** Projects whose keyword index stays in memory; the least recently used goes first. */
 const MAX_STATES = 64;
+/** A project's in-memory state is reloaded after this long even if no change was announced. */
+const STATE_MAX_AGE_MS = 60_000;
 /** Identifiers offered for local completion per project. */
 const MAX_WORDS = 3_000;
 
@@ -127,6 +129,7 @@ export interface CodeIndexOptions {
 export class CodeIndex {
   readonly limits: IndexLimits;
   private readonly states = new Map<string, Promise<ProjectState>>();
+  private readonly loadedAt = new Map<string, number>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, Job>();
   private readonly reconciled = new Set<string>();
@@ -439,7 +442,11 @@ export class CodeIndex {
   private state(projectId: string, reconcile: boolean): Promise<ProjectState> {
     let loading = this.states.get(projectId);
     if (loading) this.states.delete(projectId);
-    else {
+    // A change announced while this instance could not hear it (Redis reconnecting) is lost; the
+    // age limit bounds how long such a stale copy can serve.
+    if (loading && Date.now() - (this.loadedAt.get(projectId) ?? 0) > STATE_MAX_AGE_MS) loading = undefined;
+    if (!loading) {
+      this.loadedAt.set(projectId, Date.now());
       loading = this.load(projectId);
       loading.catch(() => {
         if (this.states.get(projectId) === loading) this.states.delete(projectId);
@@ -450,7 +457,11 @@ export class CodeIndex {
       }
     }
     this.states.set(projectId, loading);
-    while (this.states.size > MAX_STATES) this.states.delete(this.states.keys().next().value!);
+    while (this.states.size > MAX_STATES) {
+      const oldest = this.states.keys().next().value!;
+      this.states.delete(oldest);
+      this.loadedAt.delete(oldest);
+    }
     return loading;
   }
 
