@@ -306,12 +306,12 @@ async function postStream(
   }
 }
 
-/** What the island holds for the open file now: its path, text and selection. */
-function snapshot(): { path?: string; content?: string; selection?: string } {
+/** What the island holds for the open file now: its path, text, selection and cursor line. */
+function snapshot(): { path?: string; content?: string; selection?: string; line?: number } {
   const editor = $<HTMLElement>("[data-editor]");
   const path = editor?.dataset.path;
   if (!editor || !path) return {};
-  const detail: { content?: string; selection?: string } = {};
+  const detail: { content?: string; selection?: string; line?: number } = {};
   editor.dispatchEvent(new CustomEvent("aura:snapshot", { detail }));
   return { path, ...detail };
 }
@@ -441,9 +441,10 @@ async function ask(form: HTMLFormElement): Promise<void> {
   log.append(question, answer);
   log.scrollTop = log.scrollHeight;
 
-  const { path, selection } = snapshot();
+  const { path, selection, line } = snapshot();
   const body = new URLSearchParams({ message });
   if (path) body.set("currentFile", path);
+  if (line) body.set("cursorLine", String(line));
   if (selection) body.set("selectedCode", selection);
   field.value = "";
   const controller = new AbortController();

@@ -235,11 +235,16 @@ describe("chat", () => {
       path: string;
       kind: string;
     }[];
-    expect(refs).toEqual([
+    expect(refs.slice(0, 3)).toEqual([
       { path: "index.js", kind: "current-file" },
       { path: "index.js", kind: "selection" },
       { path: "src/util.js", kind: "mention" },
     ]);
+    // Anything further is project code search found, never the files already sent whole.
+    for (const r of refs.slice(3)) {
+      expect(r).toMatchObject({ kind: "retrieved", line: expect.any(Number) });
+      expect(["index.js", "src/util.js"]).not.toContain(r.path);
+    }
     const done = events.at(-1)!;
     expect(done.event).toBe("done");
     expect(done.data).toMatchObject({ response: "One two three four", model: "m-primary", cacheHit: false });
@@ -370,6 +375,76 @@ describe("chat", () => {
     }
     expect(cancelled).toHaveLength(1);
     upstream.reset();
+  });
+});
+
+describe("project context", () => {
+  const BILLING = `export function computeInvoiceTotal(items) {
+  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);
+}
+`;
+  // A long file: too big to send whole, so the code around the cursor goes instead.
+  const LONG = Array.from(
+    { length: 400 },
+    (_, i) => `function step${i}(value) {\n  const next = value + ${i};\n  return next * 2;\n}\n`,
+  ).join("\n");
+
+  beforeAll(async () => {
+    const as = api(t, alice.auth);
+    await as.put(`/api/v1/projects/${project.id}/files/src/billing.js`, { content: BILLING });
+    await as.put(`/api/v1/projects/${project.id}/files/src/steps.js`, { content: LONG });
+    await t.deps.context.idle();
+  });
+
+  test("chat retrieves related code, names it with its lines, and puts the cursor's function first", async () => {
+    const events = await chatStream(alice, {
+      projectId: project.id,
+      message: `How is the invoice total computed? ${unique()}`,
+      context: { currentFile: "src/steps.js", cursorLine: 251 },
+    });
+    const refs = events.find((e) => e.event === "references")!.data.references as Record<string, unknown>[];
+    const neighbours = refs.filter((r) => r.kind === "neighbour");
+    // Line 251 is in step50 (5 lines per function): that chunk, then the ones either side.
+    expect(neighbours[0]).toMatchObject({ path: "src/steps.js", line: 251, lineEnd: 254 });
+    expect(neighbours.length).toBe(3);
+    expect(refs).toContainEqual({ path: "src/billing.js", line: 1, lineEnd: 3, kind: "retrieved" });
+    const prompt = String((upstream.requests.at(-1)!.body.messages as { content: string }[]).at(-1)!.content);
+    expect(prompt).toContain("src/billing.js:1-3");
+    expect(prompt).toContain("item.price * item.quantity");
+    expect(prompt.indexOf("function step50(")).toBeLessThan(prompt.indexOf("computeInvoiceTotal"));
+    // Within its budget: the long file is not sent whole twice over.
+    expect(prompt.length).toBeLessThan(24_000 + 2_000 * 4 + 2_000);
+  });
+
+  test("a file sent whole is not repeated as retrieved chunks", async () => {
+    const events = await chatStream(alice, {
+      projectId: project.id,
+      message: `Explain computeInvoiceTotal ${unique()}`,
+      context: { currentFile: "src/billing.js" },
+    });
+    const refs = events.find((e) => e.event === "references")!.data.references as Record<string, unknown>[];
+    expect(refs.filter((r) => r.path === "src/billing.js")).toEqual([
+      { path: "src/billing.js", kind: "current-file" },
+    ]);
+  });
+
+  test("completion is given related project code and says so in contextUsed", async () => {
+    const code = `const cart = [{ price: 3, quantity: 2 }];\nconst total = computeInvoice`;
+    const res = await post(alice, "complete", {
+      projectId: project.id,
+      code,
+      language: "javascript",
+      cursorPosition: code.length,
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { contextUsed: Record<string, unknown>[] };
+    expect(body.contextUsed[0]).toMatchObject({ kind: "current-file" });
+    expect(body.contextUsed).toContainEqual(
+      expect.objectContaining({ kind: "retrieved", path: "src/billing.js", lineStart: 1, lineEnd: 3 }),
+    );
+    const prompt = JSON.stringify(upstream.requestsFor("m-fast").at(-1)!.body.messages);
+    expect(prompt).toContain("Related code from the project");
+    expect(prompt).toContain("item.price * item.quantity");
   });
 });
 

@@ -117,6 +117,17 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
     expect(problems).toEqual([]);
   };
 
+  test("local completion offers the project's identifiers as well as the document's, at once", async () => {
+    const { context, page, problems } = await open((call) => fulfil(call, suggest("")));
+    await typeAtEnd(page, "\nprojectW");
+    const option = page.locator(".cm-tooltip-autocomplete li", { hasText: "projectWideHelper" });
+    await option.waitFor({ timeout: 5_000 });
+    await Bun.sleep(150); // CodeMirror ignores Enter for 75 ms after the list opens (interactionDelay)
+    await option.click();
+    expect(await doc(page)).toEndWith("projectWideHelper");
+    await close(context, problems);
+  }, 30_000);
+
   test("typing asks once after a pause, shows ghost text, and Tab inserts it", async () => {
     const { context, page, problems, calls } = await open((call) =>
       fulfil(call, suggest('("World");\n// done')),

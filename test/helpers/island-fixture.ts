@@ -77,6 +77,9 @@ export function startIslandFixture(initial: Record<string, string>): IslandFixtu
           model: "fixture",
           cacheHit: false,
         });
+      // The project's identifiers for local completion (the real route reads the code index).
+      if (request.method === "GET" && /^\/projects\/[^/]+\/words$/.test(url.pathname))
+        return json({ words: ["projectWideHelper"] });
       if (request.method === "POST" && /^\/projects\/[^/]+\/ai\/analyze$/.test(url.pathname))
         return json({ summary: "", findings: [], latency: 0, cost: 0, model: "fixture" });
       const match = url.pathname.match(/^\/projects\/([^/]+)\/files\/(.+)$/);

@@ -16,6 +16,8 @@ const KIND: Record<Reference["kind"], string> = {
   "current-file": "open file",
   selection: "selection",
   mention: "mentioned",
+  neighbour: "near the cursor",
+  retrieved: "found by search",
 };
 
 /** Cents as the user reads them: $0.0123 for small amounts. */
@@ -24,7 +26,9 @@ export const formatCost = (cents: number) => `$${(cents / 100).toFixed(cents > 0
 /** The answer of a turn: the rendered Markdown, its references (they open the file) and its cost. */
 export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn }) {
   const safeAnswerHtml = turn.safeAnswerHtml;
-  const refs = turn.references.filter((r, i, all) => all.findIndex((o) => o.path === r.path) === i);
+  const refs = turn.references.filter(
+    (r, i, all) => all.findIndex((o) => o.path === r.path && o.line === r.line) === i,
+  );
   return (
     <>
       <div class="ai-prose">{safeAnswerHtml}</div>
@@ -33,17 +37,20 @@ export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn 
           {refs.map((r) => (
             <li>
               <a
-                href={projectUrl(projectId, r.path)}
-                hx-get={projectPart(projectId, "open", { file: r.path })}
+                href={projectUrl(projectId, r.path, r.line)}
+                hx-get={projectPart(projectId, "open", {
+                  file: r.path,
+                  ...(r.line ? { line: String(r.line) } : {}),
+                })}
                 hx-target="#editor-area"
                 hx-swap="outerHTML"
                 hx-include="#tab-state"
-                hx-push-url={projectUrl(projectId, r.path)}
+                hx-push-url={projectUrl(projectId, r.path, r.line)}
                 class="rounded border border-slate-300 px-1.5 py-0.5 font-mono hover:bg-slate-100 dark:border-ink-700 dark:hover:bg-ink-700"
-                title={`Open ${r.path} (${KIND[r.kind]})`}
+                title={`Open ${r.path}${r.line ? ` at line ${r.line}` : ""} (${KIND[r.kind]})`}
                 safe
               >
-                {r.path}
+                {r.line ? `${r.path}:${r.line}` : r.path}
               </a>
             </li>
           ))}

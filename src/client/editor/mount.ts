@@ -147,10 +147,11 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   }
   // The page's Run and assistant ask for the text (saved or not) and the selection as they are now.
   const snapshot = (e: Event) => {
-    const detail = (e as CustomEvent<{ content?: string; selection?: string }>).detail;
+    const detail = (e as CustomEvent<{ content?: string; selection?: string; line?: number }>).detail;
     const state = view?.state;
     detail.content = state?.doc.toString();
     detail.selection = state?.sliceDoc(state.selection.main.from, state.selection.main.to);
+    detail.line = state?.doc.lineAt(state.selection.main.head).number;
   };
   el.addEventListener("aura:snapshot", snapshot);
   // The assistant's Apply: the suggestion against the text as a merge view; the result is saved

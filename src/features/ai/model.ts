@@ -23,6 +23,9 @@ export const ChatBody = t.Object({
       currentFile: t.Optional(
         t.String({ minLength: 1, maxLength: 500, description: "Path of the open file" }),
       ),
+      cursorLine: t.Optional(
+        t.Integer({ minimum: 1, description: "The cursor's line in the open file (its code is sent first)" }),
+      ),
     }),
   ),
 });

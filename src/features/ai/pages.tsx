@@ -57,6 +57,7 @@ export function aiPages(deps: Deps) {
           context: {
             ...(body.currentFile ? { currentFile: body.currentFile } : {}),
             ...(body.selectedCode ? { selectedCode: body.selectedCode } : {}),
+            ...(body.cursorLine ? { cursorLine: body.cursorLine } : {}),
           },
         };
         const events = service.chat(deps, viewer.user.id, input, request.signal)[Symbol.asyncIterator]();
@@ -98,6 +99,7 @@ export function aiPages(deps: Deps) {
           message: t.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
           currentFile: t.Optional(t.String({ maxLength: 500 })),
           selectedCode: t.Optional(t.String({ maxLength: 100_000 })),
+          cursorLine: t.Optional(t.Integer({ minimum: 1 })),
         }),
       },
     )

@@ -3,18 +3,23 @@ import type { ChatMessage } from "../../adapters/ai/openai.ts";
 import { chatHistory } from "../../db/queries/ai.ts";
 import type { Deps } from "../../deps.ts";
 import { UpstreamError, ValidationError } from "../../errors.ts";
+import { formatPieces, selectContext } from "../context/service.ts";
 import { listProjectFiles, ownedProject, readFile } from "../files/service.ts";
 import type { AiEvent, Gateway } from "./gateway.ts";
 import { type AnalyzeInput, type ChatInput, type CompleteInput, Finding } from "./model.ts";
 
-type AiDeps = Pick<Deps, "db" | "memo"> & { ai: Gateway };
+type AiDeps = Pick<Deps, "db" | "memo"> & { ai: Gateway } & Partial<Pick<Deps, "context">>;
 
 /** A place in the project the answer drew on. */
 export interface Reference {
   path: string;
   line?: number;
-  /** Why it was used: the open file, the selection, or an `@` mention. */
-  kind: "current-file" | "selection" | "mention";
+  lineEnd?: number;
+  /**
+   * Why it was used: the open file, the selection, an `@` mention, code around the cursor in a
+   * file too long to send whole, or code the project search found for the question.
+   */
+  kind: "current-file" | "selection" | "mention" | "neighbour" | "retrieved";
 }
 
 /** A code block of an answer, offered for Apply. */
@@ -30,6 +35,9 @@ const FILE_CHARS = 24_000;
 const MENTIONED_FILES = 3;
 const MENTION_CHARS = 8_000;
 const HISTORY_TURNS = 6;
+/** Tokens of retrieved project code in a chat prompt, and in a completion prompt (which must stay fast). */
+const CHAT_CONTEXT_TOKENS = 2_000;
+const COMPLETE_CONTEXT_TOKENS = 400;
 
 const clip = (text: string, max: number) =>
   text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters left out)`;
@@ -60,6 +68,16 @@ export async function complete(deps: AiDeps, userId: string, input: CompleteInpu
   const start = Math.max(0, input.cursorPosition - window);
   const prefix = input.code.slice(start, input.cursorPosition);
   const suffix = input.code.slice(input.cursorPosition, input.cursorPosition + Math.ceil(window / 2));
+  // What the last lines before the cursor are about finds related code elsewhere in the project.
+  const pieces = deps.context
+    ? await selectContext({ context: deps.context }, input.projectId, {
+        query: prefix.split("\n").slice(-4).join("\n").slice(-400),
+        budgetTokens: COMPLETE_CONTEXT_TOKENS,
+        present: input.code,
+        signal,
+      })
+    : [];
+  const related = pieces.length ? `Related code from the project:\n${formatPieces(pieces)}\n\n` : "";
   const result = await deps.ai.complete({
     userId,
     projectId: input.projectId,
@@ -69,7 +87,7 @@ export async function complete(deps: AiDeps, userId: string, input: CompleteInpu
       { role: "system", content: COMPLETE_SYSTEM },
       {
         role: "user",
-        content: `Language: ${input.language}\n<prefix>${prefix}</prefix><cursor/><suffix>${suffix}</suffix>`,
+        content: `${related}Language: ${input.language}\n<prefix>${prefix}</prefix><cursor/><suffix>${suffix}</suffix>`,
       },
     ],
     maxTokens: 128,
@@ -83,7 +101,16 @@ export async function complete(deps: AiDeps, userId: string, input: CompleteInpu
     suggestions: text.trim()
       ? [{ text, confidence: result.cacheHit ? 0.9 : 0.8, type: "completion" as const }]
       : [],
-    contextUsed: [{ kind: "current-file", chars: prefix.length + suffix.length, from: start }],
+    contextUsed: [
+      { kind: "current-file", chars: prefix.length + suffix.length, from: start },
+      ...pieces.map((p) => ({
+        kind: p.kind,
+        path: p.path,
+        lineStart: p.lineStart,
+        lineEnd: p.lineEnd,
+        tokens: p.tokens,
+      })),
+    ],
     latency: Math.round(result.latency),
     cost: result.cost,
     model: result.model,
@@ -102,11 +129,13 @@ const CHAT_SYSTEM =
 async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
   const parts: string[] = [];
   const references: Reference[] = [];
+  const covered: string[] = [];
   const current = input.context?.currentFile;
   if (current) {
     const file = await readFile(deps, userId, input.projectId, current);
     parts.push(`The open file, ${file.path}:\n\`\`\`\n${clip(file.content, FILE_CHARS)}\n\`\`\``);
     references.push({ path: file.path, kind: "current-file" });
+    if (file.content.length <= FILE_CHARS) covered.push(file.path);
   }
   const selected = input.context?.selectedCode;
   if (selected) {
@@ -123,7 +152,20 @@ async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
       const file = await readFile(deps, userId, input.projectId, path);
       parts.push(`${path}:\n\`\`\`\n${clip(file.content, MENTION_CHARS)}\n\`\`\``);
       references.push({ path, kind: "mention" });
+      if (file.content.length <= MENTION_CHARS) covered.push(path);
     }
+  }
+  if (deps.context) {
+    const pieces = await selectContext({ context: deps.context }, input.projectId, {
+      query: `${input.message}\n${(selected ?? "").slice(0, 400)}`,
+      budgetTokens: CHAT_CONTEXT_TOKENS,
+      currentFile: current,
+      cursorLine: input.context?.cursorLine,
+      covered,
+    });
+    if (pieces.length) parts.push(`Code from the project that may be relevant:\n\n${formatPieces(pieces)}`);
+    for (const p of pieces)
+      references.push({ path: p.path, line: p.lineStart, lineEnd: p.lineEnd, kind: p.kind });
   }
   return { parts, references };
 }

@@ -106,3 +106,81 @@ export async function setIndexing(deps: ContextDeps, userId: string, projectId: 
   if (enabled) deps.context.projectChanged(project.id);
   else await deps.context.drop(project.id);
 }
+
+// --- Context for the AI ----------------------------------------------------------------------
+
+/** A piece of project code chosen for a prompt. */
+export interface ContextPiece {
+  path: string;
+  lineStart: number;
+  lineEnd: number;
+  /** `neighbour`: around the cursor in the open file; `retrieved`: found for the question. */
+  kind: "neighbour" | "retrieved";
+  code: string;
+  tokens: number;
+}
+
+/** Tokens of code, estimated (≈ 3.5 characters per token for code with BPE tokenizers); cheap enough for every keystroke. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 3.5);
+
+/**
+ * Fill a token budget with project code for a prompt: first the chunk around the cursor in
+ * the open file and the chunks either side of it (when the open file is not in the prompt
+ * whole), then what hybrid search ranks best for `query`. Never a chunk twice, never one that
+ * overlaps a chosen one, never one of a file the prompt already holds whole (`covered`), nor
+ * code already in `present` (the completion's own prefix and suffix). A chunk that does not fit
+ * is passed over for a smaller one further down. An unindexed project gives nothing.
+ */
+export async function selectContext(
+  deps: Pick<Deps, "context">,
+  projectId: string,
+  options: {
+    query: string;
+    budgetTokens: number;
+    currentFile?: string | undefined;
+    cursorLine?: number | undefined;
+    covered?: string[];
+    present?: string;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<ContextPiece[]> {
+  const covered = new Set(options.covered ?? []);
+  const chosen: ContextPiece[] = [];
+  let left = options.budgetTokens;
+  const overlaps = (p: ChunkPayload) =>
+    chosen.some((c) => c.path === p.filename && p.line_start <= c.lineEnd && c.lineStart <= p.line_end);
+  const take = (p: ChunkPayload, kind: ContextPiece["kind"]) => {
+    if (covered.has(p.filename) || overlaps(p)) return;
+    const code = p.code_snippet;
+    if (options.present && code.trim().length > 20 && options.present.includes(code.trim())) return;
+    const tokens = estimateTokens(code) + 12; // the header line naming the place
+    if (tokens > left) return;
+    left -= tokens;
+    chosen.push({ path: p.filename, lineStart: p.line_start, lineEnd: p.line_end, kind, code, tokens });
+  };
+
+  const { currentFile, cursorLine } = options;
+  if (currentFile && cursorLine && !covered.has(currentFile)) {
+    const chunks = await deps.context.fileChunks(projectId, currentFile);
+    let at = chunks.findIndex((c) => c.line_start <= cursorLine && cursorLine <= c.line_end);
+    if (at < 0) at = chunks.findIndex((c) => c.line_start > cursorLine) - 1; // between chunks: the one above
+    if (at < 0 && chunks.length) at = chunks.length - 1;
+    for (const i of [at, at - 1, at + 1]) {
+      const chunk = chunks[i];
+      if (chunk) take(chunk, "neighbour");
+    }
+  }
+  if (options.query.trim() && left > 0) {
+    const hits = await deps.context.search(projectId, options.query, 12, options.signal);
+    for (const hit of hits) {
+      if (left <= 0) break;
+      take(hit.payload, "retrieved");
+    }
+  }
+  return chosen;
+}
+
+/** Pieces as one prompt section: each headed by its place, in a fenced block. */
+export function formatPieces(pieces: ContextPiece[]): string {
+  return pieces.map((p) => `${p.path}:${p.lineStart}-${p.lineEnd}\n\`\`\`\n${p.code}\n\`\`\``).join("\n\n");
+}
