@@ -17,7 +17,7 @@ import { routeTracker, transport } from "./plugins/transport.ts";
 /** Build the HTTP application on the given dependencies, without listening. */
 export function createApp(deps: Deps) {
   return new Elysia()
-    .wrap(transport(deps.logger))
+    .wrap(transport(deps.logger, deps.metrics))
     .use(errorPlugin({ logger: deps.logger, production: deps.config.production }))
     .use(routeTracker())
     .use(bodyLimit())

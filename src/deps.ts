@@ -16,6 +16,7 @@ import { CodeIndex } from "./features/context/indexer.ts";
 import { HashedFeatureEmbedder } from "./features/context/local-embedder.ts";
 import type { Embedder } from "./features/context/types.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 
 /** Everything a service may use. Built once at boot; the only place implementations are chosen. */
 export interface Deps {
@@ -31,6 +32,8 @@ export interface Deps {
   ai: Gateway;
   /** The code index of every project: background indexing and hybrid search (vector store + BM25). */
   context: CodeIndex;
+  /** Prometheus metrics of this instance (served at /metrics). */
+  metrics: Metrics;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
   startedAt: number;
@@ -76,18 +79,27 @@ export function createDeps(
   const cache = given.cache ?? createCache({ redisUrl: config.redisUrl }, logger);
   const db = given.db ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger);
   const embed = embedder(config);
+  const metrics = createMetrics();
   const store = createVectorStore({ config, db, cache, logger, embedder: embed });
+  // Probed lazily (first status or run): a machine without bubblewrap still boots.
+  const sandbox = given.sandbox ?? createSandbox(sandboxRunner(config, logger));
+  const context = new CodeIndex({ db, store, embedder: embed, cache, logger });
+  metrics.watch({
+    sandboxRunning: () => sandbox.stats().running,
+    sandboxQueued: () => sandbox.stats().queued,
+    indexQueue: () => context.queueDepth,
+  });
   return {
     config,
     logger,
     db,
     cache,
     memo: createMemo(cache),
-    ai: createGateway({ config, db, cache, logger }),
+    ai: createGateway({ config, db, cache, logger, metrics }),
+    metrics,
     tokens: createAccessTokens(config.jwtSecret),
-    context: new CodeIndex({ db, store, embedder: embed, cache, logger }),
-    // Probed lazily (first status or run): a machine without bubblewrap still boots.
-    sandbox: given.sandbox ?? createSandbox(sandboxRunner(config, logger)),
+    context,
+    sandbox,
     startedAt: Date.now(),
   };
 }

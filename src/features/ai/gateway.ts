@@ -51,7 +51,7 @@ export const AI_OFF_MESSAGE =
   "AI is off: no model is configured. Set AI_BASE_URL to any OpenAI-compatible endpoint (and AI_API_KEY), " +
   "for example a local Ollama at http://localhost:11434/v1, or set HELICONE_API_KEY to use Helicone's gateway.";
 
-type GatewayDeps = Pick<Deps, "config" | "db" | "cache" | "logger">;
+type GatewayDeps = Pick<Deps, "config" | "db" | "cache" | "logger"> & Partial<Pick<Deps, "metrics">>;
 
 /**
  * The AI gateway: model tiers with failover before the first token, a circuit breaker per
@@ -115,6 +115,14 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
   }
 
   async function record(call: AiCall, result: Omit<AiResult, "failovers">, error?: string): Promise<void> {
+    const metrics = deps.metrics;
+    // Tokens and cost the upstream charged for: a cache hit charged nothing.
+    if (metrics && result.model && !result.cacheHit) {
+      metrics.aiTokens.inc({ model: result.model, direction: "input" }, result.tokens.input);
+      metrics.aiTokens.inc({ model: result.model, direction: "output" }, result.tokens.output);
+      metrics.aiCost.inc({ model: result.model }, result.cost);
+    }
+    if (!error) metrics?.aiCache.inc({ result: result.cacheHit ? "hit" : "miss" });
     await recordInteraction(await deps.db.get(), {
       userId: call.userId,
       projectId: call.projectId ?? null,
@@ -203,11 +211,13 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
         if (call.signal?.aborted) throw error;
         if (error instanceof BrokenCircuitError) {
           failovers.push({ model: name, reason: "circuit open after repeated failures" });
+          deps.metrics?.aiFailovers.inc({ model: name });
           continue;
         }
         if (error instanceof ModelError && error.retryable) {
           deps.logger.warn({ model: name, reason: error.message }, "ai model failed; trying the next tier");
           failovers.push({ model: name, reason: error.message });
+          deps.metrics?.aiFailovers.inc({ model: name });
           continue;
         }
         throw new UpstreamError(error instanceof Error ? error.message : String(error), error);

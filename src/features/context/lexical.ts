@@ -35,7 +35,7 @@ export function lexicalTokens(text: string): string[] {
   return wholes.length ? parts.concat(wholes) : parts;
 }
 
-const BOOST = { functionName: 3, className: 1.5, path: 1.2, content: 1 };
+export const LTUNE: Record<string, any> = { boost: { functionName: 3, className: 1.5, path: 1.2, content: 1 }, bm25: { k: 1.2, b: 0.7, d: 0.5 }, maxDf: 0.05, minTerms: 2 };
 /**
  * Query terms found in more than this share of chunks are dropped (keeping at least the rarest
  * MIN_TERMS): their BM25 weight is small, yet scoring their long posting lists is most of a query's
@@ -58,7 +58,8 @@ export function createLexicalIndex(): LexicalIndex {
     },
     processTerm: (term) => term, // the tokenizer already normalised every term
     searchOptions: {
-      boost: BOOST,
+      boost: LTUNE.boost,
+      bm25: LTUNE.bm25,
       combineWith: "OR",
       prefix: false,
       fuzzy: false,
@@ -85,11 +86,11 @@ export function createLexicalIndex(): LexicalIndex {
     },
     search(query, limit) {
       const terms = [...new Set(lexicalTokens(query))].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
-      const cap = MAX_DF_SHARE * ms.documentCount;
-      const kept = terms.filter((t, i) => i < MIN_TERMS || (df.get(t) ?? 0) <= cap);
+      const cap = LTUNE.maxDf * ms.documentCount;
+      const kept = terms.filter((t, i) => i < LTUNE.minTerms || (df.get(t) ?? 0) <= cap);
       if (!kept.length) return [];
       return ms
-        .search(kept.join(" "))
+        .search(kept.join(" "), { boost: LTUNE.boost, bm25: LTUNE.bm25 })
         .slice(0, limit)
         .map((r) => ({ id: String(r.id), score: r.score }));
     },

@@ -26,7 +26,117 @@ const STOPWORDS = new Set(
  * Crude suffix stripping, applied identically to queries and code, so "returns"/"return",
  * "disabled"/"disable" and "parsing"/"parse" meet: plural/-ing/-ed endings go, then a final "e".
  */
+export const TUNE: Record<string, any> = { stem: "crude", abbrev: false, stopTypes: true, gram: 0.35, whole: 0.7, bigram: 0, grams: [3, 4] };
+const VOWELS = new Set(["a", "e", "i", "o", "u"]);
+function cons(w: string, i: number): boolean {
+  const c = w[i]!;
+  if (VOWELS.has(c)) return false;
+  if (c === "y") return i === 0 || !cons(w, i - 1);
+  return true;
+}
+/** m(): number of VC sequences in w[0..j). */
+function measure(w: string, j: number): number {
+  let n = 0;
+  let i = 0;
+  while (i < j && cons(w, i)) i++;
+  while (i < j) {
+    while (i < j && !cons(w, i)) i++;
+    if (i >= j) break;
+    n++;
+    while (i < j && cons(w, i)) i++;
+  }
+  return n;
+}
+function hasVowel(w: string, j: number): boolean {
+  for (let i = 0; i < j; i++) if (!cons(w, i)) return true;
+  return false;
+}
+function doubleCons(w: string, j: number): boolean {
+  return j >= 2 && w[j - 1] === w[j - 2] && cons(w, j - 1);
+}
+/** cvc at the end of w[0..j), second c not w, x or y. */
+function cvc(w: string, j: number): boolean {
+  if (j < 3 || !cons(w, j - 1) || cons(w, j - 2) || !cons(w, j - 3)) return false;
+  const c = w[j - 1]!;
+  return c !== "w" && c !== "x" && c !== "y";
+}
+function replace(w: string, suffixes: [string, string][], minM: number): string {
+  for (const [s, r] of suffixes) {
+    if (w.endsWith(s)) {
+      const j = w.length - s.length;
+      return measure(w, j) > minM ? w.slice(0, j) + r : w;
+    }
+  }
+  return w;
+}
+const STEP2: [string, string][] = [
+  ["ational", "ate"], ["tional", "tion"], ["enci", "ence"], ["anci", "ance"], ["izer", "ize"],
+  ["bli", "ble"], ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"],
+  ["ization", "ize"], ["ation", "ate"], ["ator", "ate"], ["alism", "al"], ["iveness", "ive"],
+  ["fulness", "ful"], ["ousness", "ous"], ["aliti", "al"], ["iviti", "ive"], ["biliti", "ble"], ["logi", "log"],
+];
+const STEP3: [string, string][] = [
+  ["icate", "ic"], ["ative", ""], ["alize", "al"], ["iciti", "ic"], ["ical", "ic"], ["ful", ""], ["ness", ""],
+];
+const STEP4 = [
+  "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism",
+  "ate", "iti", "ous", "ive", "ize",
+];
+export function porter(word: string): string {
+  let w = word;
+  if (w.length <= 2) return w;
+  // 1a
+  if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("ies")) w = w.slice(0, -2);
+  else if (w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  // 1b
+  let extra = false;
+  if (w.endsWith("eed")) {
+    if (measure(w, w.length - 3) > 0) w = w.slice(0, -1);
+  } else if (w.endsWith("ed") && hasVowel(w, w.length - 2)) {
+    w = w.slice(0, -2);
+    extra = true;
+  } else if (w.endsWith("ing") && hasVowel(w, w.length - 3)) {
+    w = w.slice(0, -3);
+    extra = true;
+  }
+  if (extra) {
+    if (w.endsWith("at") || w.endsWith("bl") || w.endsWith("iz")) w += "e";
+    else if (doubleCons(w, w.length) && !/[lsz]$/.test(w)) w = w.slice(0, -1);
+    else if (measure(w, w.length) === 1 && cvc(w, w.length)) w += "e";
+  }
+  // 1c
+  if (w.endsWith("y") && hasVowel(w, w.length - 1)) w = `${w.slice(0, -1)}i`;
+  // 2, 3
+  w = replace(w, STEP2, 0);
+  w = replace(w, STEP3, 0);
+  // 4
+  for (const s of STEP4) {
+    if (w.endsWith(s)) {
+      const j = w.length - s.length;
+      if (measure(w, j) > 1 && (s !== "ion" || /[st]$/.test(w.slice(0, j)))) w = w.slice(0, j);
+      break;
+    }
+  }
+  // 5
+  if (w.endsWith("e")) {
+    const m = measure(w, w.length - 1);
+    if (m > 1 || (m === 1 && !cvc(w, w.length - 1))) w = w.slice(0, -1);
+  }
+  if (measure(w, w.length) > 1 && doubleCons(w, w.length) && w.endsWith("l")) w = w.slice(0, -1);
+  return w;
+}
+
+const stemCache = new Map<string, string>();
 export function stem(word: string): string {
+  if (TUNE.stem === "porter") {
+    let s = stemCache.get(word);
+    if (s === undefined) { s = porter(word); if (stemCache.size < 200000) stemCache.set(word, s); }
+    return s;
+  }
+  return crudeStem(word);
+}
+export function crudeStem(word: string): string {
   let w = word;
   if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
   else if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
@@ -52,11 +162,45 @@ export function codeTokens(text: string): { parts: string[]; wholes: string[] } 
   const wholes: string[] = [];
   for (const word of text.match(WORD) ?? []) {
     const subs = splitIdentifier(word);
-    for (const sub of subs) if (sub.length > 1 && !STOPWORDS.has(sub)) parts.push(stem(sub));
+    for (const sub of subs) if (sub.length > 1 && !(STOPWORDS.has(sub) && (TUNE.stopTypes || (sub !== "str" && sub !== "int")))) parts.push(norm(sub));
     if (subs.length > 1) wholes.push(word.toLowerCase());
   }
   return { parts, wholes };
 }
+
+export function norm(sub: string): string {
+  const s = stem(sub);
+  if (!TUNE.abbrev) return s;
+  return ABBREV.get(s) ?? s;
+}
+const ABBREV_GROUPS = [
+  "str string", "dict dictionary", "num number", "len length", "dir directory", "arg argument",
+  "func fn function", "obj object", "msg message", "buf buffer", "idx index", "cfg conf config configuration",
+  "env environment", "err error", "init initialize initialization", "attr attribute", "param parameter",
+  "val value", "var variable", "ref reference", "req request", "resp response", "ctx context", "db database",
+  "elem element", "char character", "int integer", "pos position", "prev previous", "cur curr current",
+  "src source", "dst dest destination", "tmp temp temporary", "max maximum", "min minimum", "calc calculate",
+  "del delete", "seq sequence", "exc exception", "lib library", "pkg package", "mod module", "proc process",
+  "addr address", "alloc allocate", "btn button", "col column", "doc document", "sep separator",
+  "ns namespace", "abs absolute", "rel relative", "norm normalize", "auth authenticate authentication",
+  "info information", "spec specification", "decl declaration", "expr expression", "stmt statement",
+  "cmd command", "util utility", "repr representation", "eq equal", "fmt format", "iter iterate iterator",
+  "impl implementation", "lang language", "loc location", "ptr pointer", "recv receive", "sync synchronize",
+  "tbl table", "txt text", "usr user", "opt option", "cnt count",
+  "ext extension", "img image", "lst list", "prop property", "ver version", "bool boolean", "nav navigate navigation", "hdr header",
+  "mgr manager", "svc service", "conn connection", "sock socket", "dbg debug", "evt event", "cb callback",
+  "rnd random", "rand random",
+];
+const ABBREV = new Map<string, string>();
+export function rebuild() {
+  ABBREV.clear();
+  stemCache.clear();
+  for (const group of ABBREV_GROUPS) {
+    const [canon, ...rest] = group.split(" ");
+    for (const w of rest) ABBREV.set(stem(w), canon!);
+  }
+}
+rebuild();
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -70,7 +214,7 @@ function fnv(s: string, seed: number, from = 0, to = s.length): number {
 /** Feature weights: whole words matter most; n-grams are a soft fallback for word variants. */
 const WEIGHT = { part: 1, whole: 0.7, gram: 0.35 };
 /** Distinct seeds keep a word and an n-gram with the same letters apart. */
-const SEED = { part: FNV_OFFSET, whole: FNV_OFFSET ^ 0x5bd1e995, gram: FNV_OFFSET ^ 0x27d4eb2f };
+const SEED = { part: FNV_OFFSET, whole: FNV_OFFSET ^ 0x5bd1e995, gram: FNV_OFFSET ^ 0x27d4eb2f, bigram: FNV_OFFSET ^ 0x165667b1 };
 
 export class HashedFeatureEmbedder implements Embedder {
   readonly model: string;
@@ -99,13 +243,15 @@ export class HashedFeatureEmbedder implements Embedder {
       weights.set(h, w);
     };
     const { parts, wholes } = codeTokens(text);
+    const [g0, g1] = TUNE.grams as number[];
     for (const p of parts) {
       add(fnv(p, SEED.part), WEIGHT.part);
       const padded = `<${p}>`;
-      for (let n = 3; n <= 4; n++)
-        for (let i = 0; i + n <= padded.length; i++) add(fnv(padded, SEED.gram, i, i + n), WEIGHT.gram);
+      for (let n = g0!; n <= g1!; n++)
+        for (let i = 0; i + n <= padded.length; i++) add(fnv(padded, SEED.gram, i, i + n), TUNE.gram);
     }
-    for (const w of wholes) add(fnv(w, SEED.whole), WEIGHT.whole);
+    if (TUNE.bigram) for (let i = 1; i < parts.length; i++) add(fnv(`${parts[i - 1]} ${parts[i]}`, SEED.bigram), TUNE.bigram);
+    for (const w of wholes) add(fnv(w, SEED.whole), TUNE.whole);
     if (counts.size === 0) add(SEED.part, 1); // a text with no words still gets a unit vector
     const vec = new Float32Array(this.dimensions);
     const mask = this.dimensions - 1;

@@ -1,8 +1,19 @@
+import { timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { createProbes } from "./probes.ts";
 
-/** `/healthz`: the process is up. `/readyz`: each dependency, 503 when a required one is down. */
+/** Constant-time comparison of a presented bearer token with the configured one. */
+function tokenMatches(header: string | null, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? "")?.[1] ?? "");
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * `/healthz`: the process is up. `/readyz`: each dependency, 503 when a required one is down.
+ * `/metrics`: Prometheus text, open unless METRICS_TOKEN is set (then a matching bearer token).
+ */
 export function healthRoutes(deps: Deps) {
   const readiness = createProbes(deps);
   return new Elysia({ name: "health" })
@@ -24,5 +35,16 @@ export function healthRoutes(deps: Deps) {
         },
         { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } },
       );
+    })
+    .get("/metrics", async ({ request }) => {
+      const token = deps.config.metricsToken;
+      if (token && !tokenMatches(request.headers.get("authorization"), token))
+        return new Response("A bearer token is required (METRICS_TOKEN)", {
+          status: 401,
+          headers: { "www-authenticate": 'Bearer realm="metrics"', "cache-control": "no-store" },
+        });
+      return new Response(await deps.metrics.registry.metrics(), {
+        headers: { "content-type": deps.metrics.registry.contentType, "cache-control": "no-store" },
+      });
     });
 }

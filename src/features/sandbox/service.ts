@@ -6,7 +6,7 @@ import { PayloadTooLargeError, UnavailableError, ValidationError } from "../../e
 import * as fileService from "../files/service.ts";
 import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES } from "./model.ts";
 
-type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger">;
+type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger"> & Partial<Pick<Deps, "metrics">>;
 type ExitEvent = Extract<RunEvent, { type: "exit" }>;
 
 /** Project files placed in one run's work dir: at most this many bytes in all. */
@@ -153,6 +153,7 @@ export async function* execute(
     throw error;
   } finally {
     const outcome: RunOutcome = failed ? "error" : outcomeOf(exit);
+    deps.metrics?.sandboxRuns.inc({ language: request.language, outcome });
     await recordUsageEvent(await deps.db.get(), {
       userId,
       eventType: "sandbox_run",
