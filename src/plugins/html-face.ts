@@ -7,6 +7,7 @@ import { contextPages } from "../features/context/pages.tsx";
 import { editorPages } from "../features/editor/pages.tsx";
 import { projectPages } from "../features/projects/pages.tsx";
 import { sandboxPages } from "../features/sandbox/pages.ts";
+import { usagePages } from "../features/usage/pages.tsx";
 import { csrfPlugin } from "./csrf.ts";
 import { securityHeadersWrap } from "./security-headers.ts";
 
@@ -24,5 +25,6 @@ export function htmlFace(deps: Deps) {
     .use(editorPages(deps))
     .use(sandboxPages(deps))
     .use(aiPages(deps))
-    .use(contextPages(deps));
+    .use(contextPages(deps))
+    .use(usagePages(deps));
 }

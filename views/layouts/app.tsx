@@ -9,7 +9,7 @@ export interface AppLayoutProps {
   user: User;
   csrfToken: string;
   /** Which nav item is the current page. */
-  section: "projects" | "account";
+  section: "projects" | "usage" | "account";
 }
 
 /** The name to greet a user by: their full name, or their email when they gave none. */
@@ -19,6 +19,7 @@ export function displayName(user: Pick<User, "firstName" | "lastName" | "email">
 
 const NAV = [
   { section: "projects", href: "/projects", label: "Projects" },
+  { section: "usage", href: "/usage", label: "Usage" },
   { section: "account", href: "/account", label: "Account" },
 ] as const;
 
