@@ -186,7 +186,7 @@ export function UsagePage({
         </nav>
       </div>
       <p class="mt-2 text-sm text-slate-500">
-        Since {report.since.toISOString().slice(0, 10)} (UTC days).{" "}
+        <span safe>{`Since ${report.since.toISOString().slice(0, 10)} (UTC days).`}</span>{" "}
         {user.role === "admin" ? (
           report.everyone ? (
             <a href={`/usage?days=${report.days}`} class="text-aura-700 underline dark:text-aura-400">
@@ -252,8 +252,12 @@ export function UsagePage({
                       <td class="px-3 py-2 font-mono text-xs" safe>
                         {m.model}
                       </td>
-                      <td class={TD}>{count(m.calls)}</td>
-                      <td class={TD}>{dollars(m.cost)}</td>
+                      <td class={TD} safe>
+                        {count(m.calls)}
+                      </td>
+                      <td class={TD} safe>
+                        {dollars(m.cost)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -284,17 +288,31 @@ export function UsagePage({
                   <td class="px-3 py-2" safe>
                     {l.type}
                   </td>
-                  <td class={TD}>{count(l.calls)}</td>
-                  <td class={TD}>{ms(l.p50)}</td>
-                  <td class={TD}>{ms(l.p95)}</td>
-                  <td class={TD}>{count(l.cacheHits)}</td>
+                  <td class={TD} safe>
+                    {count(l.calls)}
+                  </td>
+                  <td class={TD} safe>
+                    {ms(l.p50)}
+                  </td>
+                  <td class={TD} safe>
+                    {ms(l.p95)}
+                  </td>
+                  <td class={TD} safe>
+                    {count(l.cacheHits)}
+                  </td>
                 </tr>
               ))}
               <tr class="border-t border-slate-100 dark:border-ink-800">
                 <td class="px-3 py-2">sandbox run</td>
-                <td class={TD}>{count(report.runs.runs)}</td>
-                <td class={TD}>{ms(report.runs.p50)}</td>
-                <td class={TD}>{ms(report.runs.p95)}</td>
+                <td class={TD} safe>
+                  {count(report.runs.runs)}
+                </td>
+                <td class={TD} safe>
+                  {ms(report.runs.p50)}
+                </td>
+                <td class={TD} safe>
+                  {ms(report.runs.p95)}
+                </td>
                 <td class={TD}>—</td>
               </tr>
             </tbody>
@@ -305,7 +323,9 @@ export function UsagePage({
       <section class={`${CARD} mt-6`} aria-labelledby="runs-per-day">
         <h2 id="runs-per-day" class="font-semibold">
           Sandbox runs per day
-          <span class="ml-2 text-sm font-normal text-slate-500">{`${count(report.runs.failed)} did not succeed`}</span>
+          <span class="ml-2 text-sm font-normal text-slate-500" safe>
+            {`${count(report.runs.failed)} did not succeed`}
+          </span>
         </h2>
         <BarChart
           caption="Sandbox runs per day"
@@ -343,9 +363,15 @@ export function UsagePage({
                       {u.email}
                     </span>
                   </td>
-                  <td class={TD}>{count(u.calls)}</td>
-                  <td class={TD}>{count(u.tokens)}</td>
-                  <td class={TD}>{dollars(u.cost)}</td>
+                  <td class={TD} safe>
+                    {count(u.calls)}
+                  </td>
+                  <td class={TD} safe>
+                    {count(u.tokens)}
+                  </td>
+                  <td class={TD} safe>
+                    {dollars(u.cost)}
+                  </td>
                 </tr>
               ))}
             </tbody>
