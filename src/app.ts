@@ -4,7 +4,9 @@ import { aiRoutes } from "./features/ai/routes.ts";
 import { oauthRoutes } from "./features/auth/oauth/routes.ts";
 import { authRoutes } from "./features/auth/routes.ts";
 import { contextRoutes } from "./features/context/routes.ts";
+import { apiDocs } from "./features/docs/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
+import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
@@ -22,6 +24,7 @@ export function createApp(deps: Deps) {
     .use(routeTracker())
     .use(bodyLimit())
     .use(staticPlugin())
+    .use(offlineRoutes())
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(projectRoutes(deps))
@@ -30,7 +33,8 @@ export function createApp(deps: Deps) {
     .use(aiRoutes(deps))
     .use(oauthRoutes(deps))
     .use(htmlFace(deps))
-    .use(pageRoutes(deps));
+    .use(pageRoutes(deps))
+    .use(apiDocs);
 }
 
 export type App = ReturnType<typeof createApp>;

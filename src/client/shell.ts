@@ -557,3 +557,6 @@ document.addEventListener(
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync);
 else sync();
+
+// The offline worker: this page and its scripts open again without a network (src/features/offline).
+navigator.serviceWorker?.register("/sw.js").catch(() => {});

@@ -144,6 +144,33 @@ describe.skipIf(Boolean(unavailable))("the IDE in a real browser, against the re
     await done(context, problems);
   }, 60_000);
 
+  test("a reload while offline still opens the editor, with the unsaved edit intact", async () => {
+    const { context, page, project, problems } = await session();
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    // The service worker installs on the first visit; from the next load on it keeps the page.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.reload();
+    await ready(page);
+    expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    await context.setOffline(true);
+    await typeAtEnd(page, "\n// kept across an offline reload");
+    await page.waitForFunction(
+      () => document.querySelector("[data-status-save]")?.textContent?.startsWith("Offline"),
+      null,
+      { timeout: 10_000 },
+    );
+    await page.reload();
+    await ready(page);
+    expect(await page.locator(".cm-content").textContent()).toContain("// kept across an offline reload");
+    await shot(page, "ide-offline-reload");
+    await context.setOffline(false);
+    await typeAtEnd(page, " ");
+    await saved(page);
+    expect(await fileContent(project.id, "index.js")).toContain("// kept across an offline reload");
+    await done(context, problems);
+  }, 60_000);
+
   test("deletes a file from the tree after confirming", async () => {
     const { context, page, project, problems } = await session();
     await page.goto(`${server.url}/projects/${project.id}`);
