@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { type Cookie, Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
+import { requestOrigin } from "../features/auth/oauth/origin.ts";
 import type { CookieJar } from "../features/auth/session-cookies.ts";
 import { REFRESH_TTL_SECONDS } from "../features/auth/tokens.ts";
 
@@ -64,16 +65,13 @@ function originOf(value: string | null): string | undefined {
   }
 }
 
-/** This app's origin as the browser sees it; behind trusted proxies, from X-Forwarded-Proto/Host. */
+/**
+ * This app's origin as the browser sees it; behind trusted proxies, from X-Forwarded-Proto/Host
+ * read exactly as the OAuth callback reads them (the outermost trusted proxy's value), so the
+ * two can never disagree about where the app is.
+ */
 export function ownOrigin(request: Request, trustProxyHops: number): string {
-  const url = new URL(request.url);
-  if (trustProxyHops > 0) {
-    const last = (name: string) => request.headers.get(name)?.split(",").at(-1)?.trim() || undefined;
-    const proto = last("x-forwarded-proto") ?? url.protocol.replace(":", "");
-    const host = last("x-forwarded-host") ?? url.host;
-    return originOf(`${proto}://${host}`) ?? url.origin;
-  }
-  return url.origin;
+  return requestOrigin(request, trustProxyHops);
 }
 
 /** True when the request must pass the CSRF check: a state-changing request to the HTML face. */
