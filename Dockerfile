@@ -1,6 +1,9 @@
-# Aura as one container: the single binary (dist/aura) on a slim Debian with bubblewrap for
-# the local sandbox. Build: `docker build -t aura .`
-# Run:   `docker run -p 3000:3000 -e JWT_SECRET=... -v aura-data:/data aura`
+# Aura as one container: the single binary (dist/aura) on a slim Debian, running as an
+# unprivileged user. Build: `docker build -t aura .`
+# Run:   `docker run -p 3000:3000 -e JWT_SECRET=... -e E2B_API_KEY=... -v aura-data:/data aura`
+# Running code: in a container, set E2B_API_KEY. The local bubblewrap runner needs root and the
+# language runtimes (python3) on the host; it is for a bare-metal or VM install (see
+# docs/deployment.md). Without either, Run reports the sandbox unavailable; the rest works.
 
 FROM oven/bun:1 AS build
 WORKDIR /app
@@ -12,7 +15,8 @@ COPY . .
 RUN bun run build
 
 FROM debian:bookworm-slim
-# bubblewrap: the local code sandbox. curl: the HEALTHCHECK (the binary has no probe command).
+# bubblewrap: kept so a derived image running as root (with python3 added) can use the local
+# sandbox. curl: the HEALTHCHECK (the binary has no probe command).
 # Versions float with Debian stable so security updates land on rebuild.
 # hadolint ignore=DL3008
 RUN apt-get update \
