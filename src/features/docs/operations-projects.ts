@@ -1,0 +1,123 @@
+import type { OperationDoc } from "./catalogue.ts";
+
+const PROJECT_ID = { id: "The project's id." };
+const FILE_PATH = {
+  ...PROJECT_ID,
+  path:
+    "The file's path in the project, e.g. `src/app.js`. Percent-decoded once, then checked: relative, " +
+    "`/`-separated (`%2F` is a separator), at most 500 bytes, no `.`, `..` or empty segment, no backslash, " +
+    "NUL or control character; anything else is a 400.",
+};
+
+/** Projects, files and code search (API.md "Projects and files"). */
+export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
+  "GET /api/v1/projects/": {
+    operationId: "listProjects",
+    tag: "Projects",
+    summary: "List projects",
+    description:
+      "One page of the caller's projects; the most recently changed first unless `sort` says otherwise.",
+    auth: "api",
+    success: { status: 200, description: "One page of projects.", schema: "ProjectList" },
+  },
+  "POST /api/v1/projects/": {
+    operationId: "createProject",
+    tag: "Projects",
+    summary: "Create a project",
+    description: "Seeds starter files from `template`, or from the language's default one.",
+    auth: "api",
+    success: { status: 201, description: "The new project.", schema: "Project" },
+  },
+  "GET /api/v1/projects/:id": {
+    operationId: "getProject",
+    tag: "Projects",
+    summary: "Get a project",
+    auth: "api",
+    success: { status: 200, description: "The project.", schema: "Project" },
+    errors: ["NotFound"],
+    params: PROJECT_ID,
+  },
+  "PATCH /api/v1/projects/:id": {
+    operationId: "updateProject",
+    tag: "Projects",
+    summary: "Rename or re-describe a project",
+    auth: "api",
+    success: { status: 200, description: "The project as it is now.", schema: "Project" },
+    errors: ["NotFound"],
+    params: PROJECT_ID,
+  },
+  "DELETE /api/v1/projects/:id": {
+    operationId: "deleteProject",
+    tag: "Projects",
+    summary: "Delete a project",
+    description: "Its files, their history and its index entries go with it.",
+    auth: "api",
+    success: { status: 204, description: "Deleted." },
+    errors: ["NotFound"],
+    params: PROJECT_ID,
+  },
+  "GET /api/v1/projects/:id/files": {
+    operationId: "listFiles",
+    tag: "Files",
+    summary: "List a project's files",
+    auth: "api",
+    success: { status: 200, description: "Every file of the project.", schema: "FileList" },
+    errors: ["NotFound"],
+    params: PROJECT_ID,
+  },
+  "POST /api/v1/projects/:id/files/rename": {
+    operationId: "renamePath",
+    tag: "Files",
+    summary: "Rename a file or move a folder",
+    description:
+      "Moves `from` (a file, or a folder with everything under it) to `to`, never onto an existing file.",
+    auth: "editor",
+    success: { status: 200, description: "Moved.", schema: "RenamedPaths" },
+    errors: ["NotFound", "Conflict"],
+    params: PROJECT_ID,
+  },
+  "GET /api/v1/projects/:id/files/*": {
+    operationId: "readFile",
+    tag: "Files",
+    summary: "Read a file",
+    auth: "api",
+    success: { status: 200, description: "The file.", schema: "FileContent" },
+    errors: ["NotFound"],
+    params: FILE_PATH,
+  },
+  "PUT /api/v1/projects/:id/files/*": {
+    operationId: "saveFile",
+    tag: "Files",
+    summary: "Save a file",
+    description:
+      "Creates the file or replaces its content. With `baseVersion` the save happens only while the stored " +
+      "version is still that one; otherwise 409 with what is stored now. The JSON body may be up to 8 MiB; " +
+      "the decoded `content` at most 1 MiB of UTF-8, and the project at most 50 MiB (413).",
+    auth: "editor",
+    success: { status: 200, description: "Saved.", schema: "SavedFile" },
+    errors: ["NotFound", "FileConflict"],
+    params: FILE_PATH,
+  },
+  "DELETE /api/v1/projects/:id/files/*": {
+    operationId: "deleteFile",
+    tag: "Files",
+    summary: "Delete a file or folder",
+    description: "A folder goes with everything under it.",
+    auth: "editor",
+    success: { status: 204, description: "Deleted." },
+    errors: ["NotFound"],
+    params: FILE_PATH,
+  },
+  "GET /api/v1/projects/:id/context": {
+    operationId: "searchCode",
+    tag: "Code search",
+    summary: "Search a project's code",
+    description:
+      "Semantic and lexical search over the project's indexed code, best first. A project whose " +
+      "indexing is switched off answers no results.",
+    auth: "api",
+    success: { status: 200, description: "The matching pieces of code.", schema: "ContextResults" },
+    errors: ["NotFound"],
+    params: PROJECT_ID,
+  },
+};

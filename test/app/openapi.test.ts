@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import type { OpenApiDocument, Operation, Schema } from "../../src/features/docs/types.ts";
+import { ApiDocsPage } from "../../views/docs/api-docs.tsx";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+
+const JSON_URL = "/api/v1/openapi.json";
+const GUARD_MESSAGE = "Bearer access token required";
+
+let t: TestApp;
+let doc: OpenApiDocument;
+beforeAll(async () => {
+  t = await createTestApp();
+  doc = await (await t.request(JSON_URL)).json();
+}, 60_000);
+afterAll(() => t.close());
+
+interface Entry {
+  method: string;
+  path: string;
+  operation: Operation;
+}
+
+const operations = (): Entry[] =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ method, path, operation: operation as Operation })),
+  );
+
+/** The app's own JSON routes (not the document's route itself), named as OpenAPI names them. */
+const jsonRoutes = () =>
+  t.app.routes
+    .filter((r) => r.path.startsWith("/api/v1/") && r.path !== JSON_URL)
+    .map((r) => ({
+      method: r.method.toLowerCase(),
+      path: r.path
+        .replace(/(.)\/$/, "$1")
+        .replace(/:(\w+)/g, "{$1}")
+        .replace(/\/\*$/, "/{path}"),
+    }));
+
+const resolve = (ref: string): unknown =>
+  ref
+    .slice(2)
+    .split("/")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+
+/** A value the schema accepts, built from its types, limits and enums. */
+function example(schema: Schema): unknown {
+  if (schema.$ref) return example(resolve(schema.$ref) as Schema);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  const union = schema.anyOf ?? schema.oneOf;
+  if (union?.[0]) return example(union[0]);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === "object")
+    return Object.fromEntries((schema.required ?? []).map((k) => [k, example(schema.properties?.[k] ?? {})]));
+  if (type === "array") return [];
+  if (type === "integer" || type === "number") return schema.minimum ?? 1;
+  if (type === "boolean") return true;
+  return "x".repeat(Math.max(1, schema.minLength ?? 1));
+}
+
+/** A request to the operation that passes its validation, without any credentials. */
+function requestFor({ method, path, operation }: Entry): [string, RequestInit] {
+  const url = path.replace("{path}", "src/a.txt").replace(/\{\w+\}/g, "00000000-0000-4000-8000-000000000000");
+  const query = new URLSearchParams();
+  for (const p of operation.parameters ?? [])
+    if (p.in === "query" && p.required) query.set(p.name, String(example(p.schema ?? {})));
+  const body = operation.requestBody?.content["application/json"]?.schema;
+  const init: RequestInit = { method: method.toUpperCase() };
+  if (body) {
+    init.body = JSON.stringify(example(body));
+    init.headers = { "content-type": "application/json" };
+  }
+  return [query.size ? `${url}?${query}` : url, init];
+}
+
+describe("the OpenAPI document", () => {
+  test("is served as JSON and is a valid OpenAPI 3.1 document", async () => {
+    const res = await t.request(JSON_URL);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test("documents every JSON route of the app, each with a summary, a tag and a success response", () => {
+    const routes = jsonRoutes();
+    expect(routes.length).toBeGreaterThan(20);
+    const tags = new Set(doc.tags.map((tag) => tag.name));
+    for (const { method, path } of routes) {
+      const operation = doc.paths[path]?.[method as keyof OpenApiDocument["paths"][string]];
+      expect({ method, path, documented: Boolean(operation?.summary) }).toEqual({
+        method,
+        path,
+        documented: true,
+      });
+      expect(operation!.tags.every((tag) => tags.has(tag))).toBe(true);
+      expect(Object.keys(operation!.responses).some((status) => /^2\d\d$/.test(status))).toBe(true);
+    }
+    const ids = operations().map((e) => e.operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test("holds the JSON face only: no HTML page, OAuth redirect or operations route", () => {
+    expect(operations().length).toBe(jsonRoutes().length);
+    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/api\/v1\//);
+    for (const path of [
+      "/projects",
+      "/projects/{id}",
+      "/login",
+      "/api/docs",
+      JSON_URL,
+      "/healthz",
+      "/metrics",
+    ])
+      expect(doc.paths[path]).toBeUndefined();
+  });
+
+  test("describes path and query parameters, request bodies and bearer security", () => {
+    const list = doc.paths["/api/v1/projects"]?.get;
+    const limit = list?.parameters?.find((p) => p.name === "limit");
+    expect(limit).toMatchObject({ in: "query", required: false, schema: { type: "integer", maximum: 100 } });
+    const save = doc.paths["/api/v1/projects/{id}/files/{path}"]?.put;
+    expect(save?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "path:path"]);
+    expect(save?.requestBody?.content["application/json"]?.schema?.required).toEqual(["content"]);
+    expect(save?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths["/api/v1/auth/login"]?.post?.security).toEqual([]);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  test("gives errors as reusable components, every one referenced, every reference resolving", () => {
+    const referenced = new Set<string>();
+    for (const { operation } of operations())
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (/^2\d\d$/.test(status)) continue;
+        expect(response).toHaveProperty("$ref");
+        referenced.add((response as { $ref: string }).$ref);
+      }
+    for (const name of [
+      "BadRequest",
+      "Unauthorized",
+      "NotFound",
+      "Conflict",
+      "FileConflict",
+      "PayloadTooLarge",
+      "TooManyRequests",
+      "InternalError",
+      "BadGateway",
+      "ServiceUnavailable",
+    ])
+      expect(referenced).toContain(`#/components/responses/${name}`);
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of new Set(refs))
+      expect({ ref, resolved: resolve(JSON.parse(`{${ref}}`).$ref) !== undefined }).toEqual({
+        ref,
+        resolved: true,
+      });
+    const limited = doc.components.responses.TooManyRequests;
+    expect(limited?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/Retry-After" });
+    expect(doc.components.headers["Retry-After"]?.required).toBe(true);
+  });
+
+  test("describes the error bodies the app really sends", async () => {
+    const error = doc.components.schemas.Error!;
+    expect(error.required).toEqual(["error"]);
+    expect(error.properties?.error?.required).toEqual(["code", "message"]);
+    const unauthorized = await (await t.request("/api/v1/auth/me")).json();
+    expect(unauthorized.error).toMatchObject({ code: "unauthorized", message: GUARD_MESSAGE });
+    const invalid = await t.request("/api/v1/auth/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "a@b.co", password: "long enough!", firstName: "", lastName: "L" }),
+    });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error).toMatchObject({
+      code: "invalid_request",
+      message: expect.stringContaining("firstName"),
+    });
+  });
+
+  test("marks exactly the operations the app guards as needing a bearer token", async () => {
+    for (const entry of operations()) {
+      const res = await t.request(...requestFor(entry));
+      const body = res.headers.get("content-type")?.includes("json") ? await res.json() : {};
+      const guarded = res.status === 401 && body.error?.message === GUARD_MESSAGE;
+      const { method, path } = entry;
+      expect({ method, path, guarded }).toEqual({
+        method,
+        path,
+        guarded: entry.operation.security.length > 0,
+      });
+    }
+  });
+
+  test("is built once: the same bytes and ETag every time, and 304 to a matching If-None-Match", async () => {
+    const first = await t.request(JSON_URL);
+    const second = await t.request(JSON_URL);
+    expect(await second.text()).toBe(await first.text());
+    const etag = first.headers.get("etag")!;
+    expect(second.headers.get("etag")).toBe(etag);
+    expect((await t.request(JSON_URL, { headers: { "if-none-match": etag } })).status).toBe(304);
+  });
+});
+
+describe("the API docs page", () => {
+  test("renders every operation from the same document, linking to the JSON", async () => {
+    const res = await t.request("/api/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain(`href="${JSON_URL}"`);
+    for (const { path, operation } of operations()) {
+      expect(html).toContain(path);
+      expect(html).toContain(`id="${operation.operationId}"`);
+    }
+    expect(html).toContain("Authorization: Bearer &lt;access token&gt;");
+    expect(html).not.toContain("<access token>");
+    expect(html).not.toMatch(/<script(?![^>]*src="\/assets\/)/);
+  });
+
+  test("escapes everything it takes from the document", () => {
+    const hostile = "<script>alert(1)</script>";
+    const evil: OpenApiDocument = {
+      ...doc,
+      info: { ...doc.info, title: hostile, description: `\`${hostile}\` and ${hostile}` },
+      tags: [{ name: hostile, description: hostile }],
+      paths: {
+        [`/api/v1/${hostile}`]: {
+          get: {
+            operationId: `x"><img src=x onerror=alert(1)>`,
+            tags: [hostile],
+            summary: hostile,
+            description: hostile,
+            security: [],
+            parameters: [
+              {
+                name: hostile,
+                in: "query",
+                description: hostile,
+                schema: { type: "string", pattern: hostile },
+              },
+            ],
+            responses: {
+              "200": {
+                description: hostile,
+                content: {
+                  "application/json": {
+                    schema: { type: "object", properties: { [hostile]: { description: hostile } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const html = ApiDocsPage({ doc: evil, jsonUrl: JSON_URL }) as string;
+    expect(html).not.toContain(hostile);
+    expect(html).not.toContain('x"><img');
+    expect(html).toContain('id="x&#34;><img');
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});
