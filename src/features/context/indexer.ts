@@ -130,6 +130,7 @@ export class CodeIndex {
   readonly limits: IndexLimits;
   private readonly states = new Map<string, Promise<ProjectState>>();
   private readonly loadedAt = new Map<string, number>();
+  private readonly counts = new Map<string, Map<string, number>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, Job>();
   private readonly reconciled = new Set<string>();
@@ -218,6 +219,7 @@ export class CodeIndex {
       const file = await files.getFile(db, projectId, path);
       const plan = file ? indexPlan(await files.listFiles(db, projectId), this.limits) : undefined;
       if (!file || !plan?.paths.includes(path)) {
+        this.counts.get(projectId)?.delete(path);
         if ((await this.store.entries(projectId, path)).length > 0) {
           await this.store.removeFile(projectId, path);
           await this.changed(projectId);
@@ -225,9 +227,9 @@ export class CodeIndex {
         return;
       }
       const chunks = chunkFile(path, file.content);
-      const others = [...(await this.state(projectId, false)).entries.values()].filter(
-        (p) => p.filename !== path,
-      ).length;
+      const counts = await this.chunkCounts(projectId);
+      let others = 0;
+      for (const [p, n] of counts) if (p !== path) others += n;
       if (others + chunks.length > this.limits.maxChunks) {
         this.options.logger.info({ projectId, path }, "code index: chunk limit reached, file left out");
         return;
@@ -280,6 +282,7 @@ export class CodeIndex {
         });
       }
       if (!result.cancelled) {
+        this.counts.delete(projectId); // recounted from the store on next use
         const gone = (await this.store.entries(projectId))
           .filter((e) => !kept.has(e.payload.filename))
           .map((e) => e.id);
@@ -301,8 +304,27 @@ export class CodeIndex {
   drop(projectId: string): Promise<void> {
     return this.locked(projectId, async () => {
       await this.store.dropProject(projectId);
+      this.counts.delete(projectId);
       await this.changed(projectId);
     });
+  }
+
+  /**
+   * Chunks per file of the project, for the chunk limit of a single file's job: counted from
+   * the store once (ids and payloads, no keyword index) and kept up to date by this instance's
+   * own writes. Another instance's writes are not seen until a re-index here, so near the limit
+   * the check is approximate; a full re-index enforces it exactly.
+   */
+  private async chunkCounts(projectId: string): Promise<Map<string, number>> {
+    let counts = this.counts.get(projectId);
+    if (!counts) {
+      counts = new Map();
+      for (const { payload } of await this.store.entries(projectId))
+        counts.set(payload.filename, (counts.get(payload.filename) ?? 0) + 1);
+      this.counts.set(projectId, counts);
+      while (this.counts.size > MAX_STATES) this.counts.delete(this.counts.keys().next().value!);
+    }
+    return counts;
   }
 
   /** Upsert new chunks, move shifted ones, then remove vanished ones; returns how many were embedded. */
@@ -331,6 +353,7 @@ export class CodeIndex {
     }
     if (moves.length > 0) await this.store.relocate(projectId, moves);
     if (stale.length > 0) await this.store.remove(projectId, stale);
+    this.counts.get(projectId)?.set(path, wanted.size);
     if (fresh.length + moves.length + stale.length > 0) await this.changed(projectId);
     return fresh.length;
   }
