@@ -32,7 +32,9 @@ export function transport(logger: Logger, metrics?: Metrics) {
         metrics.httpRequests.inc({ ...labels, status: String(status) });
         metrics.httpDuration.observe(labels, elapsed / 1000);
       }
-      if (status >= 500) logger.error(line, "request");
+      // /readyz answers 503 by design while the database opens or is down: not a server error.
+      if (status >= 500 && line.route !== "/readyz") logger.error(line, "request");
+      else if (status >= 500) logger.warn(line, "request");
       else logger.info(line, "request");
       return response;
     };

@@ -118,6 +118,22 @@ describe("files", () => {
     });
   });
 
+  test("concurrent first saves of one new file without baseVersion all succeed, the last one winning", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/race/new.js`;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => me.put(url, { content: `// writer ${i}` })),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const versions = (await Promise.all(answers.map((r) => r.json()))).map(
+      (b) => (b as { version: number }).version,
+    );
+    expect(versions.toSorted((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const stored = (await (await me.get(url)).json()) as { version: number; content: string };
+    expect(stored.version).toBe(8);
+    expect(stored.content).toMatch(/^\/\/ writer \d$/);
+  });
+
   test("new files in folders are created; %2F is a separator; delete removes them", async () => {
     const project = await me.project();
     const base = `/api/v1/projects/${project.id}/files`;

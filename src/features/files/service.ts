@@ -91,13 +91,16 @@ async function save(
   if (others + data.sizeBytes > MAX_PROJECT_BYTES) {
     throw new PayloadTooLargeError("This save would take the project over its 50 MiB limit");
   }
+  const write = () => files.writeFile(db, project.id, path, data, { baseVersion: input.baseVersion, userId });
   let saved: Awaited<ReturnType<typeof files.writeFile>>;
   try {
-    saved = await files.writeFile(db, project.id, path, data, { baseVersion: input.baseVersion, userId });
+    saved = await write();
   } catch (error) {
-    // Two first saves of one new path raced; the loser is stale like any other.
     if (!isUniqueViolation(error)) throw error;
-    saved = undefined;
+    // Two first saves of one new path raced. Without baseVersion the later one simply wins, as
+    // it would on an existing file: the row exists now, so the retry updates it. With one, the
+    // loser is stale like any other.
+    saved = input.baseVersion === undefined ? await write() : undefined;
   }
   if (!saved) {
     const current = await files.getFile(db, project.id, path);
