@@ -506,11 +506,12 @@ describe("budget and headers", () => {
       const other = await registerUser(poor);
       const own = await api(poor, user.auth).project({ name: "Budget" });
       const otherProject = await api(poor, other.auth).project({ name: "Other" });
-      const ask = (who: User, projectId: string, n: number) =>
+      const first = `// 1 ${unique()}`;
+      const ask = (who: User, projectId: string, n: number, code = `// ${n} ${unique()}`) =>
         poor.request("/api/v1/ai/complete", {
           method: "POST",
           headers: { ...who.auth, "content-type": "application/json" },
-          body: JSON.stringify({ projectId, code: `// ${n} ${unique()}`, language: "js", cursorPosition: 0 }),
+          body: JSON.stringify({ projectId, code, language: "js", cursorPosition: 0 }),
         });
       // 10,000 output tokens at $2/M = 2 cents: over the 1-cent budget after one call.
       upstream.script("m-fast", {
@@ -518,7 +519,7 @@ describe("budget and headers", () => {
         chunks: ["x"],
         usage: { prompt_tokens: 10, completion_tokens: 10_000 },
       });
-      expect((await ask(user, own.id, 1)).status).toBe(200);
+      expect((await ask(user, own.id, 1, first)).status).toBe(200);
       const refused = await ask(user, own.id, 2);
       expect(refused.status).toBe(429);
       expect(refused.headers.get("retry-after")).toBeTruthy();
@@ -526,6 +527,10 @@ describe("budget and headers", () => {
         "daily AI budget of $0.01",
       );
       expect((await ask(other, otherProject.id, 3)).status).toBe(200);
+      // A cached answer costs nothing, so it is served even past the budget.
+      const again = await ask(user, own.id, 1, first);
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { cacheHit: boolean }).cacheHit).toBe(true);
     } finally {
       await poor.close();
     }

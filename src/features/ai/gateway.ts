@@ -185,7 +185,6 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
 
   async function* stream(call: AiCall): AsyncGenerator<AiEvent> {
     if (!model) throw new UnavailableError(AI_OFF_MESSAGE);
-    await assertBudget(call.userId);
     const started = performance.now();
     const order = tiers(call.tier);
     const useCache = call.cache && ai.cacheTtlSeconds > 0;
@@ -201,6 +200,9 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
       yield { type: "done", result: { ...result, failovers: [] } };
       return;
     }
+    // Only a call that reaches a model costs money: a cached answer is free, so it is served
+    // even past the budget, and without summing the day's spending first.
+    await assertBudget(call.userId);
 
     const failovers: AiResult["failovers"] = [];
     for (const name of order) {
