@@ -1,8 +1,10 @@
 /**
- * BM25 keyword search over chunks with MiniSearch (BM25+ ranking). Identifiers are indexed both
- * split ("getUserById" → get, user, id) and whole ("getuserbyid"), with the same tokenizer the
- * hashed embedder uses, so "user by id" finds getUserById and an exact name still ranks first.
- * Function and class names are boosted: a name is a strong statement of what a chunk is about.
+ * BM25 keyword search over chunks with MiniSearch. Identifiers are indexed both split
+ * ("getUserById" → get, user, id) and whole ("getuserbyid"), with the same tokenizer the hashed
+ * embedder uses (stems, folded abbreviations, run-together names split), so "user by id" finds
+ * getUserById and an exact name still ranks first. Names are fields of their own, each with its
+ * own BM25 statistics and boost: a word in a function's name or signature is a strong statement of
+ * what the chunk is about, and a rare word there is rarer still.
  */
 import MiniSearch from "minisearch";
 import { codeTokens } from "./local-embedder.ts";
@@ -19,6 +21,8 @@ export interface LexicalIndex {
   has(id: string): boolean;
   readonly size: number;
   search(query: string, limit: number): Scored[];
+  /** In how many chunks' code a (tokenized) word occurs; an estimate after removals. */
+  documentFrequency?(word: string): number;
 }
 
 interface Doc {
@@ -27,6 +31,7 @@ interface Doc {
   functionName: string;
   className: string;
   path: string;
+  signature: string;
 }
 
 /** Tokens for MiniSearch: already lower-cased, stemmed and stopword-free. */
@@ -35,21 +40,32 @@ export function lexicalTokens(text: string): string[] {
   return wholes.length ? parts.concat(wholes) : parts;
 }
 
-export const LTUNE: Record<string, any> = { boost: { functionName: 3, className: 1.5, path: 1.2, content: 1 }, bm25: { k: 1.2, b: 0.7, d: 0.5 }, maxDf: 0.05, minTerms: 2 };
 /**
- * Query terms found in more than this share of chunks are dropped (keeping at least the rarest
- * MIN_TERMS): their BM25 weight is small, yet scoring their long posting lists is most of a query's
- * cost on a large index.
+ * The line that declares the chunk's function (or class): its name with its parameters
+ * ("def parse(path, *, strict=False):", "export async function load(url: string) {").
  */
-const MAX_DF_SHARE = 0.05;
-const MIN_TERMS = 2;
+export function signatureOf(chunk: Pick<Chunk, "content" | "functionName" | "className">): string {
+  const name = chunk.functionName ?? chunk.className;
+  if (!name) return "";
+  for (const line of chunk.content.split("\n", 20)) if (line.includes(name)) return line.trim();
+  return "";
+}
+
+/**
+ * Field boosts and BM25 parameters, chosen on one half of the stdlib eval's queries and checked on
+ * the other (test/bench/context.ts). b = 0.9 normalises field length strongly (a short name that
+ * matches beats a long one that also matches); d = 0 is plain BM25 rather than BM25+, whose floor
+ * per matched word favoured long chunks that mention many query words in passing.
+ */
+const BOOST = { functionName: 5, className: 2, path: 1.2, signature: 1, content: 1 };
+const BM25 = { k: 1.2, b: 0.9, d: 0 };
 
 export function createLexicalIndex(): LexicalIndex {
-  // Chunks per content term, counted as MiniSearch tokenizes. Removals are not subtracted (the
-  // text is gone by then), so a count can only overstate: at worst a term is pruned a bit early.
+  // Chunks per content word, counted as MiniSearch tokenizes. Removals are not subtracted (the
+  // text is gone by then), so a count can only overstate.
   const df = new Map<string, number>();
   const ms = new MiniSearch<Doc>({
-    fields: ["content", "functionName", "className", "path"],
+    fields: ["content", "functionName", "className", "path", "signature"],
     storeFields: [],
     tokenize: (text, field) => {
       const terms = lexicalTokens(text);
@@ -58,8 +74,8 @@ export function createLexicalIndex(): LexicalIndex {
     },
     processTerm: (term) => term, // the tokenizer already normalised every term
     searchOptions: {
-      boost: LTUNE.boost,
-      bm25: LTUNE.bm25,
+      boost: BOOST,
+      bm25: BM25,
       combineWith: "OR",
       prefix: false,
       fuzzy: false,
@@ -75,6 +91,7 @@ export function createLexicalIndex(): LexicalIndex {
         functionName: chunk.functionName ?? "",
         className: chunk.className ?? "",
         path: chunk.path,
+        signature: signatureOf(chunk),
       });
     },
     remove(id) {
@@ -84,13 +101,14 @@ export function createLexicalIndex(): LexicalIndex {
     get size() {
       return ms.documentCount;
     },
+    documentFrequency: (word) => df.get(word) ?? 0,
     search(query, limit) {
       const terms = [...new Set(lexicalTokens(query))].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
-      const cap = LTUNE.maxDf * ms.documentCount;
-      const kept = terms.filter((t, i) => i < LTUNE.minTerms || (df.get(t) ?? 0) <= cap);
+      const cap = +(process.env.MAXDF ?? 1) * ms.documentCount;
+      const kept = terms.filter((t, i) => i < +(process.env.MINTERMS ?? 2) || (df.get(t) ?? 0) <= cap);
       if (!kept.length) return [];
       return ms
-        .search(kept.join(" "), { boost: LTUNE.boost, bm25: LTUNE.bm25 })
+        .search(kept.join(" "))
         .slice(0, limit)
         .map((r) => ({ id: String(r.id), score: r.score }));
     },
