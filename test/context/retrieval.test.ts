@@ -1,7 +1,20 @@
 import { describe, expect, test } from "bun:test";
-import { fuse } from "../../src/features/context/hybrid.ts";
-import { createLexicalIndex } from "../../src/features/context/lexical.ts";
-import { HashedFeatureEmbedder, splitIdentifier } from "../../src/features/context/local-embedder.ts";
+import {
+  embeddingText,
+  fuse,
+  fuseScores,
+  HybridSearch,
+  type Scored,
+} from "../../src/features/context/hybrid.ts";
+import { createLexicalIndex, lexicalTokens, signatureOf } from "../../src/features/context/lexical.ts";
+import {
+  codeTokens,
+  HashedFeatureEmbedder,
+  normalizeWord,
+  porterStem,
+  segmentWord,
+  splitIdentifier,
+} from "../../src/features/context/local-embedder.ts";
 import type { Chunk } from "../../src/features/context/types.ts";
 
 const chunk = (path: string, functionName: string, content: string): Chunk => ({
@@ -16,8 +29,71 @@ const chunk = (path: string, functionName: string, content: string): Chunk => ({
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
+describe("tokenizer", () => {
+  test("Porter stems", () => {
+    const cases: Record<string, string> = {
+      caresses: "caress",
+      ponies: "poni",
+      motoring: "motor",
+      hopping: "hop",
+      relational: "relat",
+      conditional: "condit",
+      generalizations: "gener",
+      equality: "equal",
+      assertion: "assert",
+      adjustable: "adjust",
+      controll: "control",
+      sky: "sky",
+    };
+    for (const [word, stem] of Object.entries(cases)) expect(porterStem(word)).toBe(stem);
+  });
+
+  test("folds abbreviations and their full words into one form, both ways", () => {
+    for (const [short, long] of [
+      ["dir", "directories"],
+      ["cfg", "configuration"],
+      ["init", "initializes"],
+      ["args", "argument"],
+      ["str", "strings"],
+      ["fn", "function"],
+      ["pos", "position"],
+      ["msg", "messages"],
+    ])
+      expect(normalizeWord(short!)).toBe(normalizeWord(long!));
+    expect(normalizeWord("directory")).not.toBe(normalizeWord("document"));
+    const code = new Set(codeTokens("function getCfgDir(envArgs) {}").parts);
+    for (const word of codeTokens("the configuration directory from environment arguments").parts)
+      expect(code.has(word)).toBe(true);
+  });
+
+  test("splits run-together lower-case names into known words", () => {
+    expect(segmentWord("fromordinal")).toEqual(["from", "ordinal"]);
+    expect(segmentWord("isdir")).toEqual(["is", "dir"]);
+    expect(segmentWord("readmailcapfile")).toEqual(["read", "mail", "cap", "file"]);
+    expect(segmentWord("parse")).toBeNull(); // a word itself
+    expect(segmentWord("kappa")).toBeNull(); // no split into known words
+    expect(segmentWord("getWelcome")).toBeNull(); // only lower-case runs
+    // The pieces are indexed like camelCase parts, and the whole name too.
+    expect(lexicalTokens("normcase")).toEqual(lexicalTokens("normCase"));
+    expect(lexicalTokens("normcase")).toContain(normalizeWord("normalize"));
+  });
+});
+
 describe("HashedFeatureEmbedder", () => {
   const e = new HashedFeatureEmbedder();
+
+  test("names its version, so vectors of an older one are re-embedded", () => {
+    expect(e.model).toBe("aura-hashed-features-v2-1024");
+  });
+
+  test("a weighted query leans towards the chunk with its heavier word", () => {
+    const socket = e.embedOne("def get_socket(self): return self.sock");
+    const obj = e.embedOne("def get_object(self): return self.obj");
+    const plain = e.embedOne("socket object");
+    const weighted = e.embedQuery("socket object", (w) => (w === normalizeWord("socket") ? 3 : 0.5));
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    expect(dot(weighted, socket) - dot(weighted, obj)).toBeGreaterThan(dot(plain, socket) - dot(plain, obj));
+  });
 
   test("splits identifiers", () => {
     expect(splitIdentifier("getHTTPResponse_2xx")).toEqual(["get", "http", "response", "2", "xx"]);
@@ -55,8 +131,53 @@ describe("lexical index", () => {
     expect(hits.some((h) => h.id === "b")).toBe(false);
     expect(idx.search("getUserById", 1)[0]!.id).toBe("a");
     idx.remove("a");
+    expect(idx.has("a")).toBe(false);
     expect(idx.search("user by id", 10).map((h) => h.id)).not.toContain("a");
     expect(idx.size).toBe(2);
+    idx.add("a", chunk("src/users.ts", "getUserById", "function getUserById(id) {}"));
+    expect(idx.has("a")).toBe(true);
+    expect(idx.search("user by id", 10)[0]!.id).toBe("a");
+  });
+
+  test("a re-added chunk replaces its old text", () => {
+    const idx = createLexicalIndex();
+    idx.add("a", chunk("a.ts", "parseInvoice", "function parseInvoice() {}"));
+    idx.add("a", chunk("a.ts", "drawChart", "function drawChart() {}"));
+    expect(idx.size).toBe(1);
+    expect(idx.search("invoice", 5)).toEqual([]);
+    expect(idx.search("chart", 5).map((h) => h.id)).toEqual(["a"]);
+  });
+
+  test("abbreviations and run-together names meet the words a question uses", () => {
+    const idx = createLexicalIndex();
+    idx.add("dir", chunk("fs.py", "isdir", "def isdir(s):\n    return stat.S_ISDIR(os.stat(s).st_mode)"));
+    idx.add("cfg", chunk("app.ts", "loadCfg", "function loadCfg(p) { return read(p); }"));
+    idx.add("other", chunk("x.ts", "renderList", "function renderList(items) {}"));
+    expect(idx.search("Return true if the pathname refers to an existing directory", 3)[0]!.id).toBe("dir");
+    expect(idx.search("load the configuration", 3)[0]!.id).toBe("cfg");
+  });
+
+  test("the declaration line is a field of its own", () => {
+    const c = chunk("net.py", "connect", "@retry\ndef connect(host, port, timeout=None):\n    pass");
+    expect(signatureOf(c)).toBe("def connect(host, port, timeout=None):");
+    expect(signatureOf({ content: "x = 1", functionName: undefined, className: undefined })).toBe("");
+    const idx = createLexicalIndex();
+    idx.add("c", c);
+    idx.add("d", chunk("net.py", "send", "def send(data):\n    timeout = 5\n    port = 1"));
+    expect(idx.search("port timeout", 2)[0]!.id).toBe("c");
+  });
+
+  test("a common word adds to the chunks rarer words found, and finds none alone", () => {
+    const idx = createLexicalIndex();
+    // "value" is in every chunk's code: far above the common share (and the common minimum).
+    for (let i = 0; i < 600; i++) idx.add(`v${i}`, chunk(`v${i}.ts`, `f${i}`, `const value = ${i};`));
+    idx.add("close", chunk("t.ts", "close", "function close() { const socket = 2; }"));
+    idx.add("both", chunk("s.ts", "open", "function open() { const socket = value; }"));
+    idx.add("only", chunk("u.ts", "open", "function open() { const socket = 1; }"));
+    const hits = idx.search("close the socket value", 10);
+    expect(hits.map((h) => h.id)).toEqual(["close", "both", "only"]);
+    expect(hits[1]!.score).toBeGreaterThan(hits[2]!.score); // "value" counted for a candidate
+    expect(idx.search("value", 3)).toHaveLength(3); // alone, a common word still searches
   });
 });
 
@@ -78,5 +199,64 @@ describe("fuse", () => {
     expect(fuse([lex, lex], { limit: 1 })).toEqual([{ id: "x", score: 1 }]);
     for (const h of fused) expect(h.score).toBeGreaterThan(0);
     expect(fuse([], { limit: 5 })).toEqual([]);
+  });
+});
+
+describe("fuseScores", () => {
+  test("weights each list's scores by its best, sums, and normalises to 0..1", () => {
+    const lex = [
+      { id: "x", score: 10 },
+      { id: "y", score: 5 },
+    ];
+    const vec = [
+      { id: "y", score: 0.8 },
+      { id: "z", score: 0.4 },
+      { id: "y", score: 0.1 }, // a duplicate must not count twice
+    ];
+    const fused = fuseScores([lex, vec], { weights: [1.5, 1], limit: 10 });
+    expect(fused.map((h) => h.id)).toEqual(["y", "x", "z"]);
+    expect(fused[0]!.score).toBeCloseTo((1.5 * 0.5 + 1) / 2.5, 10);
+    expect(fused[1]!.score).toBeCloseTo(1.5 / 2.5, 10);
+    expect(fused[2]!.score).toBeCloseTo(0.5 / 2.5, 10);
+    expect(fuseScores([lex, lex], { limit: 1 })).toEqual([{ id: "x", score: 1 }]);
+    expect(fuseScores([[], [{ id: "a", score: 0 }]], { limit: 5 })).toEqual([]);
+    expect(fuseScores([], { limit: 5 })).toEqual([]);
+  });
+});
+
+describe("HybridSearch", () => {
+  const chunks = [
+    chunk("src/net/socket.ts", "getSocket", "getSocket() { return this.sock; }"),
+    chunk("src/objects.ts", "getObject", "getObject() { return this.obj; }"),
+    chunk("src/chart.ts", "drawLegend", "drawLegend(colors) { paint(colors); }"),
+  ];
+  const embedder = new HashedFeatureEmbedder();
+  const lexical = createLexicalIndex();
+  chunks.forEach((c, i) => {
+    lexical.add(String(i), c);
+  });
+  const vectors = chunks.map((c) => embedder.embedOne(embeddingText(c)));
+  const search = async (q: number[], k: number): Promise<Scored[]> =>
+    vectors
+      .map((v, i) => ({ id: String(i), score: v.reduce((s, x, d) => s + x * q[d]!, 0) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k);
+
+  test("weights the query vector by the keyword index's IDF, and fuses both retrievers", async () => {
+    const hybrid = new HybridSearch(lexical, embedder, search);
+    const q = await hybrid.queryVector("return the socket");
+    expect(q).toHaveLength(embedder.dimensions);
+    const hits = await hybrid.search("return the socket", 2);
+    expect(hits[0]!.id).toBe("0");
+    expect(hits[0]!.score).toBeGreaterThan(0);
+    expect(hits[0]!.score).toBeLessThanOrEqual(1);
+    expect(hits.length).toBeLessThanOrEqual(2);
+  });
+
+  test("embeds the query as is with an embedder that cannot weight words", async () => {
+    const plain = { model: "m", dimensions: 3, embed: async (t: string[]) => t.map(() => [1, 0, 0]) };
+    const hybrid = new HybridSearch(lexical, plain, async () => []);
+    expect(await hybrid.queryVector("socket")).toEqual([1, 0, 0]);
+    expect((await hybrid.search("socket", 5))[0]!.id).toBe("0");
   });
 });

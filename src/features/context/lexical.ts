@@ -6,7 +6,7 @@
  * own BM25 statistics and boost: a word in a function's name or signature is a strong statement of
  * what the chunk is about, and a rare word there is rarer still.
  */
-import MiniSearch from "minisearch";
+import MiniSearch, { type SearchResult } from "minisearch";
 import { codeTokens } from "./local-embedder.ts";
 import type { Chunk } from "./types.ts";
 
@@ -23,15 +23,6 @@ export interface LexicalIndex {
   search(query: string, limit: number): Scored[];
   /** In how many chunks' code a (tokenized) word occurs; an estimate after removals. */
   documentFrequency?(word: string): number;
-}
-
-interface Doc {
-  id: string;
-  content: string;
-  functionName: string;
-  className: string;
-  path: string;
-  signature: string;
 }
 
 /** Tokens for MiniSearch: already lower-cased, stemmed and stopword-free. */
@@ -59,11 +50,36 @@ export function signatureOf(chunk: Pick<Chunk, "content" | "functionName" | "cla
  */
 const BOOST = { functionName: 5, className: 2, path: 1.2, signature: 1, content: 1 };
 const BM25 = { k: 1.2, b: 0.9, d: 0 };
+/**
+ * Query words found in the code of more than this share of chunks (and more than COMMON_MIN
+ * chunks) are "common": they only add to the scores of chunks that a rarer word matched — always
+ * at least the LEADING rarest words of the query that occur at all. It is what keeps a query fast
+ * with 100k+ chunks, where common words' posting lists are long. On the stdlib eval: hybrid
+ * MRR@10 0.386 against 0.390 with full BM25, whose keyword search took about 4× as long with
+ * 118k chunks (p50 ≈ 60 ms against 15 ms); a share of 0.05 gave 0.390 at about twice the time.
+ */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN = 500;
+const LEADING = 2;
+
+interface Doc {
+  id: number;
+  content: string;
+  functionName: string;
+  className: string;
+  path: string;
+  signature: string;
+}
 
 export function createLexicalIndex(): LexicalIndex {
   // Chunks per content word, counted as MiniSearch tokenizes. Removals are not subtracted (the
   // text is gone by then), so a count can only overstate.
   const df = new Map<string, number>();
+  // MiniSearch documents get small integer numbers, so a query can mark candidates in an array.
+  const numberOf = new Map<string, number>();
+  const idOf: string[] = [];
+  let stamps = new Uint32Array(1024);
+  let stamp = 0;
   const ms = new MiniSearch<Doc>({
     fields: ["content", "functionName", "className", "path", "signature"],
     storeFields: [],
@@ -82,11 +98,23 @@ export function createLexicalIndex(): LexicalIndex {
       tokenize: (query) => query.split(" "), // search() passes terms it already tokenized
     },
   });
+  /** A chunk id's number, the same for as long as the index lives (so a re-add replaces). */
+  const numberFor = (id: string) => {
+    let n = numberOf.get(id);
+    if (n === undefined) {
+      n = idOf.length;
+      idOf.push(id);
+      numberOf.set(id, n);
+    }
+    return n;
+  };
+  const frequency = (word: string) => df.get(word) ?? 0;
   return {
     add(id, chunk) {
-      if (ms.has(id)) ms.discard(id);
+      const n = numberFor(id);
+      if (ms.has(n)) ms.discard(n);
       ms.add({
-        id,
+        id: n,
         content: chunk.content,
         functionName: chunk.functionName ?? "",
         className: chunk.className ?? "",
@@ -95,22 +123,56 @@ export function createLexicalIndex(): LexicalIndex {
       });
     },
     remove(id) {
-      if (ms.has(id)) ms.discard(id);
+      const n = numberOf.get(id);
+      if (n !== undefined && ms.has(n)) ms.discard(n);
     },
-    has: (id) => ms.has(id),
+    has(id) {
+      const n = numberOf.get(id);
+      return n !== undefined && ms.has(n);
+    },
     get size() {
       return ms.documentCount;
     },
-    documentFrequency: (word) => df.get(word) ?? 0,
+    documentFrequency: frequency,
     search(query, limit) {
-      const terms = [...new Set(lexicalTokens(query))].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
-      const cap = +(process.env.MAXDF ?? 1) * ms.documentCount;
-      const kept = terms.filter((t, i) => i < +(process.env.MINTERMS ?? 2) || (df.get(t) ?? 0) <= cap);
-      if (!kept.length) return [];
-      return ms
-        .search(kept.join(" "))
-        .slice(0, limit)
-        .map((r) => ({ id: String(r.id), score: r.score }));
+      const words = [...new Set(lexicalTokens(query))].sort((a, b) => frequency(a) - frequency(b));
+      if (!words.length) return [];
+      const cap = Math.max(COMMON_MIN, COMMON_SHARE * ms.documentCount);
+      let leading = 0;
+      for (let found = 0; leading < words.length; leading++) {
+        const f = frequency(words[leading]!);
+        if (f > cap && found >= LEADING) break;
+        if (f > 0) found++;
+      }
+      let results: SearchResult[];
+      if (leading === words.length) results = ms.search(words.join(" "));
+      else {
+        // Exact BM25 for every chunk that a rarer word matches; the common words' long posting
+        // lists only add to those chunks. MiniSearch scores the words in the order given and skips
+        // a posting whose document boost is 0 before scoring it: the rarer words go first and mark
+        // their chunks, then a common word's posting counts only for a marked chunk. Chunks that
+        // match nothing but common words are left out: they would rank low, and scoring them would
+        // be most of a query's cost on a large index.
+        if (stamps.length < idOf.length) stamps = new Uint32Array(idOf.length * 2);
+        if (++stamp === 0xffffffff) {
+          stamps.fill(0);
+          stamp = 1;
+        }
+        const rarer = new Set(words.slice(0, leading));
+        let current = "";
+        let marking = true;
+        results = ms.search(words.join(" "), {
+          boostDocument: (n: number, word) => {
+            if (word !== current) {
+              current = word;
+              marking = rarer.has(word);
+            }
+            if (marking) stamps[n] = stamp;
+            return stamps[n] === stamp ? 1 : 0;
+          },
+        });
+      }
+      return results.slice(0, limit).map((r) => ({ id: idOf[r.id as number]!, score: r.score }));
     },
   };
 }
