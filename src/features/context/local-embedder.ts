@@ -472,7 +472,7 @@ proto parser remove proxy allow does limit dom but protobuf auto same events pos
 boolean connect unique uri have openai role lite using returned calls google alias readable signal
 errors cursor expression err point record equal vector part init identity environment integer
 assistant props disable strict provided valid external where realtime parent symbol len min
-streaming turn worker developers mock queue unknown arguments errno pending files identifier
+streaming turn worker developers queue unknown arguments errno pending files identifier
 attribute filter find full clear delta safe insert keyword transport you parameter shared scalar
 provider doc called organization payload additional decode sequence entries specified reasoning
 test required points available send than hook exp form reg supported sandbox origin messages
@@ -586,7 +586,7 @@ observer deployment shutdown finalized states identify continuation semicolon as
 changing opening visit sint panel site mtime dispatches entire searching preserves contract
 specifying far overflow directories lstat layer gain refer edits satisfy exported alloc storing
 vary entities utc normal adding prefer converted structure folder scheduled occurs blocking latin
-fake white boom outgoing alternative unavailable domains direction certificates transition
+white boom outgoing alternative unavailable domains direction certificates transition
 temporary percent orig telemetry isn stdio executed origins recorder adapter testing emscripten
 accessor forks animation realpath general opened four dev save beginning paren decoration managed
 camel listen overridden consistency bundle appropriate endian slots cors markdown precision glite
@@ -612,7 +612,7 @@ indentation saw consider candidate usually registration detailed cast dependency
 configure human addresses statements deletion draw endpoints absent terminate interceptors cuid
 indices millis singlestore filtering scoped thus concat terminated lambda timezone recovery prisma
 construct annotated dependent activity middleware qualified logical phase serverless inlay
-collections variant fresh mocked ending authenticated casing quotes permanent criteria wrappers
+collections variant fresh ending authenticated casing quotes permanent criteria wrappers
 closes parsers backwards jump singular purge toggle defs insensitive having black inherits expose
 serve bounding observe attempted optimization discard preceding tasks delegate capabilities
 locations inflight along download styles alg formatting dimension unshared semantics deadline sink
@@ -688,7 +688,7 @@ postgre central enclosing touch important topic processes uncompressed easily di
 wikipedia listing drag claim tiny kebab selections remainder depend explanation transforming specs
 prototypes consuming enumeration provisional optimizations nil utilization oracle chalk applying
 instanceof accepting hmac transformed cancels rely unrecognized normally expanded doctype robin
-correctly contributors prompts debounce mocks decompressor dual finds prec booleans clip voices
+correctly contributors prompts debounce decompressor dual finds prec booleans clip voices
 timed unescape acknowledgement ecdsa vscode triggers overloads skips assuming composed fired
 forwards locked inc offer cond inserts conjunction carries builds invocations soon bom seed frozen
 transformation serializing opcode indicated play initialization inheritdoc square grammar seek
@@ -784,7 +784,7 @@ unquoted interpretation matter destinations negation lone constructs capturing s
 justify compound folders clears presumed unintended mongo frac deprecating enoent enhanced bis
 alternatives allocating loops draining compat yielded disallowed formdata analysis promote leap
 remix cumulative ways practice sites nanosecond catchall snippets simd infra fragmented
-subresource disposition mocking login offers meant intl overlaps scanning proxied hack translated
+subresource disposition login offers meant intl overlaps scanning proxied hack translated
 talk launch incr flip characteristics inset mismatched edges smart trimming somewhat workdir
 autolink distribution magenta cyan aspect outline succeeds iterations curly hits located cloning
 rejecting apart worth captures commits programming lacks counted letters divisor strongest
