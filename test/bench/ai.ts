@@ -43,7 +43,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { type Step, startScriptedUpstream } from "../helpers/ai-upstream.ts";
-import { cleanEnv, freePort, median, rssMb, stop, waitForStatus } from "./helpers.ts";
+import { aiLoadEnv, cleanEnv, freePort, median, rssMb, stop, waitForStatus } from "./helpers.ts";
 
 const TTFT_RUNS = Number(process.env.TTFT_RUNS ?? 200);
 const TTFT_GAP_MS = Number(process.env.TTFT_GAP_MS ?? 10);
@@ -79,7 +79,6 @@ const openFiles = Number(
 if (Number.isFinite(openFiles) && openFiles < CONCURRENT * 2 + 256)
   throw new Error(`ulimit -n is ${openFiles}; ${CONCURRENT} streams need at least ${CONCURRENT * 2 + 256}`);
 
-const MODELS = { AI_MODEL_PRIMARY: "m-primary", AI_MODEL_FALLBACK: "m-fallback", AI_MODEL_FAST: "m-fast" };
 const root = join(import.meta.dir, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "aura-bench-ai-"));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -115,20 +114,9 @@ const spawnServer = (profile: boolean) =>
       env: cleanEnv({
         PORT: String(port),
         DATA_DIR: join(scratch, "data"),
-        AI_BASE_URL: upstream.url,
-        AI_API_KEY: "bench",
-        ...MODELS,
-        // $1 / $2 per million input / output tokens, so every call has a cost to account for.
-        AI_PRICES: JSON.stringify(
-          Object.fromEntries(Object.values(MODELS).map((m) => [m, { input: 1, output: 2 }])),
-        ),
-        // The budget check stays on (its per-call sum is part of the cost) but can never refuse.
-        AI_DAILY_BUDGET_CENTS: "100000000",
         // ~1,300 AI calls and ~1,500 authenticated requests per user would spend the default
         // allowances (3000/15m editor, 100/15m API), and 50 registrations the 20/1h one.
-        RATE_LIMIT_EDITOR: "100000000/1m",
-        RATE_LIMIT_API: "100000000/1m",
-        RATE_LIMIT_REGISTER: "100000/1h",
+        ...aiLoadEnv(upstream.url, "bench"),
         ...(process.env.BENCH_AI_TIMEOUT_MS ? { AI_TIMEOUT_MS: process.env.BENCH_AI_TIMEOUT_MS } : {}),
         ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
         ...(process.env.BENCH_SERVER_MAX_HTTP

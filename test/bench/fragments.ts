@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, freePort, stop, waitForStatus } from "./helpers.ts";
+import { cleanEnv, formLoginCookies, freePort, stop, waitForStatus } from "./helpers.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const DURATION = process.env.BENCH_DURATION ?? "10s";
@@ -98,27 +98,7 @@ try {
   if (reg.status !== 201 && reg.status !== 200)
     throw new Error(`register answered ${reg.status}: ${await reg.text()}`);
   const { token } = (await reg.json()) as { token: string };
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const loginPage = await fetch(`${base}/login`);
-  keep(loginPage);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1] ?? "";
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: base, cookie: cookie() },
-    body: new URLSearchParams({ _csrf: csrf, email: account.email, password: account.password }),
-  });
-  keep(login);
-  if (login.status !== 303)
-    throw new Error(`login answered ${login.status}: ${(await login.text()).slice(0, 400)}`);
+  const cookie = await formLoginCookies(base, account.email, account.password);
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const project = (await (
     await fetch(`${base}/api/v1/projects`, {
@@ -136,7 +116,7 @@ try {
   });
   if (put.status !== 200) throw new Error(`seeding the 20 KB file answered ${put.status}`);
 
-  const hx = { cookie: cookie(), "hx-request": "true" };
+  const hx = { cookie, "hx-request": "true" };
   const openUrl = `${base}/projects/${project.id}/open?file=src%2Fbig.js`;
   const check = await fetch(openUrl, { headers: hx });
   const size = (await check.text()).length;

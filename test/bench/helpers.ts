@@ -87,3 +87,60 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * Sign in through the HTML login form as a browser does (GET the form for its CSRF token, POST
+ * it) and return the session cookies as a Cookie header. Throws unless the form answers 303.
+ */
+export async function formLoginCookies(base: string, email: string, password: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const page = await fetch(`${base}/login`);
+  keep(page);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: base, cookie: cookie() },
+    body: new URLSearchParams({ _csrf: csrf, email, password }),
+  });
+  keep(login);
+  if (login.status !== 303)
+    throw new Error(`login form answered ${login.status}: ${(await login.text()).slice(0, 400)}`);
+  return cookie();
+}
+
+/** The model tiers the AI benchmarks script on the upstream stand-in. */
+export const BENCH_MODELS = {
+  AI_MODEL_PRIMARY: "m-primary",
+  AI_MODEL_FALLBACK: "m-fallback",
+  AI_MODEL_FAST: "m-fast",
+};
+
+/**
+ * Server settings for AI load against the scripted upstream: its URL and models, a price so every
+ * call has a cost to account for, a budget check that stays on (its per-call sum is part of the
+ * work) but can never refuse, and allowances no benchmark user can spend.
+ */
+export function aiLoadEnv(upstreamUrl: string, apiKey: string): Record<string, string> {
+  return {
+    AI_BASE_URL: upstreamUrl,
+    AI_API_KEY: apiKey,
+    ...BENCH_MODELS,
+    // $1 / $2 per million input / output tokens.
+    AI_PRICES: JSON.stringify(
+      Object.fromEntries(Object.values(BENCH_MODELS).map((m) => [m, { input: 1, output: 2 }])),
+    ),
+    AI_DAILY_BUDGET_CENTS: "100000000",
+    RATE_LIMIT_EDITOR: "100000000/1m",
+    RATE_LIMIT_API: "100000000/1m",
+    RATE_LIMIT_REGISTER: "100000/1h",
+  };
+}

@@ -48,7 +48,7 @@ import { join } from "node:path";
 import { type Step, startScriptedUpstream } from "../helpers/ai-upstream.ts";
 import { createTestPostgresDatabase } from "../helpers/db.ts";
 import { type ServerProcess, spawnServer } from "../helpers/server-process.ts";
-import { median, rssMb } from "./helpers.ts";
+import { aiLoadEnv, formLoginCookies, median, rssMb } from "./helpers.ts";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const WRK_CONNECTIONS = Number(process.env.WRK_CONNECTIONS ?? 20);
@@ -86,24 +86,13 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
 const scratch = mkdtempSync(join(tmpdir(), "aura-soak-"));
 const logFile = join(scratch, "server.log");
-const MODELS = { AI_MODEL_PRIMARY: "m-primary", AI_MODEL_FALLBACK: "m-fallback", AI_MODEL_FAST: "m-fast" };
 
 const upstream = startScriptedUpstream();
 const database = process.env.DATABASE_URL
   ? await createTestPostgresDatabase(process.env.DATABASE_URL)
   : undefined;
 const env = {
-  AI_BASE_URL: upstream.url,
-  AI_API_KEY: "soak",
-  ...MODELS,
-  AI_PRICES: JSON.stringify(
-    Object.fromEntries(Object.values(MODELS).map((m) => [m, { input: 1, output: 2 }])),
-  ),
-  // The budget check stays on (its per-call sum is part of the work) but never refuses.
-  AI_DAILY_BUDGET_CENTS: "100000000",
-  RATE_LIMIT_EDITOR: "100000000/1m",
-  RATE_LIMIT_API: "100000000/1m",
-  RATE_LIMIT_REGISTER: "100000/1h",
+  ...aiLoadEnv(upstream.url, "soak"),
   ...(process.env.SOAK_LOG_LEVEL ? { LOG_LEVEL: process.env.SOAK_LOG_LEVEL } : {}),
   ...(database ? { DATABASE_URL: database.url } : {}),
   ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
@@ -142,28 +131,8 @@ async function newUser(base: string, email = `soak-${crypto.randomUUID()}@exampl
 }
 
 /** Session cookies from the login form, as a browser gets them. */
-async function formLogin(base: string, email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const page = await fetch(`${base}/login`);
-  keep(page);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: base, cookie: cookie() },
-    body: new URLSearchParams({ _csrf: csrf, email, password: "correct horse battery" }),
-  });
-  keep(login);
-  await expectStatus(login, 303, "login form");
-  return cookie();
+function formLogin(base: string, email: string): Promise<string> {
+  return formLoginCookies(base, email, "correct horse battery");
 }
 
 // --- Load kinds --------------------------------------------------------------------------------------
