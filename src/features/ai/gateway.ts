@@ -5,11 +5,12 @@ import {
   ModelError,
   type Upstream,
 } from "../../adapters/ai/openai.ts";
-import { recordInteraction, spentSince } from "../../db/queries/ai.ts";
+import { recordInteraction } from "../../db/queries/ai.ts";
 import type { Deps } from "../../deps.ts";
 import { RateLimitError, UnavailableError, UpstreamError } from "../../errors.ts";
 import { countTokens } from "./count.ts";
 import { costCents, priceOf } from "./prices.ts";
+import { createSpendLedger } from "./spend.ts";
 
 export type Tier = "primary" | "fast";
 export type CallType = "chat" | "completion" | "analysis";
@@ -88,15 +89,14 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     return [...new Set(tier === "fast" ? [fast, fallback, primary] : [primary, fallback])];
   };
 
+  const spend = createSpendLedger(deps);
+
   async function assertBudget(userId: string): Promise<void> {
     if (ai.dailyBudgetCents <= 0) return;
-    const midnight = new Date();
-    midnight.setUTCHours(0, 0, 0, 0);
-    const spent = await spentSince(await deps.db.get(), userId, midnight);
-    if (spent >= ai.dailyBudgetCents) {
-      const renews = (midnight.getTime() + 86_400_000 - Date.now()) / 1000;
+    const { cents, renewsAt } = await spend.today(userId);
+    if (cents >= ai.dailyBudgetCents) {
       throw new RateLimitError(
-        renews,
+        (renewsAt.getTime() - Date.now()) / 1000,
         `Your daily AI budget of $${(ai.dailyBudgetCents / 100).toFixed(2)} is spent; it renews at 00:00 UTC.`,
       );
     }
@@ -136,7 +136,9 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
       latencyMs: Math.round(result.latency),
       cacheHit: result.cacheHit,
       error: error ?? null,
-    }).catch((err: unknown) => deps.logger.error({ err }, "ai interaction not recorded"));
+    })
+      .then(() => spend.add(call.userId, result.cost))
+      .catch((err: unknown) => deps.logger.error({ err }, "ai interaction not recorded"));
   }
 
   /** Open a stream on one model and wait for its first event, within the first-token timeout. */
