@@ -277,6 +277,12 @@ describe("chat", () => {
     const history = JSON.stringify(upstream.requestsFor("m-primary").at(-1)!.body.messages);
     expect(history).toContain(`Write app.js ${tag}`);
     expect(history).toContain("console.log(1);");
+    // The conversation is kept in memory between messages; each new turn must reach the next.
+    upstream.script("m-primary", { kind: "reply", chunks: ["Done."] });
+    await post(alice, "chat", { projectId: project.id, message: `Third ${tag}` });
+    const third = JSON.stringify(upstream.requestsFor("m-primary").at(-1)!.body.messages);
+    expect(third).toContain(`And now? ${tag}`);
+    expect(third).toContain("Sure.");
   });
 
   test("on 5xx, 429 or a hang before the first token the next tier answers; the answer names it", async () => {

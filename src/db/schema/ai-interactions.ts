@@ -34,7 +34,14 @@ export const aiInteractions = pgTable(
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.userId, t.createdAt), index().on(t.projectId)],
+  (t) => [
+    // The day's spending per user (src/features/ai/spend.ts) and the usage pages.
+    index().on(t.userId, t.createdAt),
+    index().on(t.projectId),
+    // A conversation's latest turns, read before every chat answer: without it the read sorts
+    // every chat the user ever had in the project.
+    index("ai_interactions_chat_history_index").on(t.userId, t.projectId, t.requestType, t.createdAt),
+  ],
 );
 
 export type AiInteraction = typeof aiInteractions.$inferSelect;

@@ -187,11 +187,29 @@ export function suggestionsOf(answer: string, currentFile?: string): Suggestion[
   return out;
 }
 
+/** The read-memo scope of one conversation: a user's chat in one project. */
+const conversationScope = (userId: string, projectId: string) => `chat:${userId}:${projectId}`;
+
+/**
+ * The conversation's latest turns, from the read memo (src/adapters/cache/memo.ts) while no
+ * new turn has been recorded, on any instance.
+ */
+async function recentTurns(deps: AiDeps, userId: string, projectId: string) {
+  const kept = await deps.memo.read(
+    conversationScope(userId, projectId),
+    "turns",
+    async () => ({ turns: await chatHistory(await deps.db.get(), userId, projectId, HISTORY_TURNS) }),
+    (value) => JSON.stringify(value).length,
+  );
+  return kept?.turns ?? [];
+}
+
 /** Everything a chat answer needs before its first token: messages and references. */
 export async function prepareChat(deps: AiDeps, userId: string, input: ChatInput) {
   await ownedProject(deps, userId, input.projectId);
-  const { parts, references } = await chatContext(deps, userId, input);
-  const history = await chatHistory(await deps.db.get(), userId, input.projectId, HISTORY_TURNS);
+  // The conversation is asked for first, so that a database read overlaps the context search.
+  const turns = recentTurns(deps, userId, input.projectId);
+  const [{ parts, references }, history] = await Promise.all([chatContext(deps, userId, input), turns]);
   const messages: ChatMessage[] = [{ role: "system", content: CHAT_SYSTEM }];
   for (const turn of history) {
     const asked = (turn.requestData as { message?: string } | null)?.message;
@@ -237,6 +255,11 @@ export async function* chat(
       yield { type: "references", references };
     }
     if (event.type === "done") {
+      // The turn is recorded: forget the conversation as read, and read it again now, while
+      // the user reads the answer, rather than when they send the next message.
+      const scope = conversationScope(userId, input.projectId);
+      await deps.memo.invalidate(scope);
+      recentTurns(deps, userId, input.projectId).catch(() => {});
       yield {
         type: "answer",
         suggestions: suggestionsOf(event.result.text, input.context?.currentFile),

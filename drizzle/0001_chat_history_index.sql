@@ -1,0 +1,1 @@
+CREATE INDEX "ai_interactions_chat_history_index" ON "ai_interactions" USING btree ("user_id","project_id","request_type","created_at");
