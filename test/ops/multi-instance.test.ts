@@ -489,6 +489,23 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
       const { id } = (await project.json()) as { id: string };
       const code = "function add(a, b) {\n  return ";
       const body = { projectId: id, code, language: "javascript", cursorPosition: code.length };
+      // A completion's prompt carries code the project search finds, and so its cache key: wait
+      // until the template is indexed (in the background, by A) and both instances see it.
+      for (const instance of [a, b]) {
+        for (let attempt = 0; ; attempt++) {
+          const res = await sendJson(
+            instance,
+            "GET",
+            `/api/v1/projects/${id}/context?q=greet`,
+            undefined,
+            bearer(ada.token),
+          );
+          const { results } = (await res.json()) as { results: unknown[] };
+          if (results.length > 0) break;
+          if (attempt === 40) throw new Error(`${instance.name} never indexed the template`);
+          await Bun.sleep(250);
+        }
+      }
       upstream.reset();
 
       const first = await sendJson(a, "POST", "/api/v1/ai/complete", body, bearer(ada.token));
@@ -504,6 +521,38 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
       expect(hit.suggestions.map((s) => s.text)).toEqual(miss.suggestions.map((s) => s.text));
       expect(miss.suggestions[0]?.text).toBe("Hello from gpt-4o-mini");
       expect(upstream.requests).toHaveLength(1);
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    "(d2) a conversation carried on through A, B, A and B: every prompt holds every earlier turn",
+    async () => {
+      const project = await sendJson(
+        a,
+        "POST",
+        "/api/v1/projects",
+        { name: "Conversation", language: "javascript" },
+        bearer(ada.token),
+      );
+      const { id } = (await project.json()) as { id: string };
+      const tag = crypto.randomUUID().slice(0, 8);
+      // Each instance keeps a conversation's turns in its read memo; a turn recorded through
+      // the other must still reach the next prompt.
+      for (const [turn, instance] of [a, b, a, b].entries()) {
+        upstream.reset();
+        const message = `turn ${turn} ${tag}`;
+        const res = await sendJson(
+          instance,
+          "POST",
+          "/api/v1/ai/chat",
+          { projectId: id, message },
+          bearer(ada.token),
+        );
+        expect(res.status).toBe(200);
+        const prompt = JSON.stringify(upstream.requests.at(-1)!.body.messages);
+        for (let earlier = 0; earlier < turn; earlier++) expect(prompt).toContain(`turn ${earlier} ${tag}`);
+      }
     },
     TEST_TIMEOUT,
   );
