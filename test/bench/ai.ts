@@ -23,7 +23,7 @@
  *    client round trips on a keep-alive connection, interleaved with `GET /api/v1/auth/me` (the
  *    cheapest authenticated route) and `GET /healthz` (the HTTP floor). Target: p50 ≤ 2 ms.
  *
- * Run: `bun test/bench/ai.ts`. Writes test/bench/results/ai.json.
+ * Run: `bun test/bench/ai.ts`. Writes test/bench/results/ai.json (ai-postgres.json on PostgreSQL).
  * Knobs: TTFT_RUNS (200), TTFT_GAP_MS (10), CONCURRENT (500), USERS (50), STREAM_CHUNKS (20),
  * STREAM_DELAY_MS (150), CACHE_RUNS (500); BENCH_LOG_LEVEL sets the server's LOG_LEVEL
  * (default: its own, info, as in production); BENCH_PROFILE=<dir> writes a CPU profile of the
@@ -553,7 +553,7 @@ try {
 
   mkdirSync(join(import.meta.dir, "results"), { recursive: true });
   writeFileSync(
-    join(import.meta.dir, "results", "ai.json"),
+    join(import.meta.dir, "results", process.env.BENCH_DATABASE_URL ? "ai-postgres.json" : "ai.json"),
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
