@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
-import { AsyncQueue } from "./queue.ts";
+import { AsyncQueue } from "../../async-queue.ts";
 import type { RunEvent, RunFailure } from "./types.ts";
 
 /**

@@ -1,10 +1,11 @@
 import { Elysia, sse, t } from "elysia";
 import { GotoResults, IndexStatus, SearchPanel, SearchResults } from "../../../views/editor/_search.tsx";
+import { AsyncQueue } from "../../async-queue.ts";
 import type { Deps } from "../../deps.ts";
 import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
 import { listProjectFiles } from "../files/service.ts";
-import { fuzzyScore } from "./indexer.ts";
+import { fuzzyScore, type ReindexProgress } from "./indexer.ts";
 import {
   indexStatus,
   projectSymbols,
@@ -84,29 +85,15 @@ export function contextPages(deps: Deps) {
     .post(
       "/projects/:id/index",
       async function* ({ viewer, params, request }) {
-        const progress: unknown[] = [];
-        let wake: (() => void) | undefined;
+        const progress = new AsyncQueue<ReindexProgress>();
         const finished = reindexProject(deps, viewer.user.id, params.id, {
           signal: request.signal,
-          onProgress: (p) => {
-            progress.push(p);
-            wake?.();
-          },
+          onProgress: (p) => progress.push(p),
         });
         // Failures before the first event (404, 409 when indexing is off) answer with their status.
-        let done = false;
-        const result = finished.finally(() => {
-          done = true;
-          wake?.();
-        });
+        const result = finished.finally(() => progress.end());
         void result.catch(() => {}); // awaited below; this only keeps a dropped stream's failure handled
-        for (;;) {
-          while (progress.length) yield sse({ event: "progress", data: progress.shift() });
-          if (done) break;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        }
+        for await (const p of progress) yield sse({ event: "progress", data: p });
         const r = await result;
         yield sse({
           event: "done",
