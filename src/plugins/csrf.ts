@@ -1,10 +1,11 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { type Cookie, Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
 import { requestOrigin } from "../features/auth/oauth/origin.ts";
 import type { CookieJar } from "../features/auth/session-cookies.ts";
 import { REFRESH_TTL_SECONDS } from "../features/auth/tokens.ts";
+import { sameSecret } from "../timing-safe.ts";
 
 /** The form field and the header (htmx, via `hx-headers:inherited` on <body>) that carry the token. */
 export const CSRF_FIELD = "_csrf";
@@ -50,12 +51,6 @@ export function issueCsrfToken(deps: Pick<Deps, "config">, cookies: Record<strin
   return csrfTokenFor(jwtSecret, value);
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function originOf(value: string | null): string | undefined {
   if (!value) return undefined;
   try {
@@ -97,7 +92,7 @@ export function csrfPlugin(deps: Pick<Deps, "config">) {
     const value = (cookie as CookieJar)[csrfCookieName(production)]?.value;
     const field = (body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
     const sent = request.headers.get(CSRF_HEADER) ?? (typeof field === "string" ? field : undefined);
-    if (!value || !COOKIE_VALUE.test(value) || !sent || !safeEqual(sent, csrfTokenFor(jwtSecret, value))) {
+    if (!value || !COOKIE_VALUE.test(value) || !sent || !sameSecret(sent, csrfTokenFor(jwtSecret, value))) {
       throw fail("This form has expired or was not sent from this page");
     }
   });

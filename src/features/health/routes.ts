@@ -1,13 +1,11 @@
-import { timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Deps } from "../../deps.ts";
+import { sameSecret } from "../../timing-safe.ts";
 import { createProbes } from "./probes.ts";
 
-/** Constant-time comparison of a presented bearer token with the configured one. */
+/** Whether the request presents the configured bearer token. */
 function tokenMatches(header: string | null, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? "")?.[1] ?? "");
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  return sameSecret(/^Bearer (.+)$/i.exec(header ?? "")?.[1] ?? "", token);
 }
 
 /**

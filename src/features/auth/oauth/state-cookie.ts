@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Cookie } from "elysia";
+import { sameSecret } from "../../../timing-safe.ts";
 import type { OAuthProviderName } from "./providers.ts";
 
 /** Elysia's cookie jar as routes receive it; values are unknown until checked. */
@@ -68,10 +69,7 @@ export function takeAttemptCookie(
 
 /** Whether the `state` the provider sent back is the one this browser was given. */
 export function stateMatches(attempt: OAuthAttempt, returned: string | undefined): boolean {
-  if (!returned) return false;
-  const a = Buffer.from(attempt.state);
-  const b = Buffer.from(returned);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return returned !== undefined && returned !== "" && sameSecret(returned, attempt.state);
 }
 
 /**
