@@ -9,6 +9,8 @@ const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
 /** The open project's identifiers from its code index (most used first), fetched once per project. */
 let projectWords: { project: string; words: string[] } | undefined;
+/** Called when the project's words arrive, so an open completion list can include them. */
+const wordsArrived = new Set<() => void>();
 
 export function loadProjectWords(project: string): void {
   if (!project || projectWords?.project === project) return;
@@ -16,7 +18,9 @@ export function loadProjectWords(project: string): void {
   fetch(`/projects/${encodeURIComponent(project)}/words`)
     .then((res) => (res.ok ? res.json() : { words: [] }))
     .then((body: { words?: string[] }) => {
-      if (projectWords?.project === project) projectWords.words = body.words ?? [];
+      if (projectWords?.project !== project) return;
+      projectWords.words = body.words ?? [];
+      for (const listener of wordsArrived) listener();
     })
     .catch(() => {
       if (projectWords?.project === project) projectWords = undefined; // retried on the next mount
@@ -54,6 +58,8 @@ type Loaded = [typeof import("@codemirror/autocomplete"), Extension];
 export function lazyCompletion(languageCompletions?: CompletionLoader): Extension {
   const slot = new Compartment();
   let loading: Promise<Loaded> | undefined;
+  /** Typed while the package downloaded: those keystrokes asked for completions nobody gave. */
+  let typedMeanwhile = false;
   const load = (view: EditorView) => {
     if (loading) return;
     loading = Promise.all([import("@codemirror/autocomplete"), languageCompletions?.() ?? []]);
@@ -69,6 +75,13 @@ export function lazyCompletion(languageCompletions?: CompletionLoader): Extensio
             extra,
           ]),
         });
+        if (typedMeanwhile && view.hasFocus) m.startCompletion(view);
+        // Words that arrive while the list is open join it.
+        const refresh = () => {
+          if (!view.dom.isConnected) wordsArrived.delete(refresh);
+          else if (m.completionStatus(view.state) === "active") m.startCompletion(view);
+        };
+        wordsArrived.add(refresh);
       },
       () => {
         loading = undefined;
@@ -76,6 +89,7 @@ export function lazyCompletion(languageCompletions?: CompletionLoader): Extensio
     );
   };
   const trigger: Extension = EditorView.updateListener.of((update) => {
+    if (loading && update.transactions.some((tr) => tr.isUserEvent("input"))) typedMeanwhile = true;
     if (
       (update.focusChanged && update.view.hasFocus) ||
       update.transactions.some((tr) => tr.isUserEvent("input"))
