@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { type ScriptedUpstream, startScriptedUpstream } from "../helpers/ai-upstream.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
-import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
 import { api } from "../helpers/projects.ts";
 import { listen } from "../helpers/server.ts";
 
@@ -45,10 +45,7 @@ describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
       problems.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    await page.goto(`${server.url}/login`);
-    await page.fill('input[name="email"]', user.email);
-    await page.fill('input[name="password"]', user.password);
-    await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
+    await signIn(page, server.url, user);
     const project = await api(t, user.auth).project({ name: `Chat ${crypto.randomUUID().slice(0, 4)}` });
     await page.goto(`${server.url}/projects/${project.id}`);
     await page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
@@ -97,20 +94,15 @@ describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
     expect(await dialog.locator("h2").textContent()).toBe("Apply the suggestion to index.js");
     await page.screenshot({ path: join(screenshotDir(), "assistant-apply.png") });
     await dialog.getByRole("button", { name: "Apply" }).click();
-    await page.waitForFunction(
-      () => document.querySelector("[data-status-save]")?.textContent === "Saved",
-      null,
-      {
-        timeout: 10_000,
-      },
-    );
+    // The status bar says "Saved" before Apply as well; what counts is the stored file.
     const project = /\/projects\/([^/?]+)/.exec(page.url())![1];
-    const stored = (await (
-      await api(t, user.auth).get(`/api/v1/projects/${project}/files/index.js`)
-    ).json()) as {
-      content: string;
-      version: number;
-    };
+    let stored = { content: "", version: 0 };
+    for (let attempt = 0; attempt < 50 && stored.version < 2; attempt++) {
+      if (attempt > 0) await Bun.sleep(200);
+      const res = await api(t, user.auth).get(`/api/v1/projects/${project}/files/index.js`);
+      stored = (await res.json()) as typeof stored;
+    }
+    await page.waitForFunction(() => document.querySelector("[data-status-save]")?.textContent === "Saved");
     expect(stored.content).toBe(suggestion);
     expect(stored.version).toBe(2);
     await context.close();

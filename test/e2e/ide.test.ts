@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
-import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
 import { api } from "../helpers/projects.ts";
 import { listen } from "../helpers/server.ts";
 
@@ -40,10 +40,7 @@ describe.skipIf(Boolean(unavailable))("the IDE in a real browser, against the re
     const context = await browser.newContext({ viewport, colorScheme: "dark" });
     const page = await context.newPage();
     const problems = watch(page);
-    await page.goto(`${server.url}/login`);
-    await page.fill('input[name="email"]', user.email);
-    await page.fill('input[name="password"]', user.password);
-    await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
+    await signIn(page, server.url, user);
     const project = await client.project({
       name: `Demo ${crypto.randomUUID().slice(0, 4)}`,
       language: "javascript",

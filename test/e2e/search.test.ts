@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
-import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
 import { api } from "../helpers/projects.ts";
 import { listen } from "../helpers/server.ts";
 
@@ -54,10 +54,7 @@ describe.skipIf(Boolean(unavailable))("code search on the project page, in a rea
     const problems: string[] = [];
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     page.on("pageerror", (e) => problems.push(e.message));
-    await page.goto(`${server.url}/login`);
-    await page.fill('input[name="email"]', user.email);
-    await page.fill('input[name="password"]', user.password);
-    await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
+    await signIn(page, server.url, user);
     await page.goto(`${server.url}/projects/${project.id}`);
     await page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
     return { context, page, problems };

@@ -5,7 +5,7 @@ import { aiInteractions } from "../../src/db/schema/ai-interactions.ts";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
-import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
 import { listen } from "../helpers/server.ts";
 
 const unavailable = browserUnavailable();
@@ -63,10 +63,7 @@ describe.skipIf(Boolean(unavailable))("the usage dashboard in a real browser", (
       const problems: string[] = [];
       page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
       page.on("pageerror", (e) => problems.push(e.message));
-      await page.goto(`${server.url}/login`);
-      await page.fill('input[name="email"]', user.email);
-      await page.fill('input[name="password"]', user.password);
-      await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
+      await signIn(page, server.url, user);
       await page.click('nav[aria-label="Main"] >> text=Usage');
       await page.waitForURL(/\/usage/);
       expect(await page.locator("h1").textContent()).toBe("Your usage");

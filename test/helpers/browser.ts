@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -34,4 +34,16 @@ export function screenshotDir(): string {
   const dir = process.env.SCREENSHOT_DIR ?? join(tmpdir(), "aura-screenshots");
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Sign in through the login form, as a person does, and wait for the project list. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="email"]', user.email);
+  await page.fill('input[name="password"]', user.password);
+  await Promise.all([page.waitForURL(/\/projects/), page.click('button[type="submit"]')]);
 }
