@@ -28,7 +28,9 @@ RUN groupadd --system --gid 10001 aura \
   && chown aura:aura /data
 COPY --from=build /app/dist/aura /usr/local/bin/aura
 
-ENV DATA_DIR=/data NODE_ENV=production PORT=3000
+# Bun's fetch holds at most 256 connections at once unless told otherwise at start-up; each
+# streaming AI answer holds one to the model for its whole length (docs/deployment.md, Capacity).
+ENV DATA_DIR=/data NODE_ENV=production PORT=3000 BUN_CONFIG_MAX_HTTP_REQUESTS=1024
 VOLUME /data
 EXPOSE 3000
 WORKDIR /data
