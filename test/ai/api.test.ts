@@ -35,6 +35,9 @@ beforeAll(async () => {
   alice = await registerUser(t);
   bob = await registerUser(t);
   project = await api(t, alice.auth).project({ name: "AI" });
+  // Prompts carry what the project search finds, and so do cache keys: let the template's
+  // background indexing finish, or a repeated call may see more context than the first.
+  await t.deps.context.idle();
 });
 afterAll(async () => {
   await server?.stop();
@@ -512,6 +515,7 @@ describe("budget and headers", () => {
       const other = await registerUser(poor);
       const own = await api(poor, user.auth).project({ name: "Budget" });
       const otherProject = await api(poor, other.auth).project({ name: "Other" });
+      await poor.deps.context.idle(); // the cache hit below needs the same search results as the miss
       const first = `// 1 ${unique()}`;
       const ask = (who: User, projectId: string, n: number, code = `// ${n} ${unique()}`) =>
         poor.request("/api/v1/ai/complete", {
