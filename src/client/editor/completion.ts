@@ -8,19 +8,21 @@ export type CompletionLoader = () => Promise<Extension>;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
 /** The open project's identifiers from its code index (most used first), fetched once per project. */
-let projectWords: { project: string; words: string[] } | undefined;
-/** Called when the project's words arrive, so an open completion list can include them. */
+let projectWords: { project: string; words: string[]; pending: boolean } | undefined;
+/** Called once when the pending words arrive, so an open completion list can include them. */
 const wordsArrived = new Set<() => void>();
 
 export function loadProjectWords(project: string): void {
   if (!project || projectWords?.project === project) return;
-  projectWords = { project, words: [] };
+  projectWords = { project, words: [], pending: true };
   fetch(`/projects/${encodeURIComponent(project)}/words`)
     .then((res) => (res.ok ? res.json() : { words: [] }))
     .then((body: { words?: string[] }) => {
       if (projectWords?.project !== project) return;
       projectWords.words = body.words ?? [];
+      projectWords.pending = false;
       for (const listener of wordsArrived) listener();
+      wordsArrived.clear();
     })
     .catch(() => {
       if (projectWords?.project === project) projectWords = undefined; // retried on the next mount
@@ -76,12 +78,11 @@ export function lazyCompletion(languageCompletions?: CompletionLoader): Extensio
           ]),
         });
         if (typedMeanwhile && view.hasFocus) m.startCompletion(view);
-        // Words that arrive while the list is open join it.
-        const refresh = () => {
-          if (!view.dom.isConnected) wordsArrived.delete(refresh);
-          else if (m.completionStatus(view.state) === "active") m.startCompletion(view);
-        };
-        wordsArrived.add(refresh);
+        // Words still on their way join the list if it is open when they arrive.
+        if (projectWords?.pending)
+          wordsArrived.add(() => {
+            if (view.dom.isConnected && m.completionStatus(view.state) === "active") m.startCompletion(view);
+          });
       },
       () => {
         loading = undefined;
