@@ -139,6 +139,26 @@ describe("lexical index", () => {
     expect(idx.search("user by id", 10)[0]!.id).toBe("a");
   });
 
+  test("a new chunk after a removal is found under its own id, and the removed one stays gone", () => {
+    const idx = createLexicalIndex();
+    idx.add("old", chunk("a.ts", "parseInvoice", "function parseInvoice() {}"));
+    idx.add("keep", chunk("b.ts", "drawChart", "function drawChart() {}"));
+    idx.remove("old");
+    idx.add("new", chunk("a.ts", "sendInvoice", "function sendInvoice() {}"));
+    expect(idx.has("old")).toBe(false);
+    expect(idx.has("new")).toBe(true);
+    expect(idx.search("invoice", 5).map((h) => h.id)).toEqual(["new"]);
+    expect(idx.search("chart", 5).map((h) => h.id)).toEqual(["keep"]);
+    idx.remove("old"); // removing twice must not free the number "new" now holds
+    idx.add("other", chunk("c.ts", "mailInvoice", "function mailInvoice() {}"));
+    expect(
+      idx
+        .search("invoice", 5)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(["new", "other"]);
+  });
+
   test("a re-added chunk replaces its old text", () => {
     const idx = createLexicalIndex();
     idx.add("a", chunk("a.ts", "parseInvoice", "function parseInvoice() {}"));

@@ -78,6 +78,9 @@ export function createLexicalIndex(): LexicalIndex {
   // MiniSearch documents get small integer numbers, so a query can mark candidates in an array.
   const numberOf = new Map<string, number>();
   const idOf: string[] = [];
+  // Numbers of removed chunks, given to the next new ones (ids are content hashes, so every edit
+  // brings new ids and retires old ones).
+  const free: number[] = [];
   let stamps = new Uint32Array(1024);
   let stamp = 0;
   const ms = new MiniSearch<Doc>({
@@ -98,12 +101,12 @@ export function createLexicalIndex(): LexicalIndex {
       tokenize: (query) => query.split(" "), // search() passes terms it already tokenized
     },
   });
-  /** A chunk id's number, the same for as long as the index lives (so a re-add replaces). */
+  /** A chunk id's number, the same for as long as the chunk is in the index (so a re-add replaces). */
   const numberFor = (id: string) => {
     let n = numberOf.get(id);
     if (n === undefined) {
-      n = idOf.length;
-      idOf.push(id);
+      n = free.pop() ?? idOf.length;
+      idOf[n] = id;
       numberOf.set(id, n);
     }
     return n;
@@ -124,7 +127,10 @@ export function createLexicalIndex(): LexicalIndex {
     },
     remove(id) {
       const n = numberOf.get(id);
-      if (n !== undefined && ms.has(n)) ms.discard(n);
+      if (n === undefined) return;
+      if (ms.has(n)) ms.discard(n);
+      numberOf.delete(id);
+      free.push(n);
     },
     has(id) {
       const n = numberOf.get(id);
