@@ -157,6 +157,35 @@ interface Tokens {
   refreshToken: string;
 }
 
+/** The files code search on `instance` finds for `q` in a project. */
+async function searchFiles(instance: Instance, token: string, projectId: string, q: string) {
+  const res = await sendJson(
+    instance,
+    "GET",
+    `/api/v1/projects/${projectId}/context?q=${q}`,
+    undefined,
+    bearer(token),
+  );
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { results: { filename: string }[] }).results.map((r) => r.filename);
+}
+
+/** Search until `filename` is among the results (indexing runs in the background); the last results. */
+async function searchUntilFound(
+  instance: Instance,
+  token: string,
+  projectId: string,
+  q: string,
+  filename: string,
+) {
+  let found: string[] = [];
+  for (let attempt = 0; attempt < 40 && !found.includes(filename); attempt++) {
+    if (attempt > 0) await Bun.sleep(500);
+    found = await searchFiles(instance, token, projectId, q);
+  }
+  return found;
+}
+
 async function registerOn(to: Instance) {
   const account = newAccount({ firstName: `Ada-${crypto.randomUUID().slice(0, 6)}` });
   const res = await sendJson(to, "POST", "/api/v1/auth/register", account);
@@ -491,21 +520,8 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
       const body = { projectId: id, code, language: "javascript", cursorPosition: code.length };
       // A completion's prompt carries code the project search finds, and so its cache key: wait
       // until the template is indexed (in the background, by A) and both instances see it.
-      for (const instance of [a, b]) {
-        for (let attempt = 0; ; attempt++) {
-          const res = await sendJson(
-            instance,
-            "GET",
-            `/api/v1/projects/${id}/context?q=greet`,
-            undefined,
-            bearer(ada.token),
-          );
-          const { results } = (await res.json()) as { results: unknown[] };
-          if (results.length > 0) break;
-          if (attempt === 40) throw new Error(`${instance.name} never indexed the template`);
-          await Bun.sleep(250);
-        }
-      }
+      for (const instance of [a, b])
+        expect(await searchUntilFound(instance, ada.token, id, "greet", "index.js")).toContain("index.js");
       upstream.reset();
 
       const first = await sendJson(a, "POST", "/api/v1/ai/complete", body, bearer(ada.token));
@@ -616,26 +632,7 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
         bearer(user.token),
       );
       const { id } = (await created.json()) as { id: string };
-      const search = async (q: string) => {
-        const res = await sendJson(
-          b,
-          "GET",
-          `/api/v1/projects/${id}/context?q=${q}`,
-          undefined,
-          bearer(user.token),
-        );
-        expect(res.status).toBe(200);
-        return ((await res.json()) as { results: { filename: string }[] }).results.map((r) => r.filename);
-      };
-      /** Search on B until `filename` is among the results (indexing runs in the background). */
-      const eventually = async (q: string, filename: string) => {
-        let found: string[] = [];
-        for (let attempt = 0; attempt < 40 && !found.includes(filename); attempt++) {
-          if (attempt > 0) await Bun.sleep(500);
-          found = await search(q);
-        }
-        return found;
-      };
+      const eventually = (q: string, filename: string) => searchUntilFound(b, user.token, id, q, filename);
       // B searches the template (indexed in the background by A, which created the project) and
       // keeps the project's keyword index and chunks in memory.
       expect(await eventually("greet", "index.js")).toContain("index.js");
