@@ -37,15 +37,78 @@ function memoContract(name: string, make: () => Promise<Subject>) {
       await subject.cleanup();
     });
 
-    test("a value is loaded once its scope has a generation, then served without loading", async () => {
+    test("a value is loaded once, then served without loading", async () => {
       const memo = createMemo(subject.caches[0]);
       const s = scope();
       const load = counted({ value: "a" });
-      // First read: no generation yet, so it is made and nothing is kept.
+      // The first read finds no generation: one is stored before loading, and the value kept under it.
       expect(await memo.read(s, "k", load)).toEqual({ value: "a" });
       expect(await memo.read(s, "k", load)).toEqual({ value: "a" });
       expect(await memo.read(s, "k", load)).toEqual({ value: "a" });
-      expect(load.calls).toBe(2);
+      expect(load.calls).toBe(1);
+      // Another instance finds the generation and keeps its own copy after one load.
+      const other = createMemo(subject.caches[1]);
+      const otherLoad = counted({ value: "a" });
+      for (let i = 0; i < 3; i++) expect(await other.read(s, "k", otherLoad)).toEqual({ value: "a" });
+      expect(otherLoad.calls).toBe(1);
+    });
+
+    test("concurrent reads share one load, on a new scope and after an invalidation", async () => {
+      const memo = createMemo(subject.caches[0]);
+      const s = scope();
+      const source = { value: "first" };
+      let calls = 0;
+      const slowLoad = async () => {
+        calls++;
+        const value = source.value;
+        await Bun.sleep(20);
+        return { value };
+      };
+      const burst = () => Promise.all(Array.from({ length: 10 }, () => memo.read(s, "k", slowLoad)));
+      expect(await burst()).toEqual(Array.from({ length: 10 }, () => ({ value: "first" })));
+      expect(calls).toBe(1);
+      source.value = "second";
+      await memo.invalidate(s);
+      expect(await burst()).toEqual(Array.from({ length: 10 }, () => ({ value: "second" })));
+      expect(calls).toBe(2);
+    });
+
+    test("a read that joins a load started before an invalidation does not get the old value", async () => {
+      const memo = createMemo(subject.caches[0]);
+      const s = scope();
+      const source = { value: "old" };
+      const gate = Promise.withResolvers<void>();
+      const load = async () => {
+        const value = source.value;
+        await gate.promise;
+        return { value };
+      };
+      await memo.read(s, "warm", async () => ({ value: "x" })); // the scope has a generation now
+      const early = memo.read(s, "k", load);
+      await Bun.sleep(5);
+      source.value = "new";
+      await memo.invalidate(s);
+      const late = memo.read(s, "k", load);
+      gate.resolve();
+      expect(await early).toEqual({ value: "old" });
+      expect(await late).toEqual({ value: "new" });
+      expect(await memo.read(s, "k", load)).toEqual({ value: "new" });
+    });
+
+    test("a failed load is shared by the reads waiting on it, and not remembered", async () => {
+      const memo = createMemo(subject.caches[0]);
+      const s = scope();
+      let calls = 0;
+      const failing = async () => {
+        calls++;
+        await Bun.sleep(10);
+        throw new Error("database down");
+      };
+      const reads = await Promise.allSettled(Array.from({ length: 3 }, () => memo.read(s, "k", failing)));
+      for (const read of reads)
+        expect(read).toMatchObject({ status: "rejected", reason: { message: "database down" } });
+      expect(calls).toBe(1);
+      expect(await memo.read(s, "k", async () => ({ value: "back" }))).toEqual({ value: "back" });
     });
 
     test("after invalidate the next read loads the new value; other scopes keep theirs", async () => {

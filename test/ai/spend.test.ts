@@ -130,6 +130,25 @@ for (const implementation of databaseImplementations()) {
         expect((await ledger.today(user)).cents).toBeCloseTo(7, 6);
       });
 
+      test("a burst of checks that find no counter sums the rows once", async () => {
+        let sums = 0;
+        const counting: typeof database.handle = Object.assign(Object.create(database.handle), {
+          get: () => {
+            sums++;
+            return database.handle.get();
+          },
+        });
+        const ledger = createSpendLedger({ db: counting, cache: pair.caches[0] });
+        const user = await newUser();
+        await row(user, 1.5);
+        const checks = await Promise.all(Array.from({ length: 10 }, () => ledger.today(user)));
+        for (const check of checks) expect(check.cents).toBeCloseTo(1.5, 6);
+        expect(sums).toBe(1);
+        // Counted from now on, and summed again only when the counter is lost.
+        expect((await ledger.today(user)).cents).toBeCloseTo(1.5, 6);
+        expect(sums).toBe(1);
+      });
+
       test("users' spending is kept apart", async () => {
         const ledger = createSpendLedger({ db: database.handle, cache: pair.caches[0] });
         const [a, b] = [await newUser(), await newUser()];

@@ -10,7 +10,12 @@ import type { Cache } from "./types.ts";
  * generation *after* it commits, so every entry loaded before the write is never read again.
  * Generations are random, never counters, so a cache server that restarts empty cannot bring
  * an old generation (and its stale entries) back. With no generation in the cache (first use,
- * expiry, or the server unreachable) the read goes to the database and nothing is kept.
+ * expiry, or the server unreachable) a new one is stored *before* loading, so no write that
+ * committed earlier can be missed; if the server cannot store it, nothing read under it is
+ * ever looked up again.
+ *
+ * Concurrent reads of the same value share one load (and concurrent first reads of a scope one
+ * new generation): a burst of requests for the same conversation or project costs one query.
  *
  * One case stays stale for a bounded time: a write made while this instance cannot reach the
  * shared cache cannot announce itself, so entries also expire after `maxAgeMs`.
@@ -57,23 +62,49 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
   const generationKey = (scope: string) => `memo:gen:${scope}`;
   const newGeneration = (scope: string) =>
     cache.set(generationKey(scope), crypto.randomUUID(), GENERATION_TTL_SECONDS);
+  /** Loads in flight, by slot; and first generations being stored, by scope. */
+  const loading = new Map<string, Promise<object | undefined>>();
+  const starting = new Map<string, Promise<string>>();
+
+  /** A generation for a scope that has none, shared by the reads that found none at once. */
+  function firstGeneration(scope: string): Promise<string> {
+    let started = starting.get(scope);
+    if (!started) {
+      const generation = crypto.randomUUID();
+      started = cache
+        .set(generationKey(scope), generation, GENERATION_TTL_SECONDS)
+        .then(() => generation)
+        .finally(() => starting.delete(scope));
+      starting.set(scope, started);
+    }
+    return started;
+  }
 
   return {
-    async read(scope, key, load, bytes) {
-      const generation = await cache.get(generationKey(scope));
-      if (!generation) {
-        await newGeneration(scope);
-        return load();
-      }
+    async read<T extends object>(
+      scope: string,
+      key: string,
+      load: () => Promise<T | undefined>,
+      bytes?: (value: T) => number,
+    ) {
+      const generation = (await cache.get(generationKey(scope))) ?? (await firstGeneration(scope));
       const slot = `${scope}\u0000${generation}\u0000${key}`;
       const hit = kept.get(slot);
-      if (hit !== undefined) return hit as Awaited<ReturnType<typeof load>>;
-      const value = await load();
-      if (value !== undefined) {
-        const size = Math.max(1, Math.ceil(bytes?.(value) ?? DEFAULT_BYTES));
-        if (size <= kept.maxEntrySize) kept.set(slot, value, { size });
+      if (hit !== undefined) return hit as T;
+      let pending = loading.get(slot) as Promise<T | undefined> | undefined;
+      if (!pending) {
+        pending = load().then((value) => {
+          if (value !== undefined) {
+            const size = Math.max(1, Math.ceil(bytes?.(value) ?? DEFAULT_BYTES));
+            if (size <= kept.maxEntrySize) kept.set(slot, value, { size });
+          }
+          return value;
+        });
+        loading.set(slot, pending);
+        const settled = () => loading.delete(slot);
+        pending.then(settled, settled);
       }
-      return value;
+      return pending;
     },
     invalidate: newGeneration,
     async writing(scope, write) {

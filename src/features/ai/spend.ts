@@ -30,6 +30,8 @@ export function createSpendLedger(deps: Pick<Deps, "db" | "cache">) {
   // Kept an hour past midnight, then gone: tomorrow's key is a different one anyway.
   const ttlSeconds = (now: Date) =>
     Math.ceil((midnightUtc(now).getTime() + 25 * 3_600_000 - now.getTime()) / 1000);
+  /** Sums in flight, by counter key. */
+  const seeding = new Map<string, Promise<number>>();
 
   return {
     /** US cents spent today by the user, and when today ends (the budget's renewal). */
@@ -40,9 +42,19 @@ export function createSpendLedger(deps: Pick<Deps, "db" | "cache">) {
       const key = keyOf(userId, dayOf(now));
       const kept = await deps.cache.get(key);
       if (kept !== null) return { cents: Number(kept) / UNIT, renewsAt };
-      const cents = await spentSince(await deps.db.get(), userId, midnight);
-      await deps.cache.set(key, String(Math.round(cents * UNIT)), ttlSeconds(now));
-      return { cents, renewsAt };
+      // Calls that find no counter at once (a user's burst of requests) share one sum.
+      let summing = seeding.get(key);
+      if (!summing) {
+        summing = (async () => {
+          const cents = await spentSince(await deps.db.get(), userId, midnight);
+          await deps.cache.set(key, String(Math.round(cents * UNIT)), ttlSeconds(now));
+          return cents;
+        })();
+        seeding.set(key, summing);
+        const settled = () => seeding.delete(key);
+        summing.then(settled, settled);
+      }
+      return { cents: await summing, renewsAt };
     },
 
     /** Count a charged call, after its `ai_interactions` row is written. */
