@@ -4,9 +4,11 @@
  * best score for the query (`fuseScores`); it keeps how far apart the candidates are, which rank
  * fusion throws away, and beat reciprocal rank fusion (`fuse`, still available) by about 0.02
  * MRR@10 on the stdlib eval (test/bench/context.ts). Either way a chunk that both retrievers like
- * beats one that only a single retriever likes.
+ * beats one that only a single retriever likes. `HybridSearch` then re-ranks the fused candidates
+ * by how the query meets each one's name and declaration line (`rerank`, +0.014 MRR@10).
  */
 import { type LexicalIndex, type Scored, signatureOf } from "./lexical.ts";
+import { rerank } from "./rerank.ts";
 import type { Chunk, Embedder } from "./types.ts";
 
 export type { Scored } from "./lexical.ts";
@@ -101,20 +103,36 @@ export class HybridSearch {
     const documentFrequency = this.lexical.documentFrequency?.bind(this.lexical);
     if (weighting(this.embedder) && documentFrequency) {
       signal?.throwIfAborted();
-      const n = this.lexical.size;
-      const vector = this.embedder.embedQuery(query, (word) => {
-        const df = documentFrequency(word);
-        return Math.sqrt(Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-      });
+      const vector = this.embedder.embedQuery(query, (word) => Math.sqrt(this.idf(word)));
       return Array.from(vector);
     }
     const [vector] = await this.embedder.embed([query], signal);
     return vector;
   }
 
-  /** Fuse one query's keyword and vector hits (each best first) into the hybrid ranking. */
+  /** Fuse one query's keyword and vector hits (each best first), without re-ranking. */
   static combine(keyword: Scored[], semantic: Scored[], limit: number): Scored[] {
     return fuseScores([keyword, semantic], { weights: WEIGHTS, limit });
+  }
+
+  /**
+   * The hybrid ranking of one query's keyword and vector hits (each best first): fused, then every
+   * candidate re-ranked by how the query meets its name and declaration line (`rerank`), when the
+   * keyword index can name its chunks.
+   */
+  rank(query: string, keyword: Scored[], semantic: Scored[], limit: number): Scored[] {
+    const names = this.lexical.names?.bind(this.lexical);
+    if (!names) return HybridSearch.combine(keyword, semantic, limit);
+    const fused = HybridSearch.combine(keyword, semantic, keyword.length + semantic.length);
+    return rerank(query, fused, names, (word) => this.idf(word), limit);
+  }
+
+  /** BM25's inverse document frequency of a (tokenized) word in the keyword index; 1 without one. */
+  private idf(word: string): number {
+    const df = this.lexical.documentFrequency?.(word);
+    if (df === undefined) return 1;
+    const n = this.lexical.size;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   async search(query: string, limit: number, signal?: AbortSignal): Promise<Scored[]> {
@@ -123,6 +141,6 @@ export class HybridSearch {
       vector ? this.vectors(vector, this.depth) : Promise.resolve([]),
       Promise.resolve(this.lexical.search(query, this.depth)),
     ]);
-    return HybridSearch.combine(keyword, semantic, limit);
+    return this.rank(query, keyword, semantic, limit);
   }
 }

@@ -8,6 +8,7 @@
  */
 import MiniSearch, { type SearchResult } from "minisearch";
 import { codeTokens } from "./local-embedder.ts";
+import type { ChunkNames } from "./rerank.ts";
 import type { Chunk } from "./types.ts";
 
 export interface Scored {
@@ -23,6 +24,8 @@ export interface LexicalIndex {
   search(query: string, limit: number): Scored[];
   /** In how many chunks' code a (tokenized) word occurs; an estimate after removals. */
   documentFrequency?(word: string): number;
+  /** An indexed chunk's function and class names and declaration line (for re-ranking). */
+  names?(id: string): ChunkNames | undefined;
 }
 
 /** Tokens for MiniSearch: already lower-cased, stemmed and stopword-free. */
@@ -81,6 +84,8 @@ export function createLexicalIndex(): LexicalIndex {
   // Numbers of removed chunks, given to the next new ones (ids are content hashes, so every edit
   // brings new ids and retires old ones).
   const free: number[] = [];
+  // Names and declaration line per chunk number, for the re-ranker (a few dozen bytes a chunk).
+  const named: (ChunkNames | undefined)[] = [];
   let stamps = new Uint32Array(1024);
   let stamp = 0;
   const ms = new MiniSearch<Doc>({
@@ -116,19 +121,22 @@ export function createLexicalIndex(): LexicalIndex {
     add(id, chunk) {
       const n = numberFor(id);
       if (ms.has(n)) ms.discard(n);
+      const signature = signatureOf(chunk);
       ms.add({
         id: n,
         content: chunk.content,
         functionName: chunk.functionName ?? "",
         className: chunk.className ?? "",
         path: chunk.path,
-        signature: signatureOf(chunk),
+        signature,
       });
+      named[n] = { functionName: chunk.functionName, className: chunk.className, signature };
     },
     remove(id) {
       const n = numberOf.get(id);
       if (n === undefined) return;
       if (ms.has(n)) ms.discard(n);
+      named[n] = undefined;
       numberOf.delete(id);
       free.push(n);
     },
@@ -140,6 +148,10 @@ export function createLexicalIndex(): LexicalIndex {
       return ms.documentCount;
     },
     documentFrequency: frequency,
+    names(id) {
+      const n = numberOf.get(id);
+      return n === undefined ? undefined : named[n];
+    },
     search(query, limit) {
       const words = [...new Set(lexicalTokens(query))].sort((a, b) => frequency(a) - frequency(b));
       if (!words.length) return [];
