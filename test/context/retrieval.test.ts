@@ -274,6 +274,36 @@ describe("HybridSearch", () => {
     expect(hits.length).toBeLessThanOrEqual(2);
   });
 
+  test("leaves out near-zero matches under the one that fits (a small project's noise)", async () => {
+    const project = [
+      chunk(
+        "src/billing.js",
+        "computeInvoiceTotal",
+        "export function computeInvoiceTotal(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}",
+      ),
+      ...Array.from({ length: 6 }, (_, i) =>
+        chunk(`lib/module${i}.js`, `helper${i}`, `function helper${i}() {\n  return ${i};\n}`),
+      ),
+    ];
+    const index = createLexicalIndex();
+    project.forEach((c, i) => {
+      index.add(String(i), c);
+    });
+    const vectors = project.map((c) => embedder.embedOne(embeddingText(c)));
+    const scan = async (q: number[], k: number): Promise<Scored[]> =>
+      vectors
+        .map((v, i) => ({ id: String(i), score: v.reduce((s, x, d) => s + x * q[d]!, 0) }))
+        .filter((hit) => hit.score > 0)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k);
+    const hybrid = new HybridSearch(index, embedder, scan);
+    // The helpers share a letter n-gram or two with the query, so the vector side finds them…
+    const vector = await hybrid.queryVector("invoice total");
+    expect((await scan(vector!, 10)).length).toBeGreaterThan(1);
+    // …but far below the function that fits, and they are not offered.
+    expect((await hybrid.search("invoice total", 10)).map((h) => h.id)).toEqual(["0"]);
+  });
+
   test("embeds the query as is with an embedder that cannot weight words", async () => {
     const plain = { model: "m", dimensions: 3, embed: async (t: string[]) => t.map(() => [1, 0, 0]) };
     const hybrid = new HybridSearch(lexical, plain, async () => []);

@@ -83,6 +83,13 @@ interface WeightingEmbedder extends Embedder {
 const weighting = (e: Embedder): e is WeightingEmbedder =>
   typeof (e as Partial<WeightingEmbedder>).embedQuery === "function";
 
+/**
+ * Hits scoring under this share of the best one are dropped: in a small project every chunk
+ * shares a letter n-gram or two with any query, and a list of such near-zero matches under the
+ * one that fits is noise in the search panel and wasted tokens in the AI's context.
+ */
+const RELEVANCE_FLOOR = 0.05;
+
 /** Keyword scores count 1.5× the vector's (chosen on half of the eval's queries). */
 const WEIGHTS = [1.5, 1];
 
@@ -122,9 +129,17 @@ export class HybridSearch {
    */
   rank(query: string, keyword: Scored[], semantic: Scored[], limit: number): Scored[] {
     const names = this.lexical.names?.bind(this.lexical);
-    if (!names) return HybridSearch.combine(keyword, semantic, limit);
-    const fused = HybridSearch.combine(keyword, semantic, keyword.length + semantic.length);
-    return rerank(query, fused, names, (word) => this.idf(word), limit);
+    const ranked = names
+      ? rerank(
+          query,
+          HybridSearch.combine(keyword, semantic, keyword.length + semantic.length),
+          names,
+          (word) => this.idf(word),
+          limit,
+        )
+      : HybridSearch.combine(keyword, semantic, limit);
+    const floor = (ranked[0]?.score ?? 0) * RELEVANCE_FLOOR;
+    return ranked.filter((hit) => hit.score > floor);
   }
 
   /** BM25's inverse document frequency of a (tokenized) word in the keyword index; 1 without one. */
