@@ -246,22 +246,27 @@ describe("fuseScores", () => {
 });
 
 describe("HybridSearch", () => {
-  const chunks = [
+  const embedder = new HashedFeatureEmbedder();
+  /** A keyword index of `chunks` (ids are their positions) and an exact cosine scan of their vectors. */
+  const indexOf = (chunks: Chunk[]) => {
+    const lexical = createLexicalIndex();
+    chunks.forEach((c, i) => {
+      lexical.add(String(i), c);
+    });
+    const vectors = chunks.map((c) => embedder.embedOne(embeddingText(c)));
+    const scan = async (q: number[], k: number): Promise<Scored[]> =>
+      vectors
+        .map((v, i) => ({ id: String(i), score: v.reduce((s, x, d) => s + x * q[d]!, 0) }))
+        .filter((hit) => hit.score > 0)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k);
+    return { lexical, scan };
+  };
+  const { lexical, scan: search } = indexOf([
     chunk("src/net/socket.ts", "getSocket", "getSocket() { return this.sock; }"),
     chunk("src/objects.ts", "getObject", "getObject() { return this.obj; }"),
     chunk("src/chart.ts", "drawLegend", "drawLegend(colors) { paint(colors); }"),
-  ];
-  const embedder = new HashedFeatureEmbedder();
-  const lexical = createLexicalIndex();
-  chunks.forEach((c, i) => {
-    lexical.add(String(i), c);
-  });
-  const vectors = chunks.map((c) => embedder.embedOne(embeddingText(c)));
-  const search = async (q: number[], k: number): Promise<Scored[]> =>
-    vectors
-      .map((v, i) => ({ id: String(i), score: v.reduce((s, x, d) => s + x * q[d]!, 0) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
+  ]);
 
   test("weights the query vector by the keyword index's IDF, and fuses both retrievers", async () => {
     const hybrid = new HybridSearch(lexical, embedder, search);
@@ -285,17 +290,7 @@ describe("HybridSearch", () => {
         chunk(`lib/module${i}.js`, `helper${i}`, `function helper${i}() {\n  return ${i};\n}`),
       ),
     ];
-    const index = createLexicalIndex();
-    project.forEach((c, i) => {
-      index.add(String(i), c);
-    });
-    const vectors = project.map((c) => embedder.embedOne(embeddingText(c)));
-    const scan = async (q: number[], k: number): Promise<Scored[]> =>
-      vectors
-        .map((v, i) => ({ id: String(i), score: v.reduce((s, x, d) => s + x * q[d]!, 0) }))
-        .filter((hit) => hit.score > 0)
-        .sort((a, b) => b.score - a.score)
-        .slice(0, k);
+    const { lexical: index, scan } = indexOf(project);
     const hybrid = new HybridSearch(index, embedder, scan);
     // The helpers share a letter n-gram or two with the query, so the vector side finds them…
     const vector = await hybrid.queryVector("invoice total");
