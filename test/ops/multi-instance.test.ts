@@ -186,6 +186,13 @@ async function searchUntilFound(
   return found;
 }
 
+/** A JavaScript project (from the template) created through `to`; its id. */
+async function createProjectOn(to: Instance, token: string, name: string): Promise<string> {
+  const res = await sendJson(to, "POST", "/api/v1/projects", { name, language: "javascript" }, bearer(token));
+  if (res.status !== 201) throw new Error(`create project on ${to.name}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
 async function registerOn(to: Instance) {
   const account = newAccount({ firstName: `Ada-${crypto.randomUUID().slice(0, 6)}` });
   const res = await sendJson(to, "POST", "/api/v1/auth/register", account);
@@ -508,14 +515,7 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
   test(
     "(d) a completion answered through A is a cache hit through B, with one upstream call",
     async () => {
-      const project = await sendJson(
-        a,
-        "POST",
-        "/api/v1/projects",
-        { name: "Cached", language: "javascript" },
-        bearer(ada.token),
-      );
-      const { id } = (await project.json()) as { id: string };
+      const id = await createProjectOn(a, ada.token, "Cached");
       const code = "function add(a, b) {\n  return ";
       const body = { projectId: id, code, language: "javascript", cursorPosition: code.length };
       // A completion's prompt carries code the project search finds, and so its cache key: wait
@@ -544,14 +544,7 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
   test(
     "(d2) a conversation carried on through A, B, A and B: every prompt holds every earlier turn",
     async () => {
-      const project = await sendJson(
-        a,
-        "POST",
-        "/api/v1/projects",
-        { name: "Conversation", language: "javascript" },
-        bearer(ada.token),
-      );
-      const { id } = (await project.json()) as { id: string };
+      const id = await createProjectOn(a, ada.token, "Conversation");
       const tag = crypto.randomUUID().slice(0, 8);
       // Each instance keeps a conversation's turns in its read memo; a turn recorded through
       // the other must still reach the next prompt.
@@ -576,14 +569,7 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
   test(
     "(e) a file saved through A is in B's page, open-file fragment and tree after reload; a stale save on B is a 409",
     async () => {
-      const created = await sendJson(
-        a,
-        "POST",
-        "/api/v1/projects",
-        { name: "Shared", language: "javascript" },
-        bearer(ada.token),
-      );
-      const { id } = (await created.json()) as { id: string };
+      const id = await createProjectOn(a, ada.token, "Shared");
       const session = await signInThroughForm(a, ada.email, ada.password);
       const hx = (to: Instance, path: string) => session.get(to, path, { "hx-request": "true" });
 
@@ -624,14 +610,7 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
     "(f) a function saved through A is found by code search on B, whose in-memory index Redis tells to reload",
     async () => {
       const user = await registerOn(a); // its own API allowance: the polling below draws from it
-      const created = await sendJson(
-        a,
-        "POST",
-        "/api/v1/projects",
-        { name: "Search", language: "javascript" },
-        bearer(user.token),
-      );
-      const { id } = (await created.json()) as { id: string };
+      const id = await createProjectOn(a, user.token, "Search");
       const eventually = (q: string, filename: string) => searchUntilFound(b, user.token, id, q, filename);
       // B searches the template (indexed in the background by A, which created the project) and
       // keeps the project's keyword index and chunks in memory.
