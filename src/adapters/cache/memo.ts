@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { sharedRun } from "../../shared-run.ts";
 import type { Cache } from "./types.ts";
 
 /**
@@ -67,18 +68,12 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
   const starting = new Map<string, Promise<string>>();
 
   /** A generation for a scope that has none, shared by the reads that found none at once. */
-  function firstGeneration(scope: string): Promise<string> {
-    let started = starting.get(scope);
-    if (!started) {
+  const firstGeneration = (scope: string) =>
+    sharedRun(starting, scope, async () => {
       const generation = crypto.randomUUID();
-      started = cache
-        .set(generationKey(scope), generation, GENERATION_TTL_SECONDS)
-        .then(() => generation)
-        .finally(() => starting.delete(scope));
-      starting.set(scope, started);
-    }
-    return started;
-  }
+      await cache.set(generationKey(scope), generation, GENERATION_TTL_SECONDS);
+      return generation;
+    });
 
   return {
     async read<T extends object>(
@@ -91,20 +86,14 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
       const slot = `${scope}\u0000${generation}\u0000${key}`;
       const hit = kept.get(slot);
       if (hit !== undefined) return hit as T;
-      let pending = loading.get(slot) as Promise<T | undefined> | undefined;
-      if (!pending) {
-        pending = load().then((value) => {
-          if (value !== undefined) {
-            const size = Math.max(1, Math.ceil(bytes?.(value) ?? DEFAULT_BYTES));
-            if (size <= kept.maxEntrySize) kept.set(slot, value, { size });
-          }
-          return value;
-        });
-        loading.set(slot, pending);
-        const settled = () => loading.delete(slot);
-        pending.then(settled, settled);
-      }
-      return pending;
+      return sharedRun(loading, slot, async () => {
+        const value = await load();
+        if (value !== undefined) {
+          const size = Math.max(1, Math.ceil(bytes?.(value) ?? DEFAULT_BYTES));
+          if (size <= kept.maxEntrySize) kept.set(slot, value, { size });
+        }
+        return value;
+      }) as Promise<T | undefined>;
     },
     invalidate: newGeneration,
     async writing(scope, write) {

@@ -1,5 +1,6 @@
 import { spentSince } from "../../db/queries/ai.ts";
 import type { Deps } from "../../deps.ts";
+import { sharedRun } from "../../shared-run.ts";
 
 /** The counter's unit: a ten-thousandth of a US cent (costs are fractions of a cent; counters are integers). */
 const UNIT = 10_000;
@@ -43,17 +44,11 @@ export function createSpendLedger(deps: Pick<Deps, "db" | "cache">) {
       const kept = await deps.cache.get(key);
       if (kept !== null) return { cents: Number(kept) / UNIT, renewsAt };
       // Calls that find no counter at once (a user's burst of requests) share one sum.
-      let summing = seeding.get(key);
-      if (!summing) {
-        summing = (async () => {
-          const cents = await spentSince(await deps.db.get(), userId, midnight);
-          await deps.cache.set(key, String(Math.round(cents * UNIT)), ttlSeconds(now));
-          return cents;
-        })();
-        seeding.set(key, summing);
-        const settled = () => seeding.delete(key);
-        summing.then(settled, settled);
-      }
+      const summing = sharedRun(seeding, key, async () => {
+        const cents = await spentSince(await deps.db.get(), userId, midnight);
+        await deps.cache.set(key, String(Math.round(cents * UNIT)), ttlSeconds(now));
+        return cents;
+      });
       return { cents: await summing, renewsAt };
     },
 
