@@ -4,8 +4,6 @@ import { type Logger, redactUrls } from "../logger.ts";
 import type { OpenDriver } from "./driver.ts";
 import { describeDbError } from "./errors.ts";
 import { migrate } from "./migrate.ts";
-import { openPglite } from "./pglite.ts";
-import { openPostgres } from "./postgres.ts";
 import type { Database, DatabaseHandle, DatabaseStatus } from "./types.ts";
 
 export interface OpenDatabaseOptions {
@@ -37,9 +35,10 @@ export function openDatabase(options: OpenDatabaseOptions, logger: Logger): Data
   });
 
   const openOnce = async (): Promise<OpenDriver> => {
+    // Only the configured driver is loaded: each costs memory the other mode never uses.
     const opened = options.databaseUrl
-      ? await openPostgres(options.databaseUrl, logger)
-      : await openPglite(options.dataDir);
+      ? await (await import("./postgres.ts")).openPostgres(options.databaseUrl, logger)
+      : await (await import("./pglite.ts")).openPglite(options.dataDir);
     try {
       const applied = await migrate(opened.db);
       if (applied > 0) logger.info({ kind, applied }, "database migrations applied");

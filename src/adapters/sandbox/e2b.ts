@@ -29,7 +29,6 @@
  * we did not cause, or an out-of-memory message, is reported as "memory".
  */
 import { randomUUID } from "node:crypto";
-import { Sandbox } from "@e2b/code-interpreter";
 import { UnavailableError, UpstreamError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { DEFAULT_LIMITS } from "./local.ts";
@@ -69,7 +68,9 @@ export interface E2BSdk {
   Sandbox: { create(opts: { apiKey: string; timeoutMs: number }): Promise<E2BSandboxLike> };
 }
 
-const realSdk: E2BSdk = { Sandbox: { create: (opts) => Sandbox.create(opts) } };
+const realSdk: E2BSdk = {
+  Sandbox: { create: async (opts) => (await import("@e2b/code-interpreter")).Sandbox.create(opts) },
+};
 
 export interface E2BRunnerOptions {
   apiKey: string;
