@@ -1,6 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { KNOWN_EMBEDDING_DIMENSIONS } from "./adapters/ai/embeddings.ts";
+
+/** Vector sizes of embedding models people commonly point Aura at; AI_EMBEDDING_DIMENSIONS names any other. */
+const KNOWN_EMBEDDING_DIMENSIONS: Record<string, number> = {
+  "text-embedding-3-small": 1536,
+  "text-embedding-3-large": 3072,
+  "text-embedding-ada-002": 1536,
+  "nomic-embed-text": 768,
+  "mxbai-embed-large": 1024,
+  "all-minilm": 384,
+  "bge-m3": 1024,
+  "snowflake-arctic-embed": 1024,
+};
 
 /** A rate limit: `points` requests per `durationSeconds`. */
 export interface RateSpec {

@@ -1,7 +1,8 @@
 /**
  * Boot. The HTTP port opens first with only the configuration parsed, answering /healthz at
  * once; the application (Elysia, drivers, views) loads right after and every other request
- * waits for it. /readyz reports when the dependencies are ready.
+ * waits for it. /readyz reports when the dependencies are ready. The static imports below load
+ * before the port opens, so they must not pull in any npm package (test/app/boot-graph.test.ts).
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { rememberPeer } from "./plugins/client-ip.ts";

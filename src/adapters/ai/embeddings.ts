@@ -2,18 +2,6 @@ import OpenAI from "openai";
 import type { Embedder } from "../../features/context/types.ts";
 import { ModelError } from "./openai.ts";
 
-/** Vector sizes of embedding models people commonly point Aura at; AI_EMBEDDING_DIMENSIONS names any other. */
-export const KNOWN_EMBEDDING_DIMENSIONS: Record<string, number> = {
-  "text-embedding-3-small": 1536,
-  "text-embedding-3-large": 3072,
-  "text-embedding-ada-002": 1536,
-  "nomic-embed-text": 768,
-  "mxbai-embed-large": 1024,
-  "all-minilm": 384,
-  "bge-m3": 1024,
-  "snowflake-arctic-embed": 1024,
-};
-
 /** Texts per request: OpenAI takes up to 2,048 inputs; smaller batches keep one failure cheap. */
 const BATCH = 128;
 /** Characters per input: well under the 8,192-token input limit of OpenAI's embedding models. */
