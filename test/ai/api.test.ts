@@ -52,6 +52,17 @@ const post = (user: User, path: string, body: unknown, headers: Record<string, s
     body: JSON.stringify(body),
   });
 
+/** Read until `done` holds (for rows written after the answer), for at most 2 s; the last read either way. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 2_000;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await Bun.sleep(10);
+    value = await read();
+  }
+  return value;
+}
+
 async function rows(userId: string, type?: string) {
   const db = await t.deps.db.get();
   return db
@@ -144,8 +155,13 @@ describe("inline completion", () => {
     expect(again).toMatchObject({ suggestions: [{ text: "return a + b;" }], cacheHit: true, cost: 0 });
     expect(upstream.requestsFor("m-fast").length).toBe(before);
 
-    const recorded = (await rows(alice.user.id, "completion")).filter(
-      (r) => r.requestData?.cursorPosition === body.cursorPosition,
+    // The hit answered before its row was written (it costs nothing); the row follows.
+    const recorded = await eventually(
+      async () =>
+        (await rows(alice.user.id, "completion")).filter(
+          (r) => r.requestData?.cursorPosition === body.cursorPosition,
+        ),
+      (found) => found.length === 2,
     );
     expect(recorded.map((r) => [r.model, r.tokensInput, r.tokensOutput, r.cacheHit])).toEqual([
       ["m-fast", 1000, 500, false],
