@@ -171,6 +171,33 @@ describe("inline completion", () => {
     expect(recorded[0]!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
+  test("a cached answer whose row cannot be written is still served, and the failure is logged", async () => {
+    const code = `const total${unique()} = `;
+    const body = { projectId: project.id, code, language: "javascript", cursorPosition: code.length };
+    upstream.script("m-fast", {
+      kind: "reply",
+      chunks: ["1;"],
+      usage: { prompt_tokens: 10, completion_tokens: 1 },
+    });
+    expect((await post(alice, "complete", body)).status).toBe(200);
+    // The hit is served from the cache and the memo; only writing its row needs the database.
+    const db = t.deps.db;
+    const get = db.get;
+    db.get = () => Promise.reject(new Error("database went away"));
+    try {
+      const hit = await post(alice, "complete", body);
+      expect(hit.status).toBe(200);
+      expect(await hit.json()).toMatchObject({ cacheHit: true, suggestions: [{ text: "1;" }] });
+      const logged = await eventually(
+        async () => t.logs.filter((l) => l.msg === "ai interaction not recorded"),
+        (lines) => lines.length > 0,
+      );
+      expect(JSON.stringify(logged)).toContain("database went away");
+    } finally {
+      db.get = get;
+    }
+  });
+
   test("a cursor outside the code is a 400 naming cursorPosition; someone else's project is 404", async () => {
     const bad = await post(alice, "complete", {
       projectId: project.id,

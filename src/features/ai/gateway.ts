@@ -123,20 +123,26 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
       metrics.aiCost.inc({ model: result.model }, result.cost);
     }
     if (!error) metrics?.aiCache.inc({ result: result.cacheHit ? "hit" : "miss" });
-    await recordInteraction(await deps.db.get(), {
-      userId: call.userId,
-      projectId: call.projectId ?? null,
-      requestType: call.type,
-      model: result.model,
-      requestData: call.requestData ?? {},
-      responseData: error ? {} : { text: result.text },
-      tokensInput: result.tokens.input,
-      tokensOutput: result.tokens.output,
-      cost: result.cost,
-      latencyMs: Math.round(result.latency),
-      cacheHit: result.cacheHit,
-      error: error ?? null,
-    })
+    // Never rejects: a free hit's record runs after its answer with no one awaiting it, and a
+    // database that is unavailable (or closing) must cost a log line, not the process.
+    await deps.db
+      .get()
+      .then((db) =>
+        recordInteraction(db, {
+          userId: call.userId,
+          projectId: call.projectId ?? null,
+          requestType: call.type,
+          model: result.model,
+          requestData: call.requestData ?? {},
+          responseData: error ? {} : { text: result.text },
+          tokensInput: result.tokens.input,
+          tokensOutput: result.tokens.output,
+          cost: result.cost,
+          latencyMs: Math.round(result.latency),
+          cacheHit: result.cacheHit,
+          error: error ?? null,
+        }),
+      )
       .then(() => spend.add(call.userId, result.cost))
       .catch((err: unknown) => deps.logger.error({ err }, "ai interaction not recorded"));
   }
