@@ -61,19 +61,18 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
     maxEntrySize: Math.floor((options.maxBytes ?? 64 * 1024 * 1024) / 10),
   });
   const generationKey = (scope: string) => `memo:gen:${scope}`;
-  const newGeneration = (scope: string) =>
-    cache.set(generationKey(scope), crypto.randomUUID(), GENERATION_TTL_SECONDS);
+  /** Store a new generation for `scope` (retiring everything kept under the old one); returns it. */
+  const newGeneration = async (scope: string) => {
+    const generation = crypto.randomUUID();
+    await cache.set(generationKey(scope), generation, GENERATION_TTL_SECONDS);
+    return generation;
+  };
   /** Loads in flight, by slot; and first generations being stored, by scope. */
   const loading = new Map<string, Promise<object | undefined>>();
   const starting = new Map<string, Promise<string>>();
 
   /** A generation for a scope that has none, shared by the reads that found none at once. */
-  const firstGeneration = (scope: string) =>
-    sharedRun(starting, scope, async () => {
-      const generation = crypto.randomUUID();
-      await cache.set(generationKey(scope), generation, GENERATION_TTL_SECONDS);
-      return generation;
-    });
+  const firstGeneration = (scope: string) => sharedRun(starting, scope, () => newGeneration(scope));
 
   return {
     async read<T extends object>(
@@ -95,7 +94,9 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
         return value;
       }) as Promise<T | undefined>;
     },
-    invalidate: newGeneration,
+    async invalidate(scope) {
+      await newGeneration(scope);
+    },
     async writing(scope, write) {
       try {
         return await write();
