@@ -131,7 +131,7 @@ async function main() {
       },
       c: {
         label: "(c) embedded, first run",
-        rss: false,
+        rss: true,
         env: (i: number) => ({ DATA_DIR: join(work, `fresh-${i}`) }),
       },
     } as const;
