@@ -41,9 +41,13 @@ export class PgliteBridge {
   #next = 0;
   #lock: Promise<void> = Promise.resolve();
   #loaded = Promise.withResolvers<void>();
+  #opened = false;
 
-  constructor() {
-    this.#worker = new Worker(WORKER_URL) as RefWorker;
+  /** `workerUrl` is for tests; the server always runs ./pglite-worker.ts. */
+  constructor(workerUrl: string = WORKER_URL) {
+    this.#worker = new Worker(workerUrl) as RefWorker;
+    // open() reports a failure to load; until it is called, that must not be unhandled.
+    this.#loaded.promise.catch(() => undefined);
     this.#worker.unref();
     this.#worker.onmessage = (event: MessageEvent<BridgeReply>) => this.#settle(event.data);
     this.#worker.onerror = (event) => this.#failAll(new Error(`PGlite worker failed: ${event.message}`));
@@ -61,6 +65,7 @@ export class PgliteBridge {
       clearTimeout(timer);
     }
     await this.#call({ op: "open", dir });
+    this.#opened = true;
   }
 
   readonly query: Query = (sql, params = [], options) =>
@@ -94,7 +99,9 @@ export class PgliteBridge {
 
   async close(): Promise<void> {
     try {
-      await this.#exclusive(() => this.#call({ op: "close" }));
+      // A worker that never loaded or opened has no database to close, and one that never
+      // loaded would never answer.
+      if (this.#opened) await this.#exclusive(() => this.#call({ op: "close" }));
     } finally {
       this.#worker.terminate();
     }
@@ -143,6 +150,7 @@ export class PgliteBridge {
   }
 
   #failAll(error: Error): void {
+    this.#loaded.reject(error);
     for (const waiter of this.#pending.values()) waiter.reject(error);
     this.#pending.clear();
     this.#worker.unref();
