@@ -14,3 +14,8 @@ declare module "*.data" {
   const path: string;
   export default path;
 }
+
+declare module "*.tar.gz" {
+  const path: string;
+  export default path;
+}

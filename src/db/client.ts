@@ -38,7 +38,7 @@ export function openDatabase(options: OpenDatabaseOptions, logger: Logger): Data
     // Only the configured driver is loaded: each costs memory the other mode never uses.
     const opened = options.databaseUrl
       ? await (await import("./postgres.ts")).openPostgres(options.databaseUrl, logger)
-      : await (await import("./pglite.ts")).openPglite(options.dataDir);
+      : await (await import("./pglite.ts")).openPglite(options.dataDir, logger);
     try {
       const applied = await migrate(opened.db);
       if (applied > 0) logger.info({ kind, applied }, "database migrations applied");

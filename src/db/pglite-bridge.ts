@@ -1,9 +1,16 @@
 import type { PGlite, QueryOptions, Results, Transaction } from "@electric-sql/pglite";
 
 export type BridgeRequest =
-  | { id: number; op: "open"; dir: string }
+  | { id: number; op: "open"; dir: string; template?: string }
   | { id: number; op: "query"; sql: string; params: unknown[]; rowMode: "array" | "object" }
   | { id: number; op: "close" };
+
+/** How `open` found the cluster: existing (null), unpacked from the template, or made by initdb. */
+export interface OpenResult {
+  created: "template" | "initdb" | null;
+  /** Why the template was not used, when initdb ran instead. */
+  templateError?: string;
+}
 
 type Body<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -53,8 +60,11 @@ export class PgliteBridge {
     this.#worker.onerror = (event) => this.#failAll(new Error(`PGlite worker failed: ${event.message}`));
   }
 
-  /** Open (or create) the database directory inside the worker. */
-  async open(dir: string): Promise<void> {
+  /**
+   * Open the database directory inside the worker; a new one is created from `template`
+   * (a cluster tarball; by default the one shipped in src/db), else by initdb.
+   */
+  async open(dir: string, options: { template?: string } = {}): Promise<OpenResult> {
     const timer = setTimeout(
       () => this.#loaded.reject(new Error(`PGlite worker did not start within ${WORKER_START_MS} ms`)),
       WORKER_START_MS,
@@ -64,8 +74,9 @@ export class PgliteBridge {
     } finally {
       clearTimeout(timer);
     }
-    await this.#call({ op: "open", dir });
+    const opened = (await this.#call({ op: "open", dir, ...options })) as OpenResult;
     this.#opened = true;
+    return opened;
   }
 
   readonly query: Query = (sql, params = [], options) =>

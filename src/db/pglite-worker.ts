@@ -1,15 +1,16 @@
 /**
  * The worker thread that owns PGlite. PostgreSQL-in-WASM runs synchronously while it opens
- * (initdb takes seconds) and while each query executes; here that blocks this thread only,
+ * (creating a cluster takes seconds) and while each query executes; here that blocks this thread only,
  * never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
  */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
 import initdbWasmPath from "@electric-sql/pglite/initdb.wasm" with { type: "file" };
 import fsBundlePath from "@electric-sql/pglite/pglite.data" with { type: "file" };
 import pgliteWasmPath from "@electric-sql/pglite/pglite.wasm" with { type: "file" };
-import type { BridgeReply, BridgeRequest } from "./pglite-bridge.ts";
+import type { BridgeReply, BridgeRequest, OpenResult } from "./pglite-bridge.ts";
+import clusterPath from "./pglite-cluster.tar.gz" with { type: "file" };
 
 declare const self: Worker;
 
@@ -33,26 +34,36 @@ async function compileWasm(path: string): Promise<WebAssembly.Module> {
  */
 const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
-async function open(dir: string): Promise<void> {
+async function open(dir: string, template: string): Promise<OpenResult> {
   // PGlite's assets are passed explicitly because `bun build --compile` does not embed them
-  // on its own; the file imports do, and development takes the same path. initdb is only
-  // compiled for a new data directory (it costs ≈14 MB).
+  // on its own; the file imports do, and development takes the same path.
   const fresh = !existsSync(join(dir, "PG_VERSION"));
-  const [pgliteWasmModule, initdbWasmModule, fsBundle] = await Promise.all([
+  const [pgliteWasmModule, fsBundle] = await Promise.all([
     compileWasm(pgliteWasmPath),
-    fresh ? compileWasm(initdbWasmPath) : undefined,
     Bun.file(fsBundlePath).arrayBuffer(),
   ]);
-  pg = await PGlite.create(dir, {
-    pgliteWasmModule,
-    ...(initdbWasmModule ? { initdbWasmModule } : {}),
-    fsBundle: new Blob([fsBundle]),
-    startParams: START_PARAMS,
-  });
+  const options = { pgliteWasmModule, fsBundle: new Blob([fsBundle]), startParams: START_PARAMS };
+  if (!fresh) {
+    pg = await PGlite.create(dir, options);
+    return { created: null };
+  }
+  // A new cluster is unpacked from the one scripts/db-cluster-template.ts made instead of
+  // running initdb (≈2 s, and a ≈1 GB peak of memory). Should it not open, because it
+  // belongs to another PGlite version, initdb runs after all. It is decompressed here:
+  // PGlite waits forever on a gzip stream that is not valid.
+  try {
+    const tar = Bun.gunzipSync(await Bun.file(template).bytes());
+    pg = await PGlite.create(dir, { ...options, loadDataDir: new Blob([tar]) });
+    return { created: "template" };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    pg = await PGlite.create(dir, { ...options, initdbWasmModule: await compileWasm(initdbWasmPath) });
+    return { created: "initdb", templateError: (err as Error).message ?? String(err) };
+  }
 }
 
 async function handle(request: BridgeRequest): Promise<unknown> {
-  if (request.op === "open") return open(request.dir);
+  if (request.op === "open") return open(request.dir, request.template ?? clusterPath);
   if (!pg) throw new Error("PGlite is not open");
   if (request.op === "close") return pg.close();
   const result = await pg.query(request.sql, request.params, { rowMode: request.rowMode, parsers: PARSERS });
