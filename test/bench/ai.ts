@@ -43,7 +43,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { type Step, startScriptedUpstream } from "../helpers/ai-upstream.ts";
-import { aiLoadEnv, cleanEnv, freePort, median, rssMb, stop, waitForStatus } from "./helpers.ts";
+import { aiLoadEnv, cleanEnv, freePort, median, peakMb, rssMb, stop, waitForStatus } from "./helpers.ts";
 
 const TTFT_RUNS = Number(process.env.TTFT_RUNS ?? 200);
 const TTFT_GAP_MS = Number(process.env.TTFT_GAP_MS ?? 10);
@@ -299,8 +299,6 @@ function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-const peakMb = (pid: number) =>
-  Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024;
 
 // The machine's 1-minute load at the start and end: other work on it skews every figure.
 const load = { start: round(loadavg()[0]!), end: Number.NaN };

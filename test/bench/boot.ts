@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { cleanEnv, ensureBinary, freePort, median, rssMb, stop, waitForStatus } from "./helpers.ts";
+import { cleanEnv, ensureBinary, freePort, median, peakMb, rssMb, stop, waitForStatus } from "./helpers.ts";
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const IDLE_MS = 2_000;
@@ -20,6 +20,7 @@ interface Sample {
   healthMs: number;
   readyMs?: number;
   rssMb?: number;
+  peakRssMb?: number;
 }
 
 interface Boot {
@@ -50,6 +51,7 @@ async function measure(boot: Boot): Promise<Sample> {
     if (boot.rss) {
       await Bun.sleep(IDLE_MS);
       sample.rssMb = rssMb(proc.pid);
+      sample.peakRssMb = peakMb(proc.pid);
     }
     return sample;
   } finally {
@@ -173,6 +175,7 @@ async function main() {
         ratio: healthMs / helloMs,
         readyMs: pick(a, (s) => s.readyMs),
         rssMb: pick(a, (s) => s.rssMb),
+        peakRssMb: pick(a, (s) => s.peakRssMb),
         helloRssMb: pick(h, (s) => s.rssMb),
         samples: { aura: a, hello: h },
       };
@@ -180,7 +183,7 @@ async function main() {
 
     const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(i === 0 ? 30 : 12)).join(""));
     console.log(`\nboot, median of ${RUNS} (exec → first 200), ${cpus().length} cores, bun ${Bun.version}`);
-    row(["scenario", "/healthz", "hello", "ratio", "/readyz", "idle RSS", "hello RSS"]);
+    row(["scenario", "/healthz", "hello", "ratio", "/readyz", "idle RSS", "peak RSS", "hello RSS"]);
     for (const s of summary)
       row([
         s.label,
@@ -189,6 +192,7 @@ async function main() {
         `${s.ratio.toFixed(2)}×`,
         fmt(s.readyMs),
         s.rssMb === undefined ? "—" : `${s.rssMb.toFixed(0)} MB`,
+        s.peakRssMb === undefined ? "—" : `${s.peakRssMb.toFixed(0)} MB`,
         s.helloRssMb === undefined ? "—" : `${s.helloRssMb.toFixed(0)} MB`,
       ]);
 
@@ -228,7 +232,8 @@ async function main() {
       machine: { cores: cpus().length, cpu: cpus()[0]?.model, bun: Bun.version },
       runs: RUNS,
       binaryMb: Number((statSync(aura).size / 1024 / 1024).toFixed(1)),
-      method: "exec → first 200, polled every 3 ms; idle RSS = VmRSS after ready + 2 s idle; medians",
+      method:
+        "exec → first 200, polled every 3 ms; idle RSS = VmRSS after ready + 2 s idle, peak RSS = VmHWM then; medians",
       summary,
       checks,
     };

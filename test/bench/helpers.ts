@@ -72,6 +72,13 @@ export function rssMb(pid: number): number {
   return Number(line[1]) / 1024;
 }
 
+/** The process's peak resident memory so far (VmHWM), in MB. */
+export function peakMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmHWM:\s+(\d+) kB/m);
+  if (!line) throw new Error(`no VmHWM for ${pid}`);
+  return Number(line[1]) / 1024;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
 export async function stop(proc: Subprocess, graceMs = 5_000): Promise<number | null> {
   if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
