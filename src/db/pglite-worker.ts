@@ -3,7 +3,7 @@
  * (creating a cluster takes seconds) and while each query executes; here that blocks this thread only,
  * never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
 import initdbWasmPath from "@electric-sql/pglite/initdb.wasm" with { type: "file" };
@@ -51,11 +51,14 @@ async function open(dir: string, template: string): Promise<OpenResult> {
   // running initdb (≈2 s, and a ≈1 GB peak of memory). Should it not open, because it
   // belongs to another PGlite version, initdb runs after all. It is decompressed here:
   // PGlite waits forever on a gzip stream that is not valid.
+  const empty = !existsSync(dir) || readdirSync(dir).length === 0;
   try {
     const tar = Bun.gunzipSync(await Bun.file(template).bytes());
     pg = await PGlite.create(dir, { ...options, loadDataDir: new Blob([tar]) });
     return { created: "template" };
   } catch (err) {
+    // Only what this attempt unpacked is removed; anything that was there stays.
+    if (!empty) throw err;
     rmSync(dir, { recursive: true, force: true });
     pg = await PGlite.create(dir, { ...options, initdbWasmModule: await compileWasm(initdbWasmPath) });
     return { created: "initdb", templateError: (err as Error).message ?? String(err) };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/pglite";
 import type { Logger } from "../logger.ts";
@@ -34,6 +34,7 @@ async function createCluster(dir: string, logger: Logger): Promise<void> {
   rmSync(building, { recursive: true, force: true });
   const { bridge: setup, opened } = await openBridge(building);
   await setup.close();
+  if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
   if (existsSync(dir)) {
     // Something without PG_VERSION is no cluster PostgreSQL could open; keep it anyway.
     const aside = `${dir}.incomplete-${Date.now()}`;

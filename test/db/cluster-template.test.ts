@@ -1,8 +1,18 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openPglite } from "../../src/db/pglite.ts";
 import { PgliteBridge } from "../../src/db/pglite-bridge.ts";
+import type { Logger } from "../../src/logger.ts";
 
 const root = join(import.meta.dir, "../..");
 const work = mkdtempSync(join(tmpdir(), "aura-cluster-test-"));
@@ -57,4 +67,47 @@ test("an existing database opens as it is", async () => {
   const dir = join(work, "from-template");
   const { opened } = await openNew(dir);
   expect(opened).toEqual({ created: null });
+}, 30_000);
+
+function recordingLogger() {
+  const lines: { msg: string; [key: string]: unknown }[] = [];
+  const log = (fields: object, msg: string) => lines.push({ ...fields, msg });
+  return { lines, logger: { info: log, warn: log } as unknown as Logger };
+}
+
+test("a directory in the way that holds no cluster is moved aside, never deleted; an empty one is used", async () => {
+  const dataDir = join(work, "in-the-way");
+  mkdirSync(join(dataDir, "pglite"), { recursive: true });
+  writeFileSync(join(dataDir, "pglite/notes.txt"), "mine");
+  const { lines, logger } = recordingLogger();
+  const driver = await openPglite(dataDir, logger);
+  await driver.close();
+  const aside = readdirSync(dataDir).filter((name) => name.startsWith("pglite.incomplete-"));
+  expect(aside).toHaveLength(1);
+  expect(readFileSync(join(dataDir, aside[0]!, "notes.txt"), "utf8")).toBe("mine");
+  expect(existsSync(join(dataDir, "pglite/PG_VERSION"))).toBe(true);
+  expect(lines.map((l) => l.msg)).toEqual([
+    "an incomplete embedded database directory was moved aside",
+    "embedded database created",
+  ]);
+
+  const emptyDir = join(work, "empty");
+  mkdirSync(join(emptyDir, "pglite"), { recursive: true });
+  const empty = recordingLogger();
+  await (await openPglite(emptyDir, empty.logger)).close();
+  expect(readdirSync(emptyDir)).toEqual(["pglite"]);
+  expect(empty.lines.map((l) => l.msg)).toEqual(["embedded database created"]);
+}, 30_000);
+
+test("the worker never clears a directory it did not create: a failed template there is an error", async () => {
+  const dir = join(work, "occupied");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "notes.txt"), "mine");
+  const bridge = new PgliteBridge();
+  try {
+    await expect(bridge.open(dir, { template: join(work, "missing.tar.gz") })).rejects.toThrow("ENOENT");
+  } finally {
+    await bridge.close();
+  }
+  expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
 }, 30_000);
