@@ -1,7 +1,7 @@
 /**
  * The worker thread that owns PGlite. PostgreSQL-in-WASM runs synchronously while it opens
- * (creating a cluster takes seconds) and while each query executes; here that blocks this thread only,
- * never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
+ * (≈0.3 s, more to create a cluster) and while each query executes; here that blocks this
+ * thread only, never the HTTP server. Speaks the small protocol of ./pglite-bridge.ts.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
