@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPglite } from "../../src/db/pglite.ts";
 import { PgliteBridge } from "../../src/db/pglite-bridge.ts";
-import type { Logger } from "../../src/logger.ts";
+import { captureLogger } from "../helpers/logs.ts";
 
 const root = join(import.meta.dir, "../..");
 const work = mkdtempSync(join(tmpdir(), "aura-cluster-test-"));
@@ -69,17 +69,11 @@ test("an existing database opens as it is", async () => {
   expect(opened).toEqual({ created: null });
 }, 30_000);
 
-function recordingLogger() {
-  const lines: { msg: string; [key: string]: unknown }[] = [];
-  const log = (fields: object, msg: string) => lines.push({ ...fields, msg });
-  return { lines, logger: { info: log, warn: log } as unknown as Logger };
-}
-
 test("a directory in the way that holds no cluster is moved aside, never deleted; an empty one is used", async () => {
   const dataDir = join(work, "in-the-way");
   mkdirSync(join(dataDir, "pglite"), { recursive: true });
   writeFileSync(join(dataDir, "pglite/notes.txt"), "mine");
-  const { lines, logger } = recordingLogger();
+  const { lines, logger } = captureLogger("info");
   const driver = await openPglite(dataDir, logger);
   await driver.close();
   const aside = readdirSync(dataDir).filter((name) => name.startsWith("pglite.incomplete-"));
@@ -93,7 +87,7 @@ test("a directory in the way that holds no cluster is moved aside, never deleted
 
   const emptyDir = join(work, "empty");
   mkdirSync(join(emptyDir, "pglite"), { recursive: true });
-  const empty = recordingLogger();
+  const empty = captureLogger("info");
   await (await openPglite(emptyDir, empty.logger)).close();
   expect(readdirSync(emptyDir)).toEqual(["pglite"]);
   expect(empty.lines.map((l) => l.msg)).toEqual(["embedded database created"]);

@@ -16,8 +16,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 test("a database created on first start neither peaks nor stays high in memory", async () => {
   const script = `
     const { openPglite } = await import(${JSON.stringify(join(import.meta.dir, "../../src/db/pglite.ts"))});
-    const logs = [];
-    const logger = { info: (o, m) => logs.push({ ...o, msg: m }), warn: (o, m) => logs.push({ ...o, msg: m }) };
+    const { captureLogger } = await import(${JSON.stringify(join(import.meta.dir, "../helpers/logs.ts"))});
+    const { logger, lines: logs } = captureLogger("info");
     const driver = await openPglite(${JSON.stringify(dataDir)}, logger);
     const rows = await driver.db.execute("select 1 as one");
     // The discarded worker's memory is returned as its thread ends: allow it a moment.
