@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { indexPlan } from "../../src/features/context/indexer.ts";
+import { CodeIndex, indexPlan } from "../../src/features/context/indexer.ts";
+import { HashedFeatureEmbedder } from "../../src/features/context/local-embedder.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
@@ -188,6 +189,45 @@ for (const store of ["embedded", "qdrant"] as const) {
       expect((await t.deps.context.store.entries(doomed.id)).length).toBeGreaterThan(0);
       expect((await as.delete(`/api/v1/projects/${doomed.id}`)).status).toBe(204);
       expect(await t.deps.context.store.entries(doomed.id)).toEqual([]);
+    });
+
+    test("a first search reconciles a project once, unless this process already re-indexed it whole", async () => {
+      /** Records the projects an index re-indexes (the background reconcile is a re-index). */
+      const watch = (index: CodeIndex) => {
+        const seen: string[] = [];
+        const reindex = index.reindex.bind(index);
+        index.reindex = (projectId, options) => {
+          seen.push(projectId);
+          return reindex(projectId, options);
+        };
+        return seen;
+      };
+      const fresh = await as.project({ name: "Reconcile" });
+      await settled();
+      // This process made the project and indexed it whole: its first search here re-indexes nothing.
+      const here = watch(t.deps.context);
+      expect((await t.deps.context.search(fresh.id, "greet", 5)).length).toBeGreaterThan(0);
+      await settled();
+      expect(here).toEqual([]);
+      // A process that did not (a restart, another instance) may have missed saves: it
+      // reconciles the project in the background on its first load, and only then.
+      const other = new CodeIndex({
+        db: t.deps.db,
+        store: t.deps.context.store,
+        embedder: new HashedFeatureEmbedder(),
+        logger: t.deps.logger,
+      });
+      try {
+        const there = watch(other);
+        expect((await other.search(fresh.id, "greet", 5)).length).toBeGreaterThan(0);
+        await other.idle();
+        expect(there).toEqual([fresh.id]);
+        await other.search(fresh.id, "greet", 5);
+        await other.idle();
+        expect(there).toEqual([fresh.id]);
+      } finally {
+        await other.close();
+      }
     });
   });
 }

@@ -13,8 +13,9 @@
  *   change here and, through the cache's pub/sub, on every other instance.
  * - The queue lives in memory: a crash or a save handled by another instance can leave the index
  *   behind the files. So the first time a process loads a project it re-indexes it in the
- *   background (only changed chunks cost anything), and the first search of a project with no
- *   index at all indexes it before answering.
+ *   background (only changed chunks cost anything) — unless this process has already re-indexed
+ *   it whole, as it does a project it created — and the first search of a project with no index
+ *   at all indexes it before answering.
  */
 
 import type { Cache, Unsubscribe } from "../../adapters/cache/types.ts";
@@ -282,6 +283,8 @@ export class CodeIndex {
         });
       }
       if (!result.cancelled) {
+        // In step with the files as of now: nothing for a first load here to reconcile.
+        this.reconciled.add(projectId);
         this.counts.delete(projectId); // recounted from the store on next use
         const gone = (await this.store.entries(projectId))
           .filter((e) => !kept.has(e.payload.filename))
