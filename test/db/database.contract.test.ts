@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { count, eq, sql } from "drizzle-orm";
-import { isUniqueViolation } from "../../src/db/errors.ts";
+import { BatchWriter } from "../../src/db/batch-writer.ts";
+import { isUniqueViolation, sqlState } from "../../src/db/errors.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { embeddedMigrations } from "../../src/db/migrations.gen.ts";
+import { recordInteractions } from "../../src/db/queries/ai.ts";
 import { createUser, getUserByEmail, getUserById } from "../../src/db/queries/users.ts";
 import { queryRows } from "../../src/db/raw.ts";
+import { aiInteractions, type NewAiInteraction } from "../../src/db/schema/ai-interactions.ts";
 import { codeChunks, fileVersions, projectFiles, projects, users } from "../../src/db/schema/index.ts";
 import type { Database } from "../../src/db/types.ts";
 import { databaseImplementations, type TestDatabase } from "../helpers/db.ts";
@@ -184,6 +187,38 @@ for (const implementation of databaseImplementations()) {
       expect(isUniqueViolation(dup)).toBe(true);
       const other = await seedProject(db);
       expect(other.file.path).toBe("src/main.ts");
+    });
+
+    test("group-commits rows written at once, and a row it refuses fails alone", async () => {
+      const { user, project } = await seedProject(db);
+      const statements: number[] = [];
+      const writer = new BatchWriter<NewAiInteraction>(async (rows) => {
+        statements.push(rows.length);
+        await recordInteractions(db, rows);
+      });
+      const row = (i: number, userId = user.id): NewAiInteraction => ({
+        userId,
+        projectId: project.id,
+        requestType: "chat",
+        model: "m",
+        requestData: { message: `question ${i}` },
+        tokensInput: i,
+      });
+      const ok = await Promise.all(Array.from({ length: 30 }, (_, i) => writer.add(row(i))));
+      expect(ok).toHaveLength(30);
+      // The first row went alone at once; the 29 that came meanwhile, together.
+      expect(statements).toEqual([1, 29]);
+      const stored = await db.select().from(aiInteractions).where(eq(aiInteractions.userId, user.id));
+      expect(stored.map((r) => r.tokensInput).sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+
+      // No such user: the foreign key refuses that row, and only that row.
+      const outcomes = await Promise.allSettled(
+        [row(100), row(101), row(102, crypto.randomUUID()), row(103)].map((r) => writer.add(r)),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      expect(sqlState((outcomes[2] as PromiseRejectedResult).reason)).toBe("23503");
+      const after = await db.select().from(aiInteractions).where(eq(aiInteractions.userId, user.id));
+      expect(after).toHaveLength(33);
     });
   });
 }

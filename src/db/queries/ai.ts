@@ -3,7 +3,12 @@ import { aiInteractions, type NewAiInteraction } from "../schema/ai-interactions
 import type { Database } from "../types.ts";
 
 export async function recordInteraction(db: Database, row: NewAiInteraction): Promise<void> {
-  await db.insert(aiInteractions).values(row);
+  await recordInteractions(db, [row]);
+}
+
+/** Several rows in one statement (the gateway's group commit, src/db/batch-writer.ts). */
+export async function recordInteractions(db: Database, rows: NewAiInteraction[]): Promise<void> {
+  await db.insert(aiInteractions).values(rows);
 }
 
 /** US cents the user's AI calls have cost since `since`. */
