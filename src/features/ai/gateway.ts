@@ -120,8 +120,8 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
    * `ai_interactions` rows, group-committed: answers that end together (a burst of streams)
    * share a few multi-row INSERTs instead of one statement and commit each. Each caller still
    * waits for its own row's commit. With PostgreSQL inside the process (PGlite) every
-   * statement also leaves garbage on two threads; 500 answers ending in one burst cost
-   * ≈50 MB more resident memory row by row than batched (test/bench/ai.ts).
+   * statement also leaves garbage on two threads: 500 answers ending in one burst peaked
+   * ≈25 MB higher, at ≈1 s more CPU, row by row than batched (test/bench/ai.ts).
    */
   const interactions = new BatchWriter<NewAiInteraction>(async (rows) =>
     recordInteractions(await deps.db.get(), rows),
