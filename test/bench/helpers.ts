@@ -65,19 +65,18 @@ export async function waitForStatus(
   throw new Error(`${url} did not answer ${opts.status ?? 200} within ${opts.timeoutMs} ms`);
 }
 
-/** Resident memory of a live process in MB, threads (the PGlite worker) included. */
-export function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
-  if (!line) throw new Error(`no VmRSS for ${pid}`);
+/** A memory field of /proc/<pid>/status (`VmRSS`, `VmHWM`), in MB. */
+function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+  if (!line) throw new Error(`no ${field} for ${pid}`);
   return Number(line[1]) / 1024;
 }
 
+/** Resident memory of a live process in MB, threads (the PGlite worker) included. */
+export const rssMb = (pid: number): number => statusMb(pid, "VmRSS");
+
 /** The process's peak resident memory so far (VmHWM), in MB. */
-export function peakMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmHWM:\s+(\d+) kB/m);
-  if (!line) throw new Error(`no VmHWM for ${pid}`);
-  return Number(line[1]) / 1024;
-}
+export const peakMb = (pid: number): number => statusMb(pid, "VmHWM");
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
 export async function stop(proc: Subprocess, graceMs = 5_000): Promise<number | null> {
