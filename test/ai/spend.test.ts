@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { MemoryCache } from "../../src/adapters/cache/memory.ts";
 import { RedisCache } from "../../src/adapters/cache/redis.ts";
 import type { Cache } from "../../src/adapters/cache/types.ts";
-import { recordInteraction } from "../../src/db/queries/ai.ts";
+import { recordInteractions } from "../../src/db/queries/ai.ts";
 import { users } from "../../src/db/schema/users.ts";
 import { createSpendLedger } from "../../src/features/ai/spend.ts";
 import { databaseImplementations, type TestDatabase } from "../helpers/db.ts";
@@ -72,13 +72,15 @@ for (const implementation of databaseImplementations()) {
       };
       /** A charged call's row, as the gateway writes it (optionally on an earlier day). */
       const row = (userId: string, cost: number, createdAt?: Date) =>
-        recordInteraction(database.db, {
-          userId,
-          requestType: "completion",
-          model: "m",
-          cost,
-          ...(createdAt ? { createdAt } : {}),
-        });
+        recordInteractions(database.db, [
+          {
+            userId,
+            requestType: "completion",
+            model: "m",
+            cost,
+            ...(createdAt ? { createdAt } : {}),
+          },
+        ]);
 
       test("the first check sums today's rows only; yesterday's spending does not count", async () => {
         const ledger = createSpendLedger({ db: database.handle, cache: pair.caches[0] });

@@ -2,10 +2,6 @@ import { and, desc, eq, gte, sql } from "drizzle-orm";
 import { aiInteractions, type NewAiInteraction } from "../schema/ai-interactions.ts";
 import type { Database } from "../types.ts";
 
-export async function recordInteraction(db: Database, row: NewAiInteraction): Promise<void> {
-  await recordInteractions(db, [row]);
-}
-
 /** Several rows in one statement (the gateway's group commit, src/db/batch-writer.ts). */
 export async function recordInteractions(db: Database, rows: NewAiInteraction[]): Promise<void> {
   await db.insert(aiInteractions).values(rows);
