@@ -56,6 +56,7 @@ describe.skipIf(Boolean(skip))("local sandbox runner", () => {
       available: true,
       languages: ["javascript", "typescript", "python"],
       isolation: expect.stringMatching(/^(cgroup|rlimit)$/),
+      seccomp: expect.any(Boolean),
     });
   });
 

@@ -111,7 +111,7 @@ export async function sandboxFixture(
     leftoverDirs: async () => {
       const idle = new Set((await runner.idleWorkDirs()).map((dir) => dir.split("/").at(-1)));
       if (!existsSync(runner.runRoot)) return [];
-      return (await readdir(runner.runRoot)).filter((dir) => !idle.has(dir));
+      return (await readdir(runner.runRoot)).filter((dir) => dir.startsWith("run-") && !idle.has(dir));
     },
     // So are the cgroups of idle sandboxes; every other group of the instance is a leftover.
     leftoverCgroups: async () => {

@@ -108,7 +108,7 @@ export function launcherArgs(tools: HostTools): string[] {
  * of the whole run); rlimits (prlimit; without a cgroup also the address space, the only memory
  * bound left); a per-slot unprivileged uid (setpriv: root ignores RLIMIT_NPROC, and the limit
  * counts per uid host-wide); then bubblewrap with no namespaces shared, no user namespaces
- * inside, only /usr and the Bun binary visible, every writable tmpfs sized, and `workDir` at
+ * inside, the seccomp filter when there is one, only /usr and the Bun binary visible, every writable tmpfs sized, and `workDir` at
  * /work. Spawn it with an empty environment: bwrap is PID 1 inside and its /proc/1/environ is
  * readable.
  */
@@ -120,11 +120,13 @@ export function sandboxCommand(
     tmpBytes: number;
     timeoutMs: number;
     cgroup?: RunCgroup;
+    /** An open file descriptor of the child holding the seccomp BPF program (see seccomp.ts). */
+    seccompFd?: number;
     workDir?: string;
     program: string[];
   },
 ): string[] {
-  const { uid, limits, tmpBytes, timeoutMs, cgroup, workDir, program } = params;
+  const { uid, limits, tmpBytes, timeoutMs, cgroup, seccompFd, workDir, program } = params;
   const cpuSeconds = Math.ceil(timeoutMs / 1000) + 1;
   const args = [
     ...(cgroup ? joinCgroupArgs(cgroup) : []),
@@ -144,6 +146,7 @@ export function sandboxCommand(
     // made: `unshare -U` inside would hand the program a root uid and a new kernel surface.
     "--unshare-user",
     "--disable-userns",
+    ...(seccompFd === undefined ? [] : ["--seccomp", String(seccompFd)]),
     "--die-with-parent",
     "--new-session",
     "--clearenv",

@@ -1,4 +1,4 @@
-import { readFileSync, rmdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -7,6 +7,7 @@ import type { Logger } from "../../logger.ts";
 import { type CgroupHost, type CgroupSources, type RunCgroup, setupCgroups } from "./cgroup.ts";
 import { type HostTools, launcherArgs, resolveTools, sandboxCommand } from "./command.ts";
 import { killGroup, supervise } from "./process.ts";
+import { writeSeccompFilter } from "./seccomp.ts";
 import { SlotPool } from "./slots.ts";
 import type { RunEvent, RunLanguage, RunLimits, RunRequest, SandboxRunner } from "./types.ts";
 import {
@@ -26,6 +27,11 @@ export const DEFAULT_LIMITS: RunLimits = {
   fileSizeBytes: 10 * 1024 * 1024,
   outputBytes: 1024 * 1024,
 };
+
+/** The compiled seccomp program, beside the run dirs (root's, mode 600). */
+const SECCOMP_FILE = "seccomp.bpf";
+/** The child's file descriptor bwrap reads the seccomp program from. */
+const SECCOMP_FD = 3;
 
 /** Each tmpfs of a run (/tmp, /dev/shm) by default; counted inside the run's memory. */
 export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
@@ -104,6 +110,7 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   let cached: Status | undefined;
   let closed = false;
   let cgroups: CgroupHost | undefined;
+  let seccompFile: string | undefined;
   let serial = 0;
 
   // At boot, not at the first run: a crash may have left a run's project files on the host.
@@ -123,6 +130,19 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
     ...(t.python ? (["python"] as const) : []),
   ];
 
+  /**
+   * The seccomp program as the child's fd 3 (bwrap reads it from there), opened per spawn and
+   * closed in the server right after.
+   */
+  const withFilter = <T>(spawn: (extra: number[]) => T): T => {
+    const fd = seccompFile ? openSync(seccompFile, "r") : undefined;
+    try {
+      return spawn(fd === undefined ? [] : [fd]);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+
   /** A sandboxed `true` as the probe uid (in `cgroup` when given): undefined when it worked, else why not. */
   const check = (t: HostTools, cgroup: RunCgroup | undefined): string | undefined => {
     const cmd = sandboxCommand(t, {
@@ -131,16 +151,13 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
       tmpBytes,
       timeoutMs: 5000,
       cgroup,
+      ...(seccompFile ? { seccompFd: SECCOMP_FD } : {}),
       program: ["/usr/bin/true"],
     });
     try {
-      const result = Bun.spawnSync(cmd, {
-        env: {},
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "pipe",
-        timeout: 5000,
-      });
+      const result = withFilter((extra) =>
+        Bun.spawnSync(cmd, { env: {}, stdio: ["ignore", "ignore", "pipe", ...extra], timeout: 5000 }),
+      );
       if (result.exitCode === 0) return undefined;
       const stderr = result.stderr.toString().trim().slice(0, 300);
       return `sandbox check failed: ${stderr || `exit ${result.exitCode}`}`;
@@ -174,6 +191,10 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
     const taken = hostUserAmong([options.uidBase, ...uids]);
     if (taken)
       return down(`uid ${taken.uid} is the host user ${taken.name}: choose another SANDBOX_UID_BASE`);
+    const filter = join(runRoot, SECCOMP_FILE);
+    const filterProblem = writeSeccompFilter(filter);
+    if (filterProblem) logger.warn({ reason: filterProblem }, "sandbox runs get no seccomp filter");
+    else seccompFile = filter;
     const setup = cgroupsOrReason(tools);
     if ("host" in setup) {
       cgroups = setup.host;
@@ -186,7 +207,12 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
         "no cgroup for sandbox runs: memory and processes are limited per process (rlimits), not per run",
       );
     }
-    return { available: true, languages: languages(tools), isolation: cgroups ? "cgroup" : "rlimit" };
+    return {
+      available: true,
+      languages: languages(tools),
+      isolation: cgroups ? "cgroup" : "rlimit",
+      seccomp: seccompFile !== undefined,
+    };
   };
 
   const status = (): Status => {
@@ -221,10 +247,13 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
         tmpBytes,
         timeoutMs: limits.timeoutMs.max,
         cgroup,
+        ...(seccompFile ? { seccompFd: SECCOMP_FD } : {}),
         workDir,
         program: launcherArgs(t),
       });
-      const proc = Bun.spawn(cmd, { env: {}, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
+      const proc = withFilter((extra) =>
+        Bun.spawn(cmd, { env: {}, stdio: ["pipe", "pipe", "pipe", ...extra], detached: true }),
+      );
       return { proc, workDir, cgroup };
     } catch (error) {
       await cgroup?.remove();
@@ -358,6 +387,7 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
       ready.clear();
       await Promise.all(idle.map((box) => (box ? discard(box) : undefined)));
       cgroups?.close();
+      if (seccompFile) rmSync(seccompFile, { force: true });
       try {
         rmdirSync(runRoot);
       } catch {

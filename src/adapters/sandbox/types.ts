@@ -68,7 +68,14 @@ export type Isolation = "cgroup" | "rlimit" | "microvm";
 export interface SandboxRunner {
   readonly kind: "local" | "e2b";
   readonly limits: RunLimits;
-  status(): { available: boolean; reason?: string; languages: RunLanguage[]; isolation?: Isolation };
+  status(): {
+    available: boolean;
+    reason?: string;
+    languages: RunLanguage[];
+    isolation?: Isolation;
+    /** Local runner: whether runs get the seccomp filter. */
+    seccomp?: boolean;
+  };
   run(request: RunRequest): AsyncIterable<RunEvent>;
   close(): Promise<void>;
 }

@@ -11,6 +11,8 @@ export interface Check {
   detail?: string;
   /** The sandbox only: what bounds a run ("cgroup", "rlimit" or, on E2B, "microvm"). */
   isolation?: string;
+  /** The local sandbox only: whether its runs get the seccomp filter. */
+  seccomp?: boolean;
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -108,6 +110,7 @@ export function createProbes(deps: Pick<Deps, "config" | "db" | "cache" | "sandb
           kind: runner.kind,
           detail: runnerStatus.languages.join(", "),
           ...(runnerStatus.isolation ? { isolation: runnerStatus.isolation } : {}),
+          ...(runnerStatus.seccomp === undefined ? {} : { seccomp: runnerStatus.seccomp }),
         }
       : {
           ok: false,
