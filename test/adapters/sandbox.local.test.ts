@@ -42,6 +42,19 @@ describe("path validation", () => {
   });
 });
 
+test("a runner's uids stay inside its block of 1024: the probe uid, then one per slot", () => {
+  const ids = testInstance();
+  const runner = createLocalRunner({
+    logger: silentLogger(),
+    bwrapPath: "/nonexistent/bwrap",
+    slots: 5000,
+    ...ids,
+  });
+  expect(runner.slots).toBe(1023);
+  expect(runner.uids[0]).toBe(ids.uidBase + 1);
+  expect(runner.uids.at(-1)).toBe(ids.uidBase + 1023);
+});
+
 describe.skipIf(Boolean(skip))("local sandbox runner", () => {
   let fx: Awaited<ReturnType<typeof sandboxFixture>>;
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { DERIVED_UID_BLOCK } from "../../config.ts";
 import { UnavailableError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { type CgroupHost, type CgroupSources, type RunCgroup, setupCgroups } from "./cgroup.ts";
@@ -101,7 +102,11 @@ interface Box {
 export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const logger = options.logger.child({ adapter: "sandbox-local" });
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const slots = Math.max(1, options.slots ?? navigator.hardwareConcurrency ?? 1);
+  // An instance's uids are uidBase … uidBase + slots, within one derived block of 1024.
+  const slots = Math.min(
+    DERIVED_UID_BLOCK - 1,
+    Math.max(1, options.slots ?? navigator.hardwareConcurrency ?? 1),
+  );
   const pool = new SlotPool(slots);
   const tmpBytes = options.tmpBytes ?? DEFAULT_TMP_BYTES;
   const uids = Array.from({ length: slots }, (_, slot) => options.uidBase + 1 + slot);
