@@ -48,7 +48,7 @@ console.log("spawned", n);`,
     expect(Number(r.stdout.split(" ")[1])).toBeLessThan(64);
     hostStillSpawns();
     expect(await fx.leftoverProcesses()).toBe("");
-  });
+  }, 20_000);
 
   test("memory bombs end with error memory in Python and in JavaScript", async () => {
     // A cgroup counts memory only once it is touched: faulting in 512 MiB takes seconds on a busy VM.
