@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 
 /** Vector sizes of embedding models people commonly point Aura at; AI_EMBEDDING_DIMENSIONS names any other. */
@@ -29,6 +31,8 @@ export interface Config {
   redisUrl: string | undefined;
   qdrant: { url: string; apiKey: string | undefined } | undefined;
   e2bApiKey: string | undefined;
+  /** The local (bubblewrap) runner; E2B sandboxes have their own fixed size. */
+  sandbox: SandboxConfig;
   ai: {
     baseUrl: string | undefined;
     apiKey: string | undefined;
@@ -55,6 +59,23 @@ export interface Config {
   /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
   trustProxyHops: number;
   rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; register: RateSpec };
+}
+
+export interface SandboxConfig {
+  /**
+   * Names this instance's run directories and cgroups on the host and seeds its default uid
+   * range: a hash of the host name, DATA_DIR and PORT, so it survives restarts and differs
+   * between instances that run side by side (they cannot share both DATA_DIR and PORT).
+   */
+  instance: string;
+  /** Host uids base … base + slots belong to this instance's runs (SANDBOX_UID_BASE). */
+  uidBase: number;
+  /** Memory of one run, every process and tmpfs in it together (SANDBOX_MEMORY_MIB). */
+  memoryBytes: number;
+  /** Size of each tmpfs in a run (/tmp, /dev/shm), counted inside its memory (SANDBOX_TMP_MIB). */
+  tmpBytes: number;
+  /** Processes and threads of one run (SANDBOX_PROCESSES). */
+  processes: number;
 }
 
 /** Thrown when a variable is missing or malformed; the message names the variable. */
@@ -107,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(read, "REDIS_URL", ["redis:", "rediss:"]),
     qdrant: qdrantUrl ? { url: qdrantUrl, apiKey: read("QDRANT_API_KEY") } : undefined,
     e2bApiKey: read("E2B_API_KEY"),
+    sandbox: sandboxConfig(read, dataDir),
     ai: {
       baseUrl: aiBaseUrl,
       apiKey: read("AI_API_KEY") ?? read("OPENAI_API_KEY"),
@@ -140,6 +162,36 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 type Read = (name: string) => string | undefined;
+
+const MIB = 1024 * 1024;
+/**
+ * Default uid ranges: blocks of 1024 in 0x70000000–0x7FFDFFFF, a span no distribution, systemd
+ * (dynamic users, homed, nspawn containers) or /etc/subuid allocation hands out by default.
+ */
+export const DERIVED_UID_FIRST = 0x7000_0000;
+export const DERIVED_UID_BLOCK = 1024;
+const DERIVED_UID_BLOCKS = 262_000;
+
+/** The default first uid of an instance: one of 262,000 blocks of 1024, picked by its hash. */
+export function derivedUidBase(instance: string): number {
+  const block = Number.parseInt(instance.slice(0, 8), 16) % DERIVED_UID_BLOCKS;
+  return DERIVED_UID_FIRST + block * DERIVED_UID_BLOCK;
+}
+
+function sandboxConfig(read: Read, dataDir: string): SandboxConfig {
+  const port = integer(read, "PORT", 3000, 0, 65535);
+  const instance = createHash("sha256")
+    .update(`${hostname()}\n${dataDir}\n${port}`)
+    .digest("hex")
+    .slice(0, 12);
+  return {
+    instance,
+    uidBase: integer(read, "SANDBOX_UID_BASE", derivedUidBase(instance), 1000, 2_147_000_000),
+    memoryBytes: integer(read, "SANDBOX_MEMORY_MIB", 512, 16, 1_048_576) * MIB,
+    tmpBytes: integer(read, "SANDBOX_TMP_MIB", 64, 1, 1_048_576) * MIB,
+    processes: integer(read, "SANDBOX_PROCESSES", 64, 16, 65_536),
+  };
+}
 
 function oneOf<const T extends readonly string[]>(read: Read, name: string, allowed: T, fallback: T[number]) {
   const value = read(name);

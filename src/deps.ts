@@ -53,9 +53,10 @@ export function createSandbox(runner: SandboxRunner): Sandbox {
 
 /** E2B when its key is configured, else the local bubblewrap runner; either way behind the scheduler. */
 function sandboxRunner(config: Config, logger: Logger): SandboxRunner {
+  const { instance, uidBase, tmpBytes, memoryBytes, processes } = config.sandbox;
   return config.e2bApiKey
     ? createE2BRunner({ apiKey: config.e2bApiKey, logger })
-    : createLocalRunner({ logger });
+    : createLocalRunner({ logger, instance, uidBase, tmpBytes, limits: { memoryBytes, processes } });
 }
 
 /** The configured embedding model through the AI endpoint, else the local hashed-feature embedder. */

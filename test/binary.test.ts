@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { cleanEnv, ensureBinary, freePort, stop, waitForStatus } from "./bench/helpers.ts";
+import { sandboxSkipReason } from "./helpers/sandbox.ts";
 
 // The compiled binary, copied alone into an empty directory: anything it still needed from
 // the checkout (node_modules, views, migrations, PGlite's files, the worker) would fail here.
@@ -24,6 +25,8 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
 beforeAll(async () => {
   const binary = await ensureBinary();
   dir = mkdtempSync(join(tmpdir(), "aura-binary-"));
+  // The binary is also the sandbox's Bun: a run's uid must be able to reach it.
+  chmodSync(dir, 0o755);
   copyFileSync(binary, join(dir, "aura"));
   const port = freePort();
   base = `http://127.0.0.1:${port}`;
@@ -59,9 +62,12 @@ describe("the single binary, run from an empty directory", () => {
       throw new Error(`${(err as Error).message}\n${output.split("\n").slice(0, 40).join("\n")}`);
     }
     const body = (await (await fetch(`${base}/readyz`)).json()) as {
-      checks: { database: { ok: boolean; kind: string } };
+      checks: { database: { ok: boolean; kind: string }; sandbox: Record<string, unknown> };
     };
     expect(body.checks.database).toMatchObject({ ok: true, kind: "pglite" });
+    // The seccomp filter is compiled through bun:ffi, which must work inside the binary too.
+    if (!sandboxSkipReason())
+      expect(body.checks.sandbox).toMatchObject({ ok: true, kind: "local", seccomp: true });
   }, 70_000);
 
   test("serves the landing page and its stylesheet with an immutable cache", async () => {

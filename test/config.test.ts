@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, HELICONE_GATEWAY_URL, loadConfig, parseRate } from "../src/config.ts";
+import {
+  ConfigError,
+  DERIVED_UID_BLOCK,
+  DERIVED_UID_FIRST,
+  HELICONE_GATEWAY_URL,
+  loadConfig,
+  parseRate,
+} from "../src/config.ts";
 
 const SECRET = "s".repeat(40);
 const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), "aura-config-")), JWT_SECRET: SECRET });
@@ -43,6 +50,11 @@ describe("configuration", () => {
     ["RATE_LIMIT_LOGIN", "0/15m"],
     ["LOG_LEVEL", "loud"],
     ["JWT_SECRET", "short"],
+    ["SANDBOX_UID_BASE", "0"],
+    ["SANDBOX_UID_BASE", "60000x"],
+    ["SANDBOX_MEMORY_MIB", "8"],
+    ["SANDBOX_TMP_MIB", "0"],
+    ["SANDBOX_PROCESSES", "4"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
     expect(error.variable).toBe(name);
@@ -88,6 +100,49 @@ describe("configuration", () => {
     expect(parseRate("X", "5/30s")).toEqual({ points: 5, durationSeconds: 30 });
     expect(parseRate("X", "100/15m")).toEqual({ points: 100, durationSeconds: 900 });
     expect(parseRate("X", "20/1h")).toEqual({ points: 20, durationSeconds: 3600 });
+  });
+
+  test("the local sandbox's limits default to 512 MiB, 64 MiB per tmpfs and 64 processes, and can be set", () => {
+    expect(loadConfig(base()).sandbox).toMatchObject({
+      memoryBytes: 512 * 1024 * 1024,
+      tmpBytes: 64 * 1024 * 1024,
+      processes: 64,
+    });
+    const set = loadConfig({
+      ...base(),
+      SANDBOX_MEMORY_MIB: "1024",
+      SANDBOX_TMP_MIB: "16",
+      SANDBOX_PROCESSES: "128",
+    }).sandbox;
+    expect(set).toMatchObject({
+      memoryBytes: 1024 * 1024 * 1024,
+      tmpBytes: 16 * 1024 * 1024,
+      processes: 128,
+    });
+  });
+
+  test("two instances on one host get their own name and disjoint uid ranges; a restart keeps them", () => {
+    const env = base();
+    const a = loadConfig(env).sandbox;
+    const again = loadConfig(env).sandbox;
+    const otherDir = loadConfig(base()).sandbox;
+    const otherPort = loadConfig({ ...env, PORT: "3001" }).sandbox;
+    expect(again).toEqual(a);
+    expect(a.instance).toMatch(/^[0-9a-f]{12}$/);
+    for (const b of [otherDir, otherPort]) {
+      expect(b.instance).not.toBe(a.instance);
+      // Each range is base … base + 1023 (the probe uid and up to 1023 slots).
+      expect(Math.abs(b.uidBase - a.uidBase)).toBeGreaterThanOrEqual(DERIVED_UID_BLOCK);
+    }
+    for (const c of [a, otherDir, otherPort]) {
+      expect(c.uidBase).toBeGreaterThanOrEqual(DERIVED_UID_FIRST);
+      expect(c.uidBase + DERIVED_UID_BLOCK).toBeLessThanOrEqual(0x7ffe0000);
+      expect((c.uidBase - DERIVED_UID_FIRST) % DERIVED_UID_BLOCK).toBe(0);
+    }
+  });
+
+  test("SANDBOX_UID_BASE overrides the derived uid range", () => {
+    expect(loadConfig({ ...base(), SANDBOX_UID_BASE: "200000" }).sandbox.uidBase).toBe(200000);
   });
 
   test("empty values count as unset", () => {

@@ -186,7 +186,11 @@ describe("E2B runner (scripted SDK)", () => {
   test("status is available with a key, without any network call; all three languages", () => {
     const { sdk, runner } = setup();
     expect(runner.kind).toBe("e2b");
-    expect(runner.status()).toEqual({ available: true, languages: ["python", "javascript", "typescript"] });
+    expect(runner.status()).toEqual({
+      available: true,
+      languages: ["python", "javascript", "typescript"],
+      isolation: "microvm",
+    });
     expect(sdk.createOptions).toHaveLength(0);
     const keyless = createE2BRunner({ apiKey: "", logger: silentLogger(), sdk });
     expect(keyless.status().available).toBe(false);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { safeRelativePath } from "../../src/adapters/sandbox/workdir.ts";
 import { silentLogger } from "../helpers/logs.ts";
-import { sandboxFixture, sandboxSkipReason } from "../helpers/sandbox.ts";
+import { sandboxFixture, sandboxSkipReason, testInstance } from "../helpers/sandbox.ts";
 
 const skip = sandboxSkipReason();
 if (skip) console.warn(`skipping local sandbox tests: ${skip}`);
@@ -26,7 +26,11 @@ describe("path validation", () => {
   });
 
   test("a runner without bubblewrap reports itself unavailable and refuses to run", async () => {
-    const runner = createLocalRunner({ logger: silentLogger(), bwrapPath: "/nonexistent/bwrap" });
+    const runner = createLocalRunner({
+      logger: silentLogger(),
+      bwrapPath: "/nonexistent/bwrap",
+      ...testInstance(),
+    });
     expect(runner.status()).toMatchObject({ available: false });
     expect(runner.status().reason).toContain("bwrap");
     const attempt = async () => {
@@ -36,6 +40,19 @@ describe("path validation", () => {
     };
     await expect(attempt()).rejects.toThrow(/unavailable/);
   });
+});
+
+test("a runner's uids stay inside its block of 1024: the probe uid, then one per slot", () => {
+  const ids = testInstance();
+  const runner = createLocalRunner({
+    logger: silentLogger(),
+    bwrapPath: "/nonexistent/bwrap",
+    slots: 5000,
+    ...ids,
+  });
+  expect(runner.slots).toBe(1023);
+  expect(runner.uids[0]).toBe(ids.uidBase + 1);
+  expect(runner.uids.at(-1)).toBe(ids.uidBase + 1023);
 });
 
 describe.skipIf(Boolean(skip))("local sandbox runner", () => {
@@ -51,6 +68,8 @@ describe.skipIf(Boolean(skip))("local sandbox runner", () => {
     expect(fx.runner.status()).toEqual({
       available: true,
       languages: ["javascript", "typescript", "python"],
+      isolation: expect.stringMatching(/^(cgroup|rlimit)$/),
+      seccomp: expect.any(Boolean),
     });
   });
 

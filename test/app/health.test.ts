@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createE2BRunner } from "../../src/adapters/sandbox/e2b.ts";
+import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { createApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { createSandbox } from "../../src/deps.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { captureLogger, silentLogger } from "../helpers/logs.ts";
+import { sandboxSkipReason, testInstance } from "../helpers/sandbox.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -63,5 +68,55 @@ describe("health and readiness", () => {
     expect(body.status).toBe("ready");
     expect(body.checks.ai).toMatchObject({ ok: false, kind: "openai-compatible" });
     expect(JSON.stringify(body)).not.toContain("sk-test");
+  });
+
+  const sandboxCheck = async (sandbox: ReturnType<typeof createSandbox>) => {
+    const app = createApp({ ...t.deps, sandbox });
+    try {
+      const body = await (await app.handle(new Request("http://localhost/readyz"))).json();
+      return body.checks.sandbox as Record<string, unknown>;
+    } finally {
+      await sandbox.close();
+    }
+  };
+
+  test("/readyz says what bounds a sandbox run: a microVM on E2B", async () => {
+    const e2b = createSandbox(createE2BRunner({ apiKey: "e2b_test_key", logger: silentLogger() }));
+    expect(await sandboxCheck(e2b)).toMatchObject({ ok: true, kind: "e2b", isolation: "microvm" });
+  });
+
+  test.skipIf(Boolean(sandboxSkipReason()))(
+    "/readyz says rlimit, after one warning, when no cgroup can be made for the local runner",
+    async () => {
+      const { logger, lines } = captureLogger("info");
+      const runner = createLocalRunner({
+        logger,
+        slots: 1,
+        prestart: false,
+        ...testInstance(),
+        // A host with no cgroup hierarchy mounted at all.
+        cgroupSources: { mountinfo: "", selfCgroup: "", pid: process.pid },
+      });
+      expect(await sandboxCheck(createSandbox(runner))).toMatchObject({
+        ok: true,
+        kind: "local",
+        isolation: "rlimit",
+      });
+      const warnings = lines.filter((l) => l.level === "warn");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.msg).toContain("rlimits");
+    },
+  );
+
+  test.skipIf(Boolean(sandboxSkipReason()))("/readyz says cgroup when each local run gets one", async () => {
+    const runner = createLocalRunner({
+      logger: silentLogger(),
+      slots: 1,
+      prestart: false,
+      ...testInstance(),
+    });
+    const check = await sandboxCheck(createSandbox(runner));
+    // This needs a host where root may create memory and pids cgroups (CI's does).
+    expect(check).toMatchObject({ ok: true, kind: "local", isolation: "cgroup" });
   });
 });

@@ -1,10 +1,25 @@
+import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LAUNCHER_MARK, SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
-import { createLocalRunner, type LocalRunner } from "../../src/adapters/sandbox/local.ts";
+import { LAUNCHER_MARK } from "../../src/adapters/sandbox/command.ts";
+import {
+  createLocalRunner,
+  type LocalRunner,
+  type LocalRunnerOptions,
+} from "../../src/adapters/sandbox/local.ts";
 import type { QueuedEvent, RunEvent, RunRequest } from "../../src/adapters/sandbox/types.ts";
+import { derivedUidBase } from "../../src/config.ts";
 import { silentLogger } from "./logs.ts";
+
+/**
+ * A fresh instance name and its derived uid range: test runners never share run dirs, cgroups
+ * or uids with each other, with a server on this host, or with another checkout's tests.
+ */
+export function testInstance(): { instance: string; uidBase: number } {
+  const instance = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  return { instance, uidBase: derivedUidBase(instance) };
+}
 
 /** Why sandbox tests cannot run here, or undefined when they can (bubblewrap present, root). */
 export function sandboxSkipReason(): string | undefined {
@@ -52,19 +67,29 @@ function psLines(uids: string): string[] {
 }
 
 /** A local runner with a private work root, plus helpers to run and to inspect leftovers. */
-export async function sandboxFixture(slots = 2): Promise<{
+export async function sandboxFixture(
+  slots = 2,
+  options: Partial<LocalRunnerOptions> = {},
+): Promise<{
   runner: LocalRunner;
   workRoot: string;
   run: (request: Omit<RunRequest, "timeoutMs"> & { timeoutMs?: number }) => Promise<Collected>;
   leftoverProcesses: () => Promise<string>;
   leftoverDirs: () => Promise<string[]>;
+  leftoverCgroups: () => Promise<string[]>;
   dispose: () => Promise<void>;
 }> {
   const workRoot = await mkdtemp(join(tmpdir(), "aura-sandbox-test-"));
   // The slot uids must be able to traverse the root to reach their own 0700 work dir.
   await chmod(workRoot, 0o711);
-  const runner = createLocalRunner({ logger: silentLogger(), slots, workRoot });
-  const uids = Array.from({ length: slots }, (_, i) => SLOT_UID_BASE + i).join(",");
+  const runner = createLocalRunner({
+    logger: silentLogger(),
+    slots,
+    workRoot,
+    ...testInstance(),
+    ...options,
+  });
+  const uids = runner.uids.join(",");
   return {
     runner,
     workRoot,
@@ -85,7 +110,18 @@ export async function sandboxFixture(slots = 2): Promise<{
     // The empty work dirs of idle pre-started sandboxes are not leftovers either.
     leftoverDirs: async () => {
       const idle = new Set((await runner.idleWorkDirs()).map((dir) => dir.split("/").at(-1)));
-      return (await readdir(workRoot)).filter((dir) => !idle.has(dir));
+      if (!existsSync(runner.runRoot)) return [];
+      return (await readdir(runner.runRoot)).filter((dir) => dir.startsWith("run-") && !idle.has(dir));
+    },
+    // So are the cgroups of idle sandboxes; every other group of the instance is a leftover.
+    leftoverCgroups: async () => {
+      const idle = new Set(await runner.idleCgroupDirs());
+      return runner
+        .cgroupRoots()
+        .flatMap((root) => (existsSync(root) ? readdirSync(root, { withFileTypes: true }) : []))
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .filter((dir) => !idle.has(dir));
     },
     dispose: async () => {
       await runner.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { LAUNCHER_MARK, SLOT_UID_BASE } from "../../src/adapters/sandbox/command.ts";
+import { LAUNCHER_MARK } from "../../src/adapters/sandbox/command.ts";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { createApp } from "../../src/app.ts";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { silentLogger } from "../helpers/logs.ts";
 import { api } from "../helpers/projects.ts";
-import { sandboxSkipReason } from "../helpers/sandbox.ts";
+import { sandboxSkipReason, testInstance } from "../helpers/sandbox.ts";
 import { listen } from "../helpers/server.ts";
 
 const skip = sandboxSkipReason();
@@ -40,7 +40,8 @@ beforeAll(async () => {
   server = listen(t);
   alice = await registerUser(t);
   bob = await registerUser(t);
-});
+  // Opening the database and hashing two passwords can take seconds on a busy 2-core machine.
+}, 60_000);
 
 afterAll(async () => {
   delete process.env.AURA_CANARY;
@@ -117,7 +118,8 @@ async function usageRows(userId: string) {
 
 async function strayProcesses(): Promise<string> {
   const slots = navigator.hardwareConcurrency ?? 1;
-  const uids = Array.from({ length: slots }, (_, i) => SLOT_UID_BASE + i).join(",");
+  const { uidBase } = t.deps.config.sandbox;
+  const uids = Array.from({ length: slots }, (_, i) => uidBase + 1 + i).join(",");
   let out = "";
   for (let i = 0; i < 40; i++) {
     // Idle pre-started sandboxes (the launcher waiting for a run) are not strays.
@@ -198,7 +200,7 @@ describe("sandbox API: validation and status", () => {
 
   test("a runner that cannot isolate answers 503 naming bubblewrap and never runs", async () => {
     const broken = createSandbox(
-      createLocalRunner({ logger: silentLogger(), bwrapPath: "/nonexistent/bwrap" }),
+      createLocalRunner({ logger: silentLogger(), bwrapPath: "/nonexistent/bwrap", ...testInstance() }),
     );
     const app = createApp({ ...t.deps, sandbox: broken });
     const res = await app.handle(

@@ -6,7 +6,7 @@ import { runLanguageOf } from "../../src/features/sandbox/pages.ts";
 import { signedInWithProject } from "../editor/helpers.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { silentLogger } from "../helpers/logs.ts";
-import { sandboxSkipReason } from "../helpers/sandbox.ts";
+import { sandboxSkipReason, testInstance } from "../helpers/sandbox.ts";
 import { sseMessages } from "../helpers/sse.ts";
 
 const skip = sandboxSkipReason();
@@ -83,7 +83,7 @@ describe("Run on the project page: refusals", () => {
 
   test("a runner that cannot isolate answers 503 and runs nothing", async () => {
     const broken = createSandbox(
-      createLocalRunner({ logger: silentLogger(), bwrapPath: "/nonexistent/bwrap" }),
+      createLocalRunner({ logger: silentLogger(), bwrapPath: "/nonexistent/bwrap", ...testInstance() }),
     );
     const app = createApp({ ...t.deps, sandbox: broken });
     const res = await app.handle(

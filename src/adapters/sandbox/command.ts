@@ -1,4 +1,5 @@
 import { realpathSync } from "node:fs";
+import { joinCgroupArgs, type RunCgroup } from "./cgroup.ts";
 import type { RunLanguage, RunLimits } from "./types.ts";
 
 /** Host tools the runner needs, resolved to absolute paths once (the spawn gets no PATH). */
@@ -10,11 +11,6 @@ export interface HostTools {
   /** The binary that runs JS/TS, and whether it needs BUN_BE_BUN=1 (a compiled Aura binary). */
   bun: { path: string; beBun: boolean } | undefined;
 }
-
-/** First uid of the per-slot range: slot n runs as 60000 + n. */
-export const SLOT_UID_BASE = 60000;
-/** The uid the availability probe runs as, outside every slot. */
-export const PROBE_UID = 59999;
 
 const SANDBOX_BUN = "/opt/aura/bun";
 const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin:/opt/aura";
@@ -108,20 +104,34 @@ export function launcherArgs(tools: HostTools): string[] {
 }
 
 /**
- * The full command line: rlimits (prlimit), a per-slot unprivileged uid (setpriv: root
- * ignores RLIMIT_NPROC, and the limit counts per uid host-wide), then bubblewrap with no
- * namespaces shared, only /usr and the Bun binary visible, and `workDir` at /work.
- * Spawn it with an empty environment: bwrap is PID 1 inside and its /proc/1/environ is readable.
+ * The full command line: with a cgroup, a root shell that joins it first (memory and processes
+ * of the whole run); rlimits (prlimit; without a cgroup also the address space, the only memory
+ * bound left); a per-slot unprivileged uid (setpriv: root ignores RLIMIT_NPROC, and the limit
+ * counts per uid host-wide); then bubblewrap with no namespaces shared, no user namespaces
+ * inside, the seccomp filter when there is one, only /usr and the Bun binary visible, every writable tmpfs sized, and `workDir` at
+ * /work. Spawn it with an empty environment: bwrap is PID 1 inside and its /proc/1/environ is
+ * readable.
  */
 export function sandboxCommand(
   tools: HostTools,
-  params: { uid: number; limits: RunLimits; timeoutMs: number; workDir?: string; program: string[] },
+  params: {
+    uid: number;
+    limits: RunLimits;
+    tmpBytes: number;
+    timeoutMs: number;
+    cgroup?: RunCgroup;
+    /** An open file descriptor of the child holding the seccomp BPF program (see seccomp.ts). */
+    seccompFd?: number;
+    workDir?: string;
+    program: string[];
+  },
 ): string[] {
-  const { uid, limits, timeoutMs, workDir, program } = params;
+  const { uid, limits, tmpBytes, timeoutMs, cgroup, seccompFd, workDir, program } = params;
   const cpuSeconds = Math.ceil(timeoutMs / 1000) + 1;
   const args = [
+    ...(cgroup ? joinCgroupArgs(cgroup) : []),
     tools.prlimit,
-    `--as=${limits.memoryBytes}`,
+    ...(cgroup ? [] : [`--as=${limits.memoryBytes}`]),
     `--nproc=${limits.processes}`,
     `--fsize=${limits.fileSizeBytes}`,
     `--cpu=${cpuSeconds}`,
@@ -132,6 +142,11 @@ export function sandboxCommand(
     "--clear-groups",
     tools.bwrap,
     "--unshare-all",
+    // A user namespace of its own (not just "if possible"), in which no further one can be
+    // made: `unshare -U` inside would hand the program a root uid and a new kernel surface.
+    "--unshare-user",
+    "--disable-userns",
+    ...(seccompFd === undefined ? [] : ["--seccomp", String(seccompFd)]),
     "--die-with-parent",
     "--new-session",
     "--clearenv",
@@ -169,8 +184,18 @@ export function sandboxCommand(
     "/lib64",
     "--proc",
     "/proc",
+    // /dev is a tmpfs the sandbox user owns: size its shm and make the rest read-only, or it
+    // is a second, unbounded /tmp in the host's memory.
     "--dev",
     "/dev",
+    "--size",
+    String(tmpBytes),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+    "--size",
+    String(tmpBytes),
     "--tmpfs",
     "/tmp",
     ...(tools.bun ? ["--ro-bind", tools.bun.path, SANDBOX_BUN] : []),

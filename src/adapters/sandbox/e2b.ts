@@ -410,7 +410,7 @@ export function createE2BRunner(options: E2BRunnerOptions): SandboxRunner {
     status() {
       if (closed) return { available: false, reason: "closed", languages: [] };
       if (!options.apiKey) return { available: false, reason: "E2B_API_KEY is not set", languages: [] };
-      return { available: true, languages: [...LANGUAGES] };
+      return { available: true, languages: [...LANGUAGES], isolation: "microvm" };
     },
     run,
     async close() {

@@ -4,8 +4,8 @@ import { AsyncQueue } from "../../async-queue.ts";
 import type { RunEvent, RunFailure } from "./types.ts";
 
 /**
- * Heuristic for "the program ran out of memory" (the address-space rlimit, not a cgroup, so
- * there is no OOM-kill signal to read): a non-zero exit whose stderr tail shows Python's
+ * Heuristic for "the program ran out of memory" when only the address-space rlimit bounds it
+ * (no cgroup, so there is no OOM kill to read): a non-zero exit whose stderr tail shows Python's
  * `MemoryError`, JSC's `RangeError: Out of memory`, a Zig/Bun `OutOfMemory` panic, a
  * C++ `bad_alloc`, or ENOMEM text. A program could print these itself — it then only
  * mislabels its own failure.
@@ -21,7 +21,15 @@ export interface SupervisedRun {
   outputBytes: number;
   signal?: AbortSignal;
   startedAt: number;
+  /**
+   * How running out of memory shows: the run's cgroup saw an OOM kill (polled, so one killed
+   * process ends the whole run), or — rlimits only — an allocation failure in stderr.
+   */
+  memory: { exceeded: () => boolean } | "stderr";
 }
+
+/** How often a running run's cgroup is asked whether it hit its memory limit. */
+const MEMORY_POLL_MS = 100;
 
 /**
  * Kill a sandbox. The namespace's init (bwrap's child) goes first: its death takes every
@@ -77,6 +85,13 @@ export function supervise(run: SupervisedRun): AsyncQueue<RunEvent> {
     killGroup(proc);
   };
   const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
+  const memory = run.memory;
+  const poll =
+    memory === "stderr"
+      ? undefined
+      : setInterval(() => {
+          if (memory.exceeded()) stop("memory");
+        }, MEMORY_POLL_MS);
   const onAbort = (): void => stop("cancelled");
   signal?.addEventListener("abort", onAbort, { once: true });
   if (signal?.aborted) onAbort();
@@ -118,10 +133,15 @@ export function supervise(run: SupervisedRun): AsyncQueue<RunEvent> {
     // The pipes close once every process in the namespace is gone; never wait on them forever.
     await Promise.race([pumps, Bun.sleep(500)]);
     clearTimeout(timer);
+    clearInterval(poll);
     signal?.removeEventListener("abort", onAbort);
     const executionTime = Math.round(performance.now() - run.startedAt);
     if (!killed && status === CPU_LIMIT_STATUS) failure = "timeout";
-    if (!killed && !failure && status !== 0 && MEMORY_PATTERN.test(stderrTail)) failure = "memory";
+    if (!killed && !failure) {
+      const outOfMemory =
+        memory === "stderr" ? status !== 0 && MEMORY_PATTERN.test(stderrTail) : memory.exceeded();
+      if (outOfMemory) failure = "memory";
+    }
     const exitCode = killed ? null : status;
     events.push({
       type: "exit",
@@ -134,6 +154,7 @@ export function supervise(run: SupervisedRun): AsyncQueue<RunEvent> {
   };
   finish().catch(() => {
     clearTimeout(timer);
+    clearInterval(poll);
     killGroup(proc);
     const executionTime = Math.round(performance.now() - run.startedAt);
     events.push({ type: "exit", exitCode: null, error: "error", executionTime, truncated });

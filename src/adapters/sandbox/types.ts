@@ -55,13 +55,27 @@ export interface RunLimits {
 }
 
 /**
+ * What bounds a run: "cgroup" (local: memory and processes per run, kernel-enforced),
+ * "rlimit" (local: per-process rlimits only, when no cgroup could be made), "microvm" (E2B:
+ * each sandbox is its own Firecracker VM).
+ */
+export type Isolation = "cgroup" | "rlimit" | "microvm";
+
+/**
  * The sandbox port: run untrusted code and stream what it prints. A runner that cannot
  * isolate (no bubblewrap, no E2B key) reports itself unavailable and never runs code.
  */
 export interface SandboxRunner {
   readonly kind: "local" | "e2b";
   readonly limits: RunLimits;
-  status(): { available: boolean; reason?: string; languages: RunLanguage[] };
+  status(): {
+    available: boolean;
+    reason?: string;
+    languages: RunLanguage[];
+    isolation?: Isolation;
+    /** Local runner: whether runs get the seccomp filter. */
+    seccomp?: boolean;
+  };
   run(request: RunRequest): AsyncIterable<RunEvent>;
   close(): Promise<void>;
 }

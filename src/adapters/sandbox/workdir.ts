@@ -1,3 +1,4 @@
+import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ValidationError } from "../../errors.ts";
@@ -43,9 +44,37 @@ export function validateRequestPaths(request: RunRequest): void {
   for (const path of Object.keys(request.files ?? {})) safeRelativePath(path, `files.${path}`);
 }
 
+/**
+ * Make `<parent>/aura-<instance>`, the directory of this instance's run dirs, and empty it:
+ * what is in it was left by an earlier process of this instance that crashed or was killed
+ * (project files, secrets included). Other instances' directories are never touched. It is
+ * mode 0711 and the server's own: the slot uids may pass through to their own 0700 run dir
+ * but cannot list it. A directory of that name that someone else owns (made in a shared /tmp
+ * ahead of Aura to catch its files) is refused, and so is a parent anyone may rename in.
+ */
+export function prepareRunRoot(parent: string, instance: string): string {
+  const up = lstatSync(parent);
+  if (!up.isDirectory()) throw new Error(`${parent} is not a directory`);
+  if (up.mode & 0o002 && !(up.mode & 0o1000)) {
+    throw new Error(`${parent} is writable by everyone without the sticky bit`);
+  }
+  const root = join(parent, `aura-${instance}`);
+  try {
+    mkdirSync(root, { mode: 0o711 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const own = lstatSync(root);
+  if (!own.isDirectory()) throw new Error(`${root} is not a directory`);
+  if (own.uid !== process.getuid?.()) throw new Error(`${root} belongs to uid ${own.uid}, not to Aura`);
+  if ((own.mode & 0o7777) !== 0o711) chmodSync(root, 0o711);
+  for (const name of readdirSync(root)) rmSync(join(root, name), { recursive: true, force: true });
+  return root;
+}
+
 /** A fresh, empty 0700 directory under `root`, owned by `uid`: a sandbox's /work before its run is known. */
 export async function createEmptyWorkDir(root: string, uid: number): Promise<string> {
-  const dir = await mkdtemp(join(root, "aura-run-"));
+  const dir = await mkdtemp(join(root, "run-"));
   try {
     await chown(dir, uid, uid);
     return dir;

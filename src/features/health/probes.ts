@@ -9,6 +9,10 @@ export interface Check {
   kind: string;
   latencyMs?: number;
   detail?: string;
+  /** The sandbox only: what bounds a run ("cgroup", "rlimit" or, on E2B, "microvm"). */
+  isolation?: string;
+  /** The local sandbox only: whether its runs get the seccomp filter. */
+  seccomp?: boolean;
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -100,7 +104,14 @@ export function createProbes(deps: Pick<Deps, "config" | "db" | "cache" | "sandb
     ]);
     const runnerStatus = runner.status();
     const sandbox: Check = runnerStatus.available
-      ? { ok: true, required: false, kind: runner.kind, detail: runnerStatus.languages.join(", ") }
+      ? {
+          ok: true,
+          required: false,
+          kind: runner.kind,
+          detail: runnerStatus.languages.join(", "),
+          ...(runnerStatus.isolation ? { isolation: runnerStatus.isolation } : {}),
+          ...(runnerStatus.seccomp === undefined ? {} : { seccomp: runnerStatus.seccomp }),
+        }
       : {
           ok: false,
           required: false,
