@@ -20,7 +20,7 @@ import { routeTracker, transport } from "./plugins/transport.ts";
 export function createApp(deps: Deps) {
   return new Elysia()
     .wrap(transport(deps.logger, deps.metrics))
-    .use(errorPlugin({ logger: deps.logger, production: deps.config.production }))
+    .use(errorPlugin({ logger: deps.logger, debug: deps.config.debugErrors }))
     .use(routeTracker())
     .use(bodyLimit())
     .use(staticPlugin())

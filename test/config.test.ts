@@ -43,10 +43,20 @@ describe("configuration", () => {
     ["RATE_LIMIT_LOGIN", "0/15m"],
     ["LOG_LEVEL", "loud"],
     ["JWT_SECRET", "short"],
+    ["AURA_DEBUG", "yes please"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
     expect(error.variable).toBe(name);
     expect(error.message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  test("error stacks stay out of responses unless AURA_DEBUG asks, and production refuses to send them", () => {
+    expect(loadConfig({ ...base(), NODE_ENV: "development" }).debugErrors).toBe(false);
+    expect(loadConfig({ ...base(), NODE_ENV: "development", AURA_DEBUG: "1" }).debugErrors).toBe(true);
+    expect(loadConfig({ ...base(), AURA_DEBUG: "0" }).debugErrors).toBe(false);
+    const error = failure({ NODE_ENV: "production", AURA_DEBUG: "1" });
+    expect(error.variable).toBe("AURA_DEBUG");
+    expect(error.message).toContain("NODE_ENV=production");
   });
 
   test("an OAuth client id without its secret is refused by name", () => {
