@@ -8,7 +8,7 @@ import { issueCsrfToken } from "../../plugins/csrf.ts";
 import { html, redirectAfterPost, safeNextPath, wantsFragment } from "../../plugins/htmx.ts";
 import { currentViewer } from "../../plugins/session.ts";
 import { type FieldErrors, formErrors, serviceErrorMessage } from "./form-errors.ts";
-import { LoginBody, type LoginInput, RegisterBody, type RegisterInput } from "./model.ts";
+import { LoginBody, type LoginInput, newPasswordProblem, RegisterBody, type RegisterInput } from "./model.ts";
 import { oauthErrorMessage } from "./oauth/errors.ts";
 import { requestContext } from "./routes.ts";
 import * as auth from "./service.ts";
@@ -74,6 +74,8 @@ export function authPages(deps: Deps) {
         };
         const input = { ...values, password: body.password };
         const errors = formErrors(RegisterBody, input);
+        const problem = typeof input.password === "string" ? newPasswordProblem(input.password) : undefined;
+        if (problem) errors.password ??= `Password ${problem}`;
         if (hasErrors(errors)) return render(errors, 422);
         try {
           const issued = await auth.register(deps, input as RegisterInput, ctx(request));

@@ -20,8 +20,15 @@ import {
 } from "../../db/queries/users.ts";
 import type { User } from "../../db/schema/users.ts";
 import type { Deps } from "../../deps.ts";
-import { ConflictError, NotFoundError, RateLimitError, UnauthorizedError } from "../../errors.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../errors.ts";
 import { createLoginGuard } from "./login-guard.ts";
+import { newPasswordProblem } from "./model.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 /** Where a request came from, for sessions, limits and analytics. */
@@ -97,6 +104,8 @@ export async function register(
   input: { email: string; password: string; firstName: string; lastName: string },
   ctx: RequestContext,
 ): Promise<{ user: PublicUser } & IssuedTokens> {
+  const problem = newPasswordProblem(input.password);
+  if (problem) throw new ValidationError(`password: ${problem}`, "password");
   const { points, durationSeconds } = deps.config.rateLimits.register;
   const limit = await deps.cache.limiter({ name: "register", points, durationSeconds }).consume(ctx.ip);
   if (!limit.allowed)

@@ -7,7 +7,7 @@ export const AUTH_OPERATIONS: Record<string, OperationDoc> = {
     tag: "Auth",
     summary: "Create an account",
     description:
-      "Passwords need at least 10 characters. The new account is signed in at once. At most 20 " +
+      "Passwords need at least 10 characters, not whitespace alone (400 naming `password`). The new account is signed in at once. At most 20 " +
       "registrations per hour from one address (`RATE_LIMIT_REGISTER`).",
     auth: false,
     success: { status: 201, description: "The account, signed in.", schema: "AuthResult" },
