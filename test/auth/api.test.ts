@@ -138,6 +138,30 @@ describe("refresh tokens", () => {
     expect((await me(next.token)).status).toBe(401);
   });
 
+  test("the session check is memoised: repeated calls ask the database nothing, and neither do a revoked token's", async () => {
+    const user = await registerUser(t);
+    expect((await me(user.token)).status).toBe(200);
+    const handle = t.deps.db;
+    const get = handle.get.bind(handle);
+    let asked = 0;
+    handle.get = (waitMs) => {
+      asked++;
+      return get(waitMs);
+    };
+    try {
+      for (let i = 0; i < 20; i++) expect((await me(user.token)).status).toBe(200);
+      expect(asked).toBe(0);
+      expect((await postJson(t, "/api/v1/auth/logout", { refreshToken: user.refreshToken })).status).toBe(
+        204,
+      );
+      asked = 0;
+      for (let i = 0; i < 20; i++) expect((await me(user.token)).status).toBe(401);
+      expect(asked).toBe(1);
+    } finally {
+      handle.get = get;
+    }
+  });
+
   test("logout is 204, ends the session and its access token", async () => {
     const user = await registerUser(t);
     const out = await postJson(t, "/api/v1/auth/logout", { refreshToken: user.refreshToken });

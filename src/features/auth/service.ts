@@ -1,9 +1,10 @@
-import { ownerScope } from "../../adapters/cache/memo.ts";
+import { ownerScope, sessionScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
   getRefreshTokenByHash,
   insertRefreshToken,
+  isSessionActive,
   listUserSessions,
   revokeFamily,
   revokeOtherSessions,
@@ -61,11 +62,12 @@ export function publicUser(user: User): PublicUser {
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= Bun.password.hash(crypto.randomUUID(), { algorithm: "argon2id" }));
 
-/** Cache key marking a session revoked, so its still-unexpired access tokens stop working everywhere. */
-export const revokedSessionKey = (sessionId: string) => `auth:revoked:${sessionId}`;
-
-async function markRevoked(deps: AuthDeps, sessionIds: string[]): Promise<void> {
-  await Promise.all(sessionIds.map((id) => deps.cache.set(revokedSessionKey(id), "1", ACCESS_TTL_SECONDS)));
+/**
+ * Call after revoking sessions in the database: every instance forgets what it remembered about
+ * them, so their still-unexpired access tokens are refused from the next request on.
+ */
+async function forgetSessions(deps: AuthDeps, sessionIds: string[]): Promise<void> {
+  await Promise.all(sessionIds.map((id) => deps.memo.invalidate(sessionScope(id))));
 }
 
 async function record(deps: AuthDeps, eventType: string, ctx: RequestContext, userId?: string, data = {}) {
@@ -194,7 +196,7 @@ export async function refresh(
     return { token, refreshToken: null, expiresIn: ACCESS_TTL_SECONDS, sessionId: row.familyId };
   }
   await revokeFamily(db, row.familyId);
-  await markRevoked(deps, [row.familyId]);
+  await forgetSessions(deps, [row.familyId]);
   await record(deps, "refresh_reuse_detected", ctx, row.userId, { sessionId: row.familyId });
   throw new UnauthorizedError("Refresh token already used; the session has been revoked");
 }
@@ -205,20 +207,20 @@ export async function logout(deps: AuthDeps, refreshToken: string, ctx: RequestC
   const row = await getRefreshTokenByHash(db, hashRefreshToken(refreshToken));
   if (!row) return;
   await revokeFamily(db, row.familyId);
-  await markRevoked(deps, [row.familyId]);
+  await forgetSessions(deps, [row.familyId]);
   await record(deps, "logout", ctx, row.userId);
 }
 
 /** End a session by id (from an access token, or the sessions page), scoped to its owner. */
 export async function endSession(deps: AuthDeps, userId: string, sessionId: string): Promise<void> {
   if (!(await revokeUserSession(await deps.db.get(), userId, sessionId))) throw new NotFoundError("Session");
-  await markRevoked(deps, [sessionId]);
+  await forgetSessions(deps, [sessionId]);
 }
 
 /** End every session of the user except `keep` (usually the current one). */
 export async function endOtherSessions(deps: AuthDeps, userId: string, keep?: string): Promise<number> {
   const revoked = await revokeOtherSessions(await deps.db.get(), userId, keep);
-  await markRevoked(deps, revoked);
+  await forgetSessions(deps, revoked);
   return revoked.length;
 }
 
@@ -235,12 +237,21 @@ export async function currentUser(deps: AuthDeps, userId: string): Promise<User>
   return user;
 }
 
-/** Verify an access token and that its session has not been revoked since it was issued. */
+/**
+ * Verify an access token and that its session is still active. The session's state comes from
+ * the database (so a logout holds across restarts and on every instance) through the memo: a
+ * request costs one cache read, and the database is asked once per session per memo lifetime
+ * and again after each revocation, which invalidates the session's scope.
+ */
 export async function authenticate(
   deps: AuthDeps,
   token: string,
 ): Promise<{ userId: string; sessionId: string }> {
   const claims = await deps.tokens.verify(token);
-  if (await deps.cache.get(revokedSessionKey(claims.sessionId))) throw new UnauthorizedError("Session ended");
+  // An object either way, so a revoked session is remembered too and costs no query per request.
+  const session = await deps.memo.read(sessionScope(claims.sessionId), claims.userId, async () => ({
+    active: await isSessionActive(await deps.db.get(), claims.sessionId, claims.userId),
+  }));
+  if (!session?.active) throw new UnauthorizedError("Session ended");
   return claims;
 }
