@@ -56,7 +56,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
   trustProxyHops: number;
-  rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; register: RateSpec };
+  rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; loginIp: RateSpec; register: RateSpec };
 }
 
 /** Thrown when a variable is missing or malformed; the message names the variable. */
@@ -137,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
       api: rate(read, "RATE_LIMIT_API", "100/15m"),
       editor: rate(read, "RATE_LIMIT_EDITOR", "3000/15m"),
       login: rate(read, "RATE_LIMIT_LOGIN", "10/15m"),
+      loginIp: rate(read, "RATE_LIMIT_LOGIN_IP", "50/15m"),
       register: rate(read, "RATE_LIMIT_REGISTER", "20/1h"),
     },
   };

@@ -27,6 +27,8 @@ describe("configuration", () => {
     expect(config.ai.baseUrl).toBeUndefined();
     expect(config.rateLimits.api).toEqual({ points: 100, durationSeconds: 900 });
     expect(config.rateLimits.register).toEqual({ points: 20, durationSeconds: 3600 });
+    expect(config.rateLimits.login).toEqual({ points: 10, durationSeconds: 900 });
+    expect(config.rateLimits.loginIp).toEqual({ points: 50, durationSeconds: 900 });
     expect(config.oauth.google).toBeUndefined();
   });
 
@@ -41,6 +43,7 @@ describe("configuration", () => {
     ["AI_BASE_URL", "localhost:11434"],
     ["RATE_LIMIT_API", "100 per minute"],
     ["RATE_LIMIT_LOGIN", "0/15m"],
+    ["RATE_LIMIT_LOGIN_IP", "50 per 15 minutes"],
     ["LOG_LEVEL", "loud"],
     ["JWT_SECRET", "short"],
     ["AURA_DEBUG", "yes please"],
@@ -92,6 +95,13 @@ describe("configuration", () => {
     });
     expect(own.ai.baseUrl).toBe("http://127.0.0.1:11434/v1");
     expect(own.ai.apiKey).toBe("a");
+  });
+
+  test("RATE_LIMIT_LOGIN_IP sets the failed logins allowed per address across emails", () => {
+    expect(loadConfig({ ...base(), RATE_LIMIT_LOGIN_IP: "200/1h" }).rateLimits.loginIp).toEqual({
+      points: 200,
+      durationSeconds: 3600,
+    });
   });
 
   test("rate specs accept seconds, minutes and hours", () => {

@@ -9,6 +9,7 @@ import { registerThroughForm } from "../helpers/html.ts";
  */
 const me = (t: TestApp, token: string) =>
   t.request("/api/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
+const from = (ip: string) => ({ "x-forwarded-for": ip });
 
 /** Run `body` with an app it may restart; whichever instance is current at the end is closed. */
 async function withApp(env: Record<string, string>, body: (app: { t: TestApp }) => Promise<void>) {
@@ -78,6 +79,51 @@ describe("after a restart", () => {
       app.t = await app.t.restart();
       expect((await me(app.t, otherToken)).status).toBe(401);
       expect((await me(app.t, user.token)).status).toBe(200);
+    });
+  }, 90_000);
+
+  test("an IP+email that is locked out is still locked out, even for the right password", async () => {
+    await withApp({ RATE_LIMIT_LOGIN: "3/15m", TRUST_PROXY: "1" }, async (app) => {
+      const user = await registerUser(app.t);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await postJson(
+          app.t,
+          "/api/v1/auth/login",
+          { email: user.email, password: `wrong password ${i}` },
+          from("203.0.113.7"),
+        );
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+
+      app.t = await app.t.restart();
+      const right = { email: user.email, password: user.password };
+      const locked = await postJson(app.t, "/api/v1/auth/login", right, from("203.0.113.7"));
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await postJson(app.t, "/api/v1/auth/login", right, from("198.51.100.9"))).status).toBe(200);
+    });
+  }, 90_000);
+
+  test("an address locked out for spraying many emails is still locked out", async () => {
+    await withApp({ RATE_LIMIT_LOGIN_IP: "4/15m", TRUST_PROXY: "1" }, async (app) => {
+      const spray = (ip: string) =>
+        postJson(
+          app.t,
+          "/api/v1/auth/login",
+          { email: newAccount().email, password: "Summer2024!!" },
+          from(ip),
+        );
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await spray("203.0.113.8")).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+
+      app.t = await app.t.restart();
+      const locked = await spray("203.0.113.8");
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await spray("198.51.100.10")).status).toBe(401);
     });
   }, 90_000);
 });

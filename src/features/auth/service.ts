@@ -28,7 +28,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../errors.ts";
-import { createLoginGuard } from "./login-guard.ts";
+import { loginGuard } from "./login-guard.ts";
 import { newPasswordProblem } from "./model.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
@@ -136,18 +136,18 @@ export async function login(
   input: { email: string; password: string },
   ctx: RequestContext,
 ): Promise<{ user: PublicUser } & IssuedTokens> {
-  const guard = createLoginGuard(deps.cache, deps.config.rateLimits.login);
-  const key = `${ctx.ip}:${normalizeEmail(input.email)}`;
-  await guard.check(key);
   const db = await deps.db.get();
+  const { login: pair, loginIp: ip } = deps.config.rateLimits;
+  const guard = loginGuard(db, { pair, ip }, { ip: ctx.ip, email: normalizeEmail(input.email) });
+  await guard.admit();
   const user = await getUserByEmail(db, input.email);
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoy()));
   if (!user?.passwordHash || !valid) {
-    await guard.fail(key);
+    await guard.fail();
     await record(deps, "login_failure", ctx, user?.id);
     throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
   }
-  await guard.succeed(key);
+  await guard.succeed();
   await touchUserLogin(db, user.id);
   await deps.memo.invalidate(ownerScope(user.id));
   await record(deps, "login_success", ctx, user.id);

@@ -19,7 +19,8 @@ export const AUTH_OPERATIONS: Record<string, OperationDoc> = {
     summary: "Sign in",
     description:
       "An unknown email and a wrong password both answer 401 `invalid_credentials`. After 10 failed " +
-      "attempts in 15 minutes for one address and email, 429 with a growing lockout (`RATE_LIMIT_LOGIN`).",
+      "attempts in 15 minutes for one address and email (`RATE_LIMIT_LOGIN`), or 50 from one address " +
+      "across all emails (`RATE_LIMIT_LOGIN_IP`), 429 with `Retry-After` and a growing lockout.",
     auth: false,
     success: { status: 200, description: "Signed in.", schema: "AuthResult" },
     errors: ["Unauthorized", "TooManyRequests"],
