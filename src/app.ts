@@ -11,6 +11,7 @@ import { pageRoutes } from "./features/pages/routes.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
 import { bodyLimit } from "./plugins/body-limit.ts";
+import { cachePolicy } from "./plugins/cache-policy.ts";
 import { errorPlugin } from "./plugins/errors.tsx";
 import { htmlFace } from "./plugins/html-face.ts";
 import { staticPlugin } from "./plugins/static.ts";
@@ -20,7 +21,8 @@ import { routeTracker, transport } from "./plugins/transport.ts";
 export function createApp(deps: Deps) {
   return new Elysia()
     .wrap(transport(deps.logger, deps.metrics))
-    .use(errorPlugin({ logger: deps.logger, production: deps.config.production }))
+    .wrap(cachePolicy())
+    .use(errorPlugin({ logger: deps.logger, debug: deps.config.debugErrors }))
     .use(routeTracker())
     .use(bodyLimit())
     .use(staticPlugin())

@@ -27,6 +27,8 @@ export interface Config {
   port: number;
   dataDir: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** AURA_DEBUG: 5xx JSON bodies carry the stack. Off unless asked for; refused in production. */
+  debugErrors: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   qdrant: { url: string; apiKey: string | undefined } | undefined;
@@ -58,7 +60,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
   trustProxyHops: number;
-  rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; register: RateSpec };
+  rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; loginIp: RateSpec; register: RateSpec };
 }
 
 export interface SandboxConfig {
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
       ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const,
       nodeEnv === "test" ? "silent" : "info",
     ),
+    debugErrors: debugErrors(read, production),
     databaseUrl: url(read, "DATABASE_URL", ["postgres:", "postgresql:"]),
     redisUrl: url(read, "REDIS_URL", ["redis:", "rediss:"]),
     qdrant: qdrantUrl ? { url: qdrantUrl, apiKey: read("QDRANT_API_KEY") } : undefined,
@@ -156,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       api: rate(read, "RATE_LIMIT_API", "100/15m"),
       editor: rate(read, "RATE_LIMIT_EDITOR", "3000/15m"),
       login: rate(read, "RATE_LIMIT_LOGIN", "10/15m"),
+      loginIp: rate(read, "RATE_LIMIT_LOGIN_IP", "50/15m"),
       register: rate(read, "RATE_LIMIT_REGISTER", "20/1h"),
     },
   };
@@ -219,6 +223,28 @@ function embeddingDimensions(read: Read, baseUrl: string | undefined): number | 
       `is required: the vector size of "${model}" is not known to Aura`,
     );
   return known;
+}
+
+function flag(read: Read, name: string): boolean {
+  const value = read(name)?.toLowerCase();
+  if (value === undefined || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new ConfigError(name, `must be 1 or 0 (got "${value}")`);
+}
+
+/**
+ * Stacks (and with them SQL text and internal messages) reach a client only on request: the
+ * development default (`bun run start`) must not leak them. Not tied to LOG_LEVEL, because
+ * operators raise log verbosity on live servers, where clients must still see nothing.
+ */
+function debugErrors(read: Read, production: boolean): boolean {
+  const on = flag(read, "AURA_DEBUG");
+  if (on && production)
+    throw new ConfigError(
+      "AURA_DEBUG",
+      "must not be set when NODE_ENV=production (it sends stacks to clients)",
+    );
+  return on;
 }
 
 function integer(read: Read, name: string, fallback: number, min: number, max: number): number {

@@ -34,6 +34,8 @@ describe("configuration", () => {
     expect(config.ai.baseUrl).toBeUndefined();
     expect(config.rateLimits.api).toEqual({ points: 100, durationSeconds: 900 });
     expect(config.rateLimits.register).toEqual({ points: 20, durationSeconds: 3600 });
+    expect(config.rateLimits.login).toEqual({ points: 10, durationSeconds: 900 });
+    expect(config.rateLimits.loginIp).toEqual({ points: 50, durationSeconds: 900 });
     expect(config.oauth.google).toBeUndefined();
   });
 
@@ -48,6 +50,7 @@ describe("configuration", () => {
     ["AI_BASE_URL", "localhost:11434"],
     ["RATE_LIMIT_API", "100 per minute"],
     ["RATE_LIMIT_LOGIN", "0/15m"],
+    ["RATE_LIMIT_LOGIN_IP", "50 per 15 minutes"],
     ["LOG_LEVEL", "loud"],
     ["JWT_SECRET", "short"],
     ["SANDBOX_UID_BASE", "0"],
@@ -55,10 +58,20 @@ describe("configuration", () => {
     ["SANDBOX_MEMORY_MIB", "8"],
     ["SANDBOX_TMP_MIB", "0"],
     ["SANDBOX_PROCESSES", "4"],
+    ["AURA_DEBUG", "yes please"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
     expect(error.variable).toBe(name);
     expect(error.message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  test("error stacks stay out of responses unless AURA_DEBUG asks, and production refuses to send them", () => {
+    expect(loadConfig({ ...base(), NODE_ENV: "development" }).debugErrors).toBe(false);
+    expect(loadConfig({ ...base(), NODE_ENV: "development", AURA_DEBUG: "1" }).debugErrors).toBe(true);
+    expect(loadConfig({ ...base(), AURA_DEBUG: "0" }).debugErrors).toBe(false);
+    const error = failure({ NODE_ENV: "production", AURA_DEBUG: "1" });
+    expect(error.variable).toBe("AURA_DEBUG");
+    expect(error.message).toContain("NODE_ENV=production");
   });
 
   test("an OAuth client id without its secret is refused by name", () => {
@@ -94,6 +107,13 @@ describe("configuration", () => {
     });
     expect(own.ai.baseUrl).toBe("http://127.0.0.1:11434/v1");
     expect(own.ai.apiKey).toBe("a");
+  });
+
+  test("RATE_LIMIT_LOGIN_IP sets the failed logins allowed per address across emails", () => {
+    expect(loadConfig({ ...base(), RATE_LIMIT_LOGIN_IP: "200/1h" }).rateLimits.loginIp).toEqual({
+      points: 200,
+      durationSeconds: 3600,
+    });
   });
 
   test("rate specs accept seconds, minutes and hours", () => {

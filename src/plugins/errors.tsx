@@ -44,9 +44,10 @@ function toHttpError(code: string | number, error: unknown): HttpError {
 
 /**
  * The one error handler: API.md's JSON shape for the JSON face, an HTML fragment for HTMX
- * requests, a full page otherwise. 5xx get an errorId that is logged with the stack.
+ * requests, a full page otherwise. 5xx get an errorId that is logged with the stack; the
+ * stack (which carries SQL text and internal messages) is sent only with `debug` (AURA_DEBUG).
  */
-export function errorPlugin({ logger, production }: { logger: Logger; production: boolean }) {
+export function errorPlugin({ logger, debug }: { logger: Logger; debug: boolean }) {
   return new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, request }) => {
     const http = toHttpError(code, error);
     let errorId: string | undefined;
@@ -65,7 +66,7 @@ export function errorPlugin({ logger, production }: { logger: Logger; production
         error: { code: http.code, message: http.message, ...(errorId ? { errorId } : {}) },
         ...http.extra,
       };
-      if (!production && http.status >= 500 && error instanceof Error) body.stack = error.stack;
+      if (debug && http.status >= 500 && error instanceof Error) body.stack = error.stack;
       return Response.json(body, { status: http.status, headers });
     }
     headers["content-type"] = "text/html; charset=utf-8";

@@ -31,20 +31,3 @@ export function redirectAfterPost(request: Request, location: string, { full = f
   }
   return new Response(null, { status: 303, headers: { location } });
 }
-
-/**
- * A same-origin path to return to after signing in, or undefined. Only a single leading `/`
- * is accepted: `//evil.example`, `/\evil.example`, absolute URLs and control characters are not.
- */
-export function safeNextPath(next: unknown): string | undefined {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//")) return undefined;
-  // No backslashes (browsers read them as slashes) and no control characters.
-  if ([...next].some((ch) => ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
-    return undefined;
-  try {
-    const url = new URL(next, "http://aura.invalid");
-    return url.origin === "http://aura.invalid" ? `${url.pathname}${url.search}${url.hash}` : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -48,6 +48,24 @@ describe("register and login", () => {
     expect((await email.json()).error.message).toContain("email");
   });
 
+  test("a password of whitespace alone is a 400 that names the field and says why, and creates no account", async () => {
+    for (const password of [" ".repeat(12), "\t \n \u00a0\u2003 \r\n  \t"]) {
+      const account = newAccount({ password });
+      const res = await postJson(t, "/api/v1/auth/register", account);
+      expect(res.status).toBe(400);
+      const { error } = await res.json();
+      expect(error.code).toBe("invalid_request");
+      expect(error.message).toStartWith("password:");
+      expect(error.message).toContain("whitespace");
+      const login = await postJson(t, "/api/v1/auth/login", { email: account.email, password });
+      expect(login.status).toBe(401);
+    }
+    // Spaces inside a password are fine; only a password of nothing else is refused.
+    expect(
+      (await postJson(t, "/api/v1/auth/register", newAccount({ password: "  correct horse  " }))).status,
+    ).toBe(201);
+  });
+
   test("login works, and an unknown email and a wrong password give identical 401s", async () => {
     const user = await registerUser(t);
     const ok = await postJson(t, "/api/v1/auth/login", { email: user.email, password: user.password });
@@ -118,6 +136,30 @@ describe("refresh tokens", () => {
     expect(reuse.status).toBe(401);
     expect((await postJson(t, "/api/v1/auth/refresh", { refreshToken: next.refreshToken })).status).toBe(401);
     expect((await me(next.token)).status).toBe(401);
+  });
+
+  test("the session check is memoised: repeated calls ask the database nothing, and neither do a revoked token's", async () => {
+    const user = await registerUser(t);
+    expect((await me(user.token)).status).toBe(200);
+    const handle = t.deps.db;
+    const get = handle.get.bind(handle);
+    let asked = 0;
+    handle.get = (waitMs) => {
+      asked++;
+      return get(waitMs);
+    };
+    try {
+      for (let i = 0; i < 20; i++) expect((await me(user.token)).status).toBe(200);
+      expect(asked).toBe(0);
+      expect((await postJson(t, "/api/v1/auth/logout", { refreshToken: user.refreshToken })).status).toBe(
+        204,
+      );
+      asked = 0;
+      for (let i = 0; i < 20; i++) expect((await me(user.token)).status).toBe(401);
+      expect(asked).toBe(1);
+    } finally {
+      handle.get = get;
+    }
   });
 
   test("logout is 204, ends the session and its access token", async () => {

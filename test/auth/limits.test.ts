@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setSystemTime, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
@@ -26,6 +26,28 @@ describe("rate limits", () => {
     expect((await last!.json()).error.code).toBe("rate_limited");
     const right = await postJson(t, "/api/v1/auth/login", { email: user.email, password: user.password });
     expect(right.status).toBe(429);
+  });
+
+  test("each further lockout of the same IP+email within a day lasts twice as long", async () => {
+    const a = await createTestApp({ RATE_LIMIT_LOGIN: "2/1m" });
+    try {
+      const user = await registerUser(a);
+      const wrong = () =>
+        postJson(a, "/api/v1/auth/login", { email: user.email, password: "not the password" });
+      const retryAfters: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        expect([(await wrong()).status, (await wrong()).status]).toEqual([401, 401]);
+        const locked = await wrong();
+        expect(locked.status).toBe(429);
+        const seconds = Number(locked.headers.get("retry-after"));
+        retryAfters.push(seconds);
+        setSystemTime(new Date(Date.now() + (seconds + 1) * 1000));
+      }
+      expect(retryAfters.map((s) => Math.round(s / 60))).toEqual([1, 2, 4]);
+    } finally {
+      setSystemTime();
+      await a.close();
+    }
   });
 
   test("registrations are limited per address: the fifth of 4/1h is a 429", async () => {
@@ -73,6 +95,48 @@ describe("rate limits", () => {
     } finally {
       await a.close();
     }
+  });
+});
+
+describe("password spraying: failed logins per address across emails", () => {
+  let spray: TestApp;
+  beforeAll(async () => {
+    spray = await createTestApp({ RATE_LIMIT_LOGIN_IP: "5/15m", TRUST_PROXY: "1" });
+  }, 60_000);
+  afterAll(() => spray.close());
+  const login = (ip: string, email: string, password = "Winter2024!!") =>
+    postJson(spray, "/api/v1/auth/login", { email, password }, { "x-forwarded-for": ip });
+
+  test("5 failures with 5 different emails lock the address out with Retry-After, even for a right password; other addresses are unaffected", async () => {
+    const user = await registerUser(spray);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login("203.0.113.20", newAccount().email)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const locked = await login("203.0.113.20", newAccount().email);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await locked.json()).error).toMatchObject({ code: "rate_limited" });
+    expect((await login("203.0.113.20", user.email, user.password)).status).toBe(429);
+    expect((await login("198.51.100.20", user.email, user.password)).status).toBe(200);
+  });
+
+  test("a burst of parallel attempts from one address gets no more password checks than its allowance", async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => login("203.0.113.21", newAccount().email)),
+    );
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+  });
+
+  test("a sprayer's own successful sign-in gives back only its own attempt, not the address's failures", async () => {
+    const own = await registerUser(spray);
+    const ip = "203.0.113.22";
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await login(ip, newAccount().email)).status);
+    statuses.push((await login(ip, own.email, own.password)).status);
+    statuses.push((await login(ip, newAccount().email)).status);
+    statuses.push((await login(ip, newAccount().email)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 200, 401, 429]);
   });
 });
 

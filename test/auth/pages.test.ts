@@ -82,6 +82,19 @@ describe("the register form", () => {
     expect(page.html.startsWith("<!doctype html>")).toBe(true);
   });
 
+  test("a password of whitespace alone is shown inline on the password field, saying why", async () => {
+    const browser = browserSession(t);
+    await browser.get("/register");
+    const { res, html } = await browser.post("/register", newAccount({ password: " ".repeat(16) }), {
+      "hx-request": "true",
+    });
+    expect(res.status).toBe(422);
+    expect(html).toMatch(
+      /id="field-password-error"[^>]*>Password must contain a character other than whitespace/,
+    );
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("aura_at="))).toBe(false);
+  });
+
   test("a taken email is a 409 shown on the email field", async () => {
     const existing = await registerUser(t);
     const browser = browserSession(t);

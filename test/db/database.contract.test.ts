@@ -47,6 +47,7 @@ for (const implementation of databaseImplementations()) {
         "ai_interactions",
         "code_chunks",
         "file_versions",
+        "login_throttles",
         "oauth_accounts",
         "project_files",
         "projects",

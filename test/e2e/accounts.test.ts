@@ -90,6 +90,30 @@ describe.skipIf(Boolean(unavailable))("accounts in a real browser", () => {
     }, 60_000);
   }
 
+  test("after signing out, Back does not show the project list from the browser's cache", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/register`);
+    await page.waitForFunction(() => "htmx" in window);
+    await page.getByLabel("First name").fill("Back");
+    await page.getByLabel("Last name").fill("Button");
+    await page.getByLabel("Email").fill(`back-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${server.url}/projects`);
+    await page.getByRole("heading", { name: "Projects", exact: true }).waitFor();
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${server.url}/`);
+
+    await page.goBack();
+    await page.waitForLoadState();
+    expect(page.url()).toBe(`${server.url}/login?next=%2Fprojects`);
+    expect(await page.getByRole("heading", { name: "Sign in to Aura" }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   test("revoking another session with htmx swaps the list in place", async () => {
     const email = `two-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const contexts = await Promise.all([browser.newContext(), browser.newContext()]);

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { createCache } from "../../src/adapters/cache/index.ts";
 import { createApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { closeDeps, createDeps, type Deps } from "../../src/deps.ts";
 import { createTestPostgresDatabase, freshPgliteDataDir } from "./db.ts";
@@ -16,6 +16,12 @@ export interface TestApp {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Another instance of the app over the same database and cache (only when both are servers). */
   secondInstance(): TestApp;
+  /**
+   * Stop this instance and start a new one on the same stores, as a process restart does:
+   * everything held in memory (the in-process cache, memos) is gone; the database (and Redis,
+   * when configured) keep their data. Use the returned app from then on; its close() cleans up.
+   */
+  restart(): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -36,10 +42,26 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...env,
   });
+  return startTestApp(config, {
+    prefix,
+    hasServers: Boolean(postgres && redisUrl),
+    async cleanup() {
+      if (redisUrl) await deleteKeys(redisUrl, prefix);
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** One instance of the app on the stores `config` names; `cleanup` removes them after the last instance. */
+async function startTestApp(
+  config: Config,
+  stores: { prefix: string; hasServers: boolean; cleanup(): Promise<void> },
+): Promise<TestApp> {
   const { logger, lines } = captureLogger("info");
   const deps = createDeps(config, logger, {
-    db: openDatabase({ databaseUrl: config.databaseUrl, dataDir }, logger),
-    cache: createCache({ redisUrl: config.redisUrl, prefix }, logger),
+    db: openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
+    cache: createCache({ redisUrl: config.redisUrl, prefix: stores.prefix }, logger),
   });
   const app = createApp(deps);
   await deps.db.get(60_000);
@@ -49,10 +71,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logs: lines,
     request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
     secondInstance() {
-      if (!postgres || !redisUrl) throw new Error("a second instance needs DATABASE_URL and REDIS_URL");
+      if (!stores.hasServers || !config.redisUrl)
+        throw new Error("a second instance needs DATABASE_URL and REDIS_URL");
       const other = captureLogger("info");
       const otherDeps = createDeps(config, other.logger, {
-        cache: createCache({ redisUrl, prefix }, other.logger),
+        cache: createCache({ redisUrl: config.redisUrl, prefix: stores.prefix }, other.logger),
       });
       const otherApp = createApp(otherDeps);
       return {
@@ -63,14 +86,19 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
         secondInstance: () => {
           throw new Error("ask the first instance");
         },
+        restart: () => {
+          throw new Error("restart the first instance");
+        },
         close: () => closeDeps(otherDeps),
       };
     },
+    async restart() {
+      await closeDeps(deps);
+      return startTestApp(config, stores);
+    },
     async close() {
       await closeDeps(deps);
-      if (redisUrl) await deleteKeys(redisUrl, prefix);
-      await postgres?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await stores.cleanup();
     },
   };
 }

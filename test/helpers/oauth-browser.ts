@@ -46,8 +46,8 @@ export function swapParam(path: string, name: string, value: string | null): str
  * The app with both providers configured against a running stand-in, and a "browser" that
  * walks the redirects by hand so a test can tamper with what comes back.
  */
-export async function oauthHarness() {
-  const t = await createTestApp(STAND_IN_ENV);
+export async function oauthHarness(env: Record<string, string> = {}) {
+  const t = await createTestApp({ ...STAND_IN_ENV, ...env });
   const provider = startOAuthProvider({
     google: `${ORIGIN}/auth/oauth/google/callback`,
     github: `${ORIGIN}/auth/oauth/github/callback`,

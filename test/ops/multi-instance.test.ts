@@ -18,7 +18,8 @@ import { deleteKeys } from "../helpers/redis.ts";
  * goes to whichever instance the test names, the way a balancer without sticky sessions would
  * spread one person's requests. Aura has no file-change event stream (SSE is used only for chat
  * and run output, which end on the instance that serves them), so (e) checks the HTML views.
- * Each of (b)–(f) fails when B is given a Redis of its own.
+ * Each of (b)–(f) fails when B is given a Redis of its own, except the login lockout of (c),
+ * which is counted in PostgreSQL and so holds across instances whatever their Redis.
  */
 const serverUrl = process.env.DATABASE_URL;
 const sharedRedis = process.env.REDIS_URL;
@@ -391,7 +392,8 @@ describe.skipIf(Boolean(skipReason))("two server processes sharing PostgreSQL an
         const out = await sendJson(a, "POST", "/api/v1/auth/logout", { refreshToken: ended.refreshToken });
         expect(out.status).toBe(204);
 
-        // The access token is unexpired (15 min) but its session is marked revoked in Redis.
+        // The access token is unexpired (15 min), but the logout replaced the session's memo
+        // generation in Redis, so B asks PostgreSQL again and finds the session revoked.
         const me = await sendJson(b, "GET", "/api/v1/auth/me", undefined, bearer(ended.token));
         expect(me.status).toBe(401);
         expect(((await me.json()) as ErrorBody).error.code).toBe("unauthorized");

@@ -6,7 +6,7 @@ import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../src/plugins/limits.ts";
 import { captureLogger } from "../helpers/logs.ts";
 
 const app = new Elysia()
-  .use(errorPlugin({ logger: captureLogger().logger, production: true }))
+  .use(errorPlugin({ logger: captureLogger().logger, debug: false }))
   .use(bodyLimit())
   .post("/api/v1/echo", ({ body }) => ({ size: JSON.stringify(body).length }), {
     body: t.Object({ text: t.String() }),

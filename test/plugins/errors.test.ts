@@ -1,15 +1,26 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { Elysia, t } from "elysia";
+import { loadConfig } from "../../src/config.ts";
 import { ConflictError, NotFoundError, RateLimitError } from "../../src/errors.ts";
 import { errorPlugin } from "../../src/plugins/errors.tsx";
 import { routeTracker, transport } from "../../src/plugins/transport.ts";
 import { captureLogger } from "../helpers/logs.ts";
 
-function appFor(production: boolean) {
+/** The error plugin as the app configures it for these variables (NODE_ENV, AURA_DEBUG). */
+function appWith(env: Record<string, string>) {
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), "aura-errors-")),
+    JWT_SECRET: "s".repeat(40),
+    ...env,
+  });
   const log = captureLogger();
   const app = new Elysia()
     .wrap(transport(log.logger))
-    .use(errorPlugin({ logger: log.logger, production }))
+    .use(errorPlugin({ logger: log.logger, debug: config.debugErrors }))
     .use(routeTracker())
     .post("/api/v1/things", ({ body }) => body, { body: t.Object({ email: t.String({ format: "email" }) }) })
     .get("/api/v1/missing", () => {
@@ -24,11 +35,21 @@ function appFor(production: boolean) {
     .get("/api/v1/boom", () => {
       throw new Error("database password is hunter2");
     })
+    .get("/api/v1/query", () => {
+      // What drizzle throws when a statement fails: its message repeats the SQL.
+      throw new DrizzleQueryError(
+        "select password_hash from users where email = $1",
+        ["ada@example.com"],
+        new Error('relation "users" does not exist'),
+      );
+    })
     .get("/page/boom", () => {
       throw new Error("<script>alert(1)</script>");
     });
   return { app, log };
 }
+
+const appFor = (production: boolean) => appWith({ NODE_ENV: production ? "production" : "development" });
 
 const get = (
   app: { handle(r: Request): Promise<Response> },
@@ -83,10 +104,26 @@ describe("error plugin", () => {
     expect(access).toMatchObject({ method: "GET", route: "/api/v1/boom", errorId: body.error.errorId });
   });
 
-  test("development responses include the stack to help the developer", async () => {
-    const { app } = appFor(false);
-    const body = await (await get(app, "/api/v1/boom")).json();
-    expect(body.stack).toContain("Error");
+  test("a 500 in default development mode has an errorId and neither the stack nor the SQL, which are logged", async () => {
+    const { app, log } = appWith({ NODE_ENV: "development" });
+    const res = await get(app, "/api/v1/query");
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body).toEqual({
+      error: { code: "internal_error", message: "Internal server error", errorId: expect.any(String) },
+    });
+    const text = JSON.stringify(body);
+    for (const leak of ["password_hash", "select", "Failed query", "ada@example.com", "at "])
+      expect(text).not.toContain(leak);
+    const logged = log.lines.find((l) => l.errorId === body.error.errorId && l.err);
+    expect((logged!.err as { stack: string }).stack).toContain("password_hash");
+  });
+
+  test("AURA_DEBUG=1 adds the stack to a 500 for the developer who asked for it", async () => {
+    const { app } = appWith({ NODE_ENV: "development", AURA_DEBUG: "1" });
+    const body = await (await get(app, "/api/v1/query")).json();
+    expect(body.error.errorId).toBeString();
+    expect(body.stack).toContain("Failed query");
   });
 
   test("unknown API routes answer JSON 404", async () => {

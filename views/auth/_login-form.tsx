@@ -1,6 +1,7 @@
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { Field, FormAlert, SubmitButton } from "../components/_field.tsx";
+import { withNext } from "./urls.ts";
 
 export interface LoginFormProps {
   csrfToken: string;
@@ -12,7 +13,7 @@ export interface LoginFormProps {
 
 /** The sign-in form; posted by htmx it comes back alone with its errors, or as a plain form. */
 export function LoginForm({ csrfToken, next, values = {}, errors = {} }: LoginFormProps) {
-  const action = next ? `/login?next=${encodeURIComponent(next)}` : "/login";
+  const action = withNext("/login", next);
   return (
     <form
       method="post"

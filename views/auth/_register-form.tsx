@@ -1,9 +1,12 @@
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { Field, FormAlert, SubmitButton } from "../components/_field.tsx";
+import { withNext } from "./urls.ts";
 
 export interface RegisterFormProps {
   csrfToken: string;
+  /** A validated same-origin path to go to once signed up. */
+  next?: string | undefined;
   values?: { email?: string; firstName?: string; lastName?: string };
   errors?: FieldErrors;
 }
@@ -11,13 +14,14 @@ export interface RegisterFormProps {
 const ORDER = ["firstName", "lastName", "email", "password"];
 
 /** The sign-up form; posted by htmx it comes back alone with errors inline, or as a plain form. */
-export function RegisterForm({ csrfToken, values = {}, errors = {} }: RegisterFormProps) {
+export function RegisterForm({ csrfToken, next, values = {}, errors = {} }: RegisterFormProps) {
   const first = ORDER.find((name) => errors[name]);
+  const action = withNext("/register", next);
   return (
     <form
       method="post"
-      action="/register"
-      hx-post="/register"
+      action={action}
+      hx-post={action}
       hx-target="this"
       hx-swap="outerHTML"
       hx-disable="find button"

@@ -1,3 +1,5 @@
+import { withNext } from "../auth/urls.ts";
+
 export interface OAuthProviders {
   google: boolean;
   github: boolean;
@@ -8,17 +10,17 @@ const BUTTON =
   "transition hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-700";
 
 /** "Continue with …" links for the configured providers, and a divider; nothing when none is. */
-export function OAuthButtons({ providers }: { providers: OAuthProviders }) {
+export function OAuthButtons({ providers, next }: { providers: OAuthProviders; next?: string | undefined }) {
   if (!providers.google && !providers.github) return "";
   return (
     <div class="space-y-3">
       {providers.google ? (
-        <a href="/auth/oauth/google" class={BUTTON}>
+        <a href={withNext("/auth/oauth/google", next)} class={BUTTON}>
           Continue with Google
         </a>
       ) : null}
       {providers.github ? (
-        <a href="/auth/oauth/github" class={BUTTON}>
+        <a href={withNext("/auth/oauth/github", next)} class={BUTTON}>
           Continue with GitHub
         </a>
       ) : null}

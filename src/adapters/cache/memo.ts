@@ -111,3 +111,8 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
 export function ownerScope(userId: string): string {
   return `owner:${userId}`;
 }
+
+/** The memo scope of one session (a refresh-token family): whether it is still active. */
+export function sessionScope(sessionId: string): string {
+  return `session:${sessionId}`;
+}

@@ -43,6 +43,27 @@ export async function spendRefreshToken(db: Database, id: string, replacedBy: st
   return spent.length === 1;
 }
 
+/**
+ * Whether the session (refresh-token family) still belongs to `userId` and has a token that is
+ * neither revoked nor expired — what an access token of that session needs to be honoured.
+ */
+export async function isSessionActive(db: Database, familyId: string, userId: string): Promise<boolean> {
+  if (!isUuid(familyId) || !isUuid(userId)) return false;
+  const [row] = await db
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.familyId, familyId),
+        eq(refreshTokens.userId, userId),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, new Date()),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Revoke the still-active tokens matching `where`; returns the families they belonged to. */
 async function revokeWhere(db: Database, where: SQL | undefined): Promise<string[]> {
   const revoked = await db

@@ -1,6 +1,7 @@
 export * from "./ai-interactions.ts";
 export * from "./code-chunks.ts";
 export * from "./file-versions.ts";
+export * from "./login-throttles.ts";
 export * from "./oauth-accounts.ts";
 export * from "./project-files.ts";
 export * from "./projects.ts";

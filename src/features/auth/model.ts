@@ -3,6 +3,17 @@ import { t } from "elysia";
 /** Passwords: at least 10 characters (API.md); the upper bound only stops abuse of the hasher. */
 export const PASSWORD_MIN = 10;
 
+/**
+ * What is wrong with a password being set, beyond its length, or undefined. Whitespace alone
+ * (spaces, tabs, any Unicode space) is refused: it passes the length rule yet is among the first
+ * things guessed. Every place that sets a password asks this, so the rule has one home.
+ */
+export function newPasswordProblem(password: string): string | undefined {
+  if (!/\S/u.test(password))
+    return "must contain a character other than whitespace (spaces alone are easy to guess)";
+  return undefined;
+}
+
 // Surrounding whitespace is allowed (pasted addresses); the service trims and lowercases.
 const email = t.String({
   maxLength: 254,
@@ -13,7 +24,11 @@ const name = t.String({ minLength: 1, maxLength: 100 });
 
 export const RegisterBody = t.Object({
   email,
-  password: t.String({ minLength: PASSWORD_MIN, maxLength: 1024 }),
+  password: t.String({
+    minLength: PASSWORD_MIN,
+    maxLength: 1024,
+    description: `At least ${PASSWORD_MIN} characters, not whitespace alone`,
+  }),
   firstName: name,
   lastName: name,
 });

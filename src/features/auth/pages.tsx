@@ -5,10 +5,11 @@ import { LoginPage } from "../../../views/auth/login.tsx";
 import { RegisterPage } from "../../../views/auth/register.tsx";
 import type { Deps } from "../../deps.ts";
 import { issueCsrfToken } from "../../plugins/csrf.ts";
-import { html, redirectAfterPost, safeNextPath, wantsFragment } from "../../plugins/htmx.ts";
+import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
 import { currentViewer } from "../../plugins/session.ts";
 import { type FieldErrors, formErrors, serviceErrorMessage } from "./form-errors.ts";
-import { LoginBody, type LoginInput, RegisterBody, type RegisterInput } from "./model.ts";
+import { LoginBody, type LoginInput, newPasswordProblem, RegisterBody, type RegisterInput } from "./model.ts";
+import { safeNextPath } from "./next-path.ts";
 import { oauthErrorMessage } from "./oauth/errors.ts";
 import { requestContext } from "./routes.ts";
 import * as auth from "./service.ts";
@@ -38,30 +39,36 @@ export function authPages(deps: Deps) {
   const ctx = (request: Request) => requestContext(request, deps.config.trustProxyHops);
 
   return new Elysia({ name: "auth-pages" })
-    .get("/register", async ({ request, cookie, redirect }) => {
-      const jar = cookie as CookieJar;
-      if (await currentViewer(deps, request, jar)) return redirect("/projects", 303);
-      const csrfToken = issueCsrfToken(deps, jar);
-      return html(
-        wantsFragment(request) ? (
-          <RegisterForm csrfToken={csrfToken} />
-        ) : (
-          <RegisterPage {...{ csrfToken, providers }} />
-        ),
-      );
-    })
+    .get(
+      "/register",
+      async ({ request, cookie, query, redirect }) => {
+        const jar = cookie as CookieJar;
+        const next = safeNextPath(query.next);
+        if (await currentViewer(deps, request, jar)) return redirect(next ?? "/projects", 303);
+        const csrfToken = issueCsrfToken(deps, jar);
+        return html(
+          wantsFragment(request) ? (
+            <RegisterForm {...{ csrfToken, next }} />
+          ) : (
+            <RegisterPage {...{ csrfToken, next, providers }} />
+          ),
+        );
+      },
+      { query: NextQuery },
+    )
     .post(
       "/register",
-      async ({ request, cookie, body }) => {
+      async ({ request, cookie, body, query }) => {
         const jar = cookie as CookieJar;
         const csrfToken = issueCsrfToken(deps, jar);
+        const next = safeNextPath(query.next);
         const values = {
           email: body.email ?? "",
           firstName: (body.firstName ?? "").trim(),
           lastName: (body.lastName ?? "").trim(),
         };
         const render = (errors: FieldErrors, status: number, headers?: Record<string, string>) => {
-          const props = { csrfToken, values, errors };
+          const props = { csrfToken, next, values, errors };
           return html(
             wantsFragment(request) ? (
               <RegisterForm {...props} />
@@ -74,17 +81,19 @@ export function authPages(deps: Deps) {
         };
         const input = { ...values, password: body.password };
         const errors = formErrors(RegisterBody, input);
+        const problem = typeof input.password === "string" ? newPasswordProblem(input.password) : undefined;
+        if (problem) errors.password ??= `Password ${problem}`;
         if (hasErrors(errors)) return render(errors, 422);
         try {
           const issued = await auth.register(deps, input as RegisterInput, ctx(request));
           writeSessionCookies(jar, issued, production);
-          return redirectAfterPost(request, "/projects");
+          return redirectAfterPost(request, next ?? "/projects");
         } catch (error) {
           const { status, message, headers } = serviceErrorMessage(error);
           return render(status === 409 ? { email: message } : { form: message }, status, headers);
         }
       },
-      { body: FormBody },
+      { body: FormBody, query: NextQuery },
     )
     .get(
       "/login",

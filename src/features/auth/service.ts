@@ -1,9 +1,10 @@
-import { ownerScope } from "../../adapters/cache/memo.ts";
+import { ownerScope, sessionScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
   getRefreshTokenByHash,
   insertRefreshToken,
+  isSessionActive,
   listUserSessions,
   revokeFamily,
   revokeOtherSessions,
@@ -20,8 +21,15 @@ import {
 } from "../../db/queries/users.ts";
 import type { User } from "../../db/schema/users.ts";
 import type { Deps } from "../../deps.ts";
-import { ConflictError, NotFoundError, RateLimitError, UnauthorizedError } from "../../errors.ts";
-import { createLoginGuard } from "./login-guard.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../errors.ts";
+import { loginGuard } from "./login-guard.ts";
+import { newPasswordProblem } from "./model.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 /** Where a request came from, for sessions, limits and analytics. */
@@ -54,11 +62,12 @@ export function publicUser(user: User): PublicUser {
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= Bun.password.hash(crypto.randomUUID(), { algorithm: "argon2id" }));
 
-/** Cache key marking a session revoked, so its still-unexpired access tokens stop working everywhere. */
-export const revokedSessionKey = (sessionId: string) => `auth:revoked:${sessionId}`;
-
-async function markRevoked(deps: AuthDeps, sessionIds: string[]): Promise<void> {
-  await Promise.all(sessionIds.map((id) => deps.cache.set(revokedSessionKey(id), "1", ACCESS_TTL_SECONDS)));
+/**
+ * Call after revoking sessions in the database: every instance forgets what it remembered about
+ * them, so their still-unexpired access tokens are refused from the next request on.
+ */
+async function forgetSessions(deps: AuthDeps, sessionIds: string[]): Promise<void> {
+  await Promise.all(sessionIds.map((id) => deps.memo.invalidate(sessionScope(id))));
 }
 
 async function record(deps: AuthDeps, eventType: string, ctx: RequestContext, userId?: string, data = {}) {
@@ -97,6 +106,8 @@ export async function register(
   input: { email: string; password: string; firstName: string; lastName: string },
   ctx: RequestContext,
 ): Promise<{ user: PublicUser } & IssuedTokens> {
+  const problem = newPasswordProblem(input.password);
+  if (problem) throw new ValidationError(`password: ${problem}`, "password");
   const { points, durationSeconds } = deps.config.rateLimits.register;
   const limit = await deps.cache.limiter({ name: "register", points, durationSeconds }).consume(ctx.ip);
   if (!limit.allowed)
@@ -125,18 +136,18 @@ export async function login(
   input: { email: string; password: string },
   ctx: RequestContext,
 ): Promise<{ user: PublicUser } & IssuedTokens> {
-  const guard = createLoginGuard(deps.cache, deps.config.rateLimits.login);
-  const key = `${ctx.ip}:${normalizeEmail(input.email)}`;
-  await guard.check(key);
   const db = await deps.db.get();
+  const { login: pair, loginIp: ip } = deps.config.rateLimits;
+  const guard = loginGuard(db, { pair, ip }, { ip: ctx.ip, email: normalizeEmail(input.email) });
+  await guard.admit();
   const user = await getUserByEmail(db, input.email);
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoy()));
   if (!user?.passwordHash || !valid) {
-    await guard.fail(key);
+    await guard.fail();
     await record(deps, "login_failure", ctx, user?.id);
     throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
   }
-  await guard.succeed(key);
+  await guard.succeed();
   await touchUserLogin(db, user.id);
   await deps.memo.invalidate(ownerScope(user.id));
   await record(deps, "login_success", ctx, user.id);
@@ -185,7 +196,7 @@ export async function refresh(
     return { token, refreshToken: null, expiresIn: ACCESS_TTL_SECONDS, sessionId: row.familyId };
   }
   await revokeFamily(db, row.familyId);
-  await markRevoked(deps, [row.familyId]);
+  await forgetSessions(deps, [row.familyId]);
   await record(deps, "refresh_reuse_detected", ctx, row.userId, { sessionId: row.familyId });
   throw new UnauthorizedError("Refresh token already used; the session has been revoked");
 }
@@ -196,20 +207,20 @@ export async function logout(deps: AuthDeps, refreshToken: string, ctx: RequestC
   const row = await getRefreshTokenByHash(db, hashRefreshToken(refreshToken));
   if (!row) return;
   await revokeFamily(db, row.familyId);
-  await markRevoked(deps, [row.familyId]);
+  await forgetSessions(deps, [row.familyId]);
   await record(deps, "logout", ctx, row.userId);
 }
 
 /** End a session by id (from an access token, or the sessions page), scoped to its owner. */
 export async function endSession(deps: AuthDeps, userId: string, sessionId: string): Promise<void> {
   if (!(await revokeUserSession(await deps.db.get(), userId, sessionId))) throw new NotFoundError("Session");
-  await markRevoked(deps, [sessionId]);
+  await forgetSessions(deps, [sessionId]);
 }
 
 /** End every session of the user except `keep` (usually the current one). */
 export async function endOtherSessions(deps: AuthDeps, userId: string, keep?: string): Promise<number> {
   const revoked = await revokeOtherSessions(await deps.db.get(), userId, keep);
-  await markRevoked(deps, revoked);
+  await forgetSessions(deps, revoked);
   return revoked.length;
 }
 
@@ -226,12 +237,21 @@ export async function currentUser(deps: AuthDeps, userId: string): Promise<User>
   return user;
 }
 
-/** Verify an access token and that its session has not been revoked since it was issued. */
+/**
+ * Verify an access token and that its session is still active. The session's state comes from
+ * the database (so a logout holds across restarts and on every instance) through the memo: a
+ * request costs one cache read, and the database is asked once per session per memo lifetime
+ * and again after each revocation, which invalidates the session's scope.
+ */
 export async function authenticate(
   deps: AuthDeps,
   token: string,
 ): Promise<{ userId: string; sessionId: string }> {
   const claims = await deps.tokens.verify(token);
-  if (await deps.cache.get(revokedSessionKey(claims.sessionId))) throw new UnauthorizedError("Session ended");
+  // An object either way, so a revoked session is remembered too and costs no query per request.
+  const session = await deps.memo.read(sessionScope(claims.sessionId), claims.userId, async () => ({
+    active: await isSessionActive(await deps.db.get(), claims.sessionId, claims.userId),
+  }));
+  if (!session?.active) throw new UnauthorizedError("Session ended");
   return claims;
 }

@@ -76,10 +76,7 @@ export function contextPages(deps: Deps) {
     )
     .get(
       "/projects/:id/words",
-      async ({ viewer, params, set }) => {
-        set.headers["cache-control"] = "private, max-age=60";
-        return { words: await projectWords(deps, viewer.user.id, params.id) };
-      },
+      async ({ viewer, params }) => ({ words: await projectWords(deps, viewer.user.id, params.id) }),
       { session: true, params: Params },
     )
     .post(

@@ -141,7 +141,7 @@ export function errorComponents() {
               },
             },
           },
-          stack: { type: "string", description: "Only on 5xx, and never in production" },
+          stack: { type: "string", description: "Only on 5xx when the server runs with AURA_DEBUG=1" },
         },
       },
       FileConflict: {

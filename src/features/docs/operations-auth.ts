@@ -7,7 +7,7 @@ export const AUTH_OPERATIONS: Record<string, OperationDoc> = {
     tag: "Auth",
     summary: "Create an account",
     description:
-      "Passwords need at least 10 characters. The new account is signed in at once. At most 20 " +
+      "Passwords need at least 10 characters, not whitespace alone (400 naming `password`). The new account is signed in at once. At most 20 " +
       "registrations per hour from one address (`RATE_LIMIT_REGISTER`).",
     auth: false,
     success: { status: 201, description: "The account, signed in.", schema: "AuthResult" },
@@ -19,7 +19,8 @@ export const AUTH_OPERATIONS: Record<string, OperationDoc> = {
     summary: "Sign in",
     description:
       "An unknown email and a wrong password both answer 401 `invalid_credentials`. After 10 failed " +
-      "attempts in 15 minutes for one address and email, 429 with a growing lockout (`RATE_LIMIT_LOGIN`).",
+      "attempts in 15 minutes for one address and email (`RATE_LIMIT_LOGIN`), or 50 from one address " +
+      "across all emails (`RATE_LIMIT_LOGIN_IP`), 429 with `Retry-After` and a growing lockout.",
     auth: false,
     success: { status: 200, description: "Signed in.", schema: "AuthResult" },
     errors: ["Unauthorized", "TooManyRequests"],

@@ -1,6 +1,7 @@
 import { generateCodeVerifier, generateState } from "arctic";
 import { Elysia } from "elysia";
 import type { Deps } from "../../../deps.ts";
+import { safeNextPath } from "../next-path.ts";
 import { requestContext } from "../routes.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
@@ -9,7 +10,7 @@ import { CallbackQuery, ProviderParams, StartQuery } from "./model.ts";
 import { callbackUrl } from "./origin.ts";
 import { oauthProvider } from "./providers.ts";
 import { signInWithOAuth } from "./service.ts";
-import { safeNext, stateMatches, takeAttemptCookie, writeAttemptCookie } from "./state-cookie.ts";
+import { stateMatches, takeAttemptCookie, writeAttemptCookie } from "./state-cookie.ts";
 
 /** Where a signed-in user lands when the flow carried no `next`. */
 const HOME = "/projects";
@@ -39,7 +40,7 @@ export function oauthRoutes(deps: Deps) {
         );
         const state = generateState();
         const codeVerifier = generateCodeVerifier();
-        const next = safeNext(query.next);
+        const next = safeNextPath(query.next);
         writeAttemptCookie(
           cookie,
           { provider: provider.name, state, codeVerifier, next },
@@ -83,7 +84,8 @@ export function oauthRoutes(deps: Deps) {
           );
           // Elysia types an unschema'd jar as unknown; session cookies only ever hold strings.
           writeSessionCookies(cookie as CookieJar, issued, production);
-          redirect(set, attempt.next ?? HOME);
+          // Checked again on the way out: the cookie may predate a stricter rule.
+          redirect(set, safeNextPath(attempt.next) ?? HOME);
         } catch (error) {
           if (!(error instanceof OAuthFlowError)) throw error;
           fail(error.failure, describeFailure(error));

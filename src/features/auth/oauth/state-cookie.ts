@@ -71,18 +71,3 @@ export function takeAttemptCookie(
 export function stateMatches(attempt: OAuthAttempt, returned: string | undefined): boolean {
   return returned !== undefined && returned !== "" && sameSecret(returned, attempt.state);
 }
-
-/**
- * `next` if it is a path on this site, else undefined. Only a single leading slash counts:
- * `//evil.com` and `/\evil.com` are other hosts to a browser, and absolute URLs are refused.
- */
-export function safeNext(next: string | undefined): string | undefined {
-  if (!next?.startsWith("/") || next.startsWith("//")) return undefined;
-  // Browsers read `\` as `/`, so `/\evil.com` is another host too; control characters never belong.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f\\]/.test(next)) return undefined;
-  const base = "http://aura.invalid";
-  const url = new URL(next, base);
-  if (url.origin !== base) return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
-}
