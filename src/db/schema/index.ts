@@ -3,6 +3,7 @@ export * from "./code-chunks.ts";
 export * from "./file-versions.ts";
 export * from "./oauth-accounts.ts";
 export * from "./project-files.ts";
+export * from "./project-members.ts";
 export * from "./projects.ts";
 export * from "./refresh-tokens.ts";
 export * from "./usage-analytics.ts";
