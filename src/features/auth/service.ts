@@ -1,4 +1,4 @@
-import { ownerScope } from "../../adapters/cache/memo.ts";
+import { userScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
@@ -21,6 +21,7 @@ import {
 import type { User } from "../../db/schema/users.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, NotFoundError, RateLimitError, UnauthorizedError } from "../../errors.ts";
+import { joinInvitedProjects } from "../projects/members.ts";
 import { createLoginGuard } from "./login-guard.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
@@ -115,6 +116,7 @@ export async function register(
     if (isUniqueViolation(error)) throw new ConflictError("An account with this email already exists");
     throw error;
   }
+  await joinInvitedProjects(deps, user);
   await record(deps, "register", ctx, user.id);
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -138,7 +140,7 @@ export async function login(
   }
   await guard.succeed(key);
   await touchUserLogin(db, user.id);
-  await deps.memo.invalidate(ownerScope(user.id));
+  await deps.memo.invalidate(userScope(user.id));
   await record(deps, "login_success", ctx, user.id);
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -146,7 +148,7 @@ export async function login(
 /** Sign in a user already authenticated elsewhere (OAuth): a new session and its tokens. */
 export async function startUserSession(deps: AuthDeps, user: User, ctx: RequestContext, method: string) {
   await touchUserLogin(await deps.db.get(), user.id);
-  await deps.memo.invalidate(ownerScope(user.id));
+  await deps.memo.invalidate(userScope(user.id));
   await record(deps, "login_success", ctx, user.id, { method });
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -219,7 +221,7 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Sess
 
 /** The signed-in user; a deleted account reads as signed out. */
 export async function currentUser(deps: AuthDeps, userId: string): Promise<User> {
-  const user = await deps.memo.read(ownerScope(userId), "user", async () =>
+  const user = await deps.memo.read(userScope(userId), "user", async () =>
     getUserById(await deps.db.get(), userId),
   );
   if (!user) throw new UnauthorizedError("Account no longer exists");
