@@ -50,6 +50,17 @@ async function signIn(t: TestApp) {
         headers: headers({ "content-type": "application/x-www-form-urlencoded" }),
         body: new URLSearchParams(fields),
       }),
+    /** A form POST with the session cookies but without the CSRF token, as another site would send it. */
+    forged: (path: string, fields: Record<string, string>) =>
+      t.request(path, {
+        method: "POST",
+        headers: {
+          cookie: browser.jar.header(),
+          origin: "http://localhost",
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams(fields),
+      }),
     /** A JSON request with the session (the island's save, completion and analysis). */
     json: (method: string, path: string, body: unknown) =>
       t.request(path, {
@@ -387,6 +398,23 @@ describe("a project shared with an editor and a viewer", () => {
     expect(members.members.find((m) => m.userId === bystander.id)?.role).toBe("viewer");
     expect(members.members).toHaveLength(4);
   }, 120_000);
+
+  test("the Share dialog's forms need the CSRF token, like every form", async () => {
+    for (const [path, fields] of [
+      [`${H(projectId)}/members`, { email: "forged@example.com", role: "editor" }],
+      [`${H(projectId)}/members/${bystander.id}/role`, { role: "editor" }],
+      [`${H(projectId)}/members/${bystander.id}/remove`, {}],
+    ] as const) {
+      const res = await owner.forged(path, fields);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("Reload the page");
+    }
+    const members = (await (await owner.client.get(`${P(projectId)}/members`)).json()) as {
+      members: { email: string; userId: string; role: string }[];
+    };
+    expect(members.members.map((m) => m.email)).not.toContain("forged@example.com");
+    expect(members.members.find((m) => m.userId === bystander.id)?.role).toBe("viewer");
+  });
 
   test("the checks cover every route of the app that takes a project id", () => {
     const covered = new Set(CHECKS.map((c) => c.route));
