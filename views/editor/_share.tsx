@@ -70,8 +70,9 @@ function MemberRow({ projectId, member, me, role, csrfToken }: MembersPanelProps
   const label = member.name ?? member.email;
   const manage = role === "owner" && member.role !== "owner";
   return (
-    <li class="flex flex-wrap items-center gap-x-3 gap-y-1 py-2.5" data-member={member.email}>
-      <div class="min-w-0 flex-1">
+    <li class="flex flex-wrap items-center gap-x-3 gap-y-1.5 py-2.5" data-member={member.email}>
+      {/* Wide enough to read a name; on a phone the controls wrap below it instead. */}
+      <div class="min-w-48 flex-1">
         <p class="truncate text-sm font-medium">
           <span safe>{label}</span>
           {you ? <span class="font-normal text-slate-500"> (you)</span> : null}

@@ -103,6 +103,7 @@ export function EditorPage(props: EditorPageProps) {
             class={`${TOOL} inline-flex items-center gap-1`}
             commandfor="share-dialog"
             command="show-modal"
+            aria-label="Share"
             hx-get={`/projects/${encodeURIComponent(projectId)}/members`}
             hx-target="#share-body"
             title="See who can use this project; its owner can invite people"
@@ -110,7 +111,7 @@ export function EditorPage(props: EditorPageProps) {
             <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
               <path d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-5 9a5 5 0 0 1 10 0zm12-8a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zm-1 2a4 4 0 0 1 5 6h-4a6 6 0 0 0-1-6z" />
             </svg>
-            Share
+            <span class="hidden sm:inline">Share</span>
           </button>
           <button
             type="button"
