@@ -399,6 +399,28 @@ describe("a project shared with an editor and a viewer", () => {
     expect(members.members).toHaveLength(4);
   }, 120_000);
 
+  test("a viewer's IDE has a read-only editor and no Run, assistant or file actions; an editor's has them", async () => {
+    const html = async (who: Person) => (await who.hx(H(projectId))).text();
+    const viewerPage = await html(viewer);
+    expect(viewerPage).toMatch(/data-editor[^>]*data-role="viewer"/);
+    expect(viewerPage).toMatch(/data-editor[^>]*data-ai="off"/);
+    const assistant = `hx-get="${H(projectId)}/ai"`;
+    for (const absent of [
+      "data-run",
+      'id="create-dialog"',
+      'id="rename-dialog"',
+      'commandfor="delete-dialog"',
+      assistant,
+    ])
+      expect(viewerPage).not.toContain(absent);
+    expect(viewerPage).toContain("View only");
+    expect(viewerPage).toContain('id="share-dialog"');
+    const editorPage = await html(editor);
+    expect(editorPage).toMatch(/data-editor[^>]*data-role="editor"/);
+    for (const present of ["data-run", 'id="create-dialog"', 'commandfor="delete-dialog"', assistant])
+      expect(editorPage).toContain(present);
+  });
+
   test("the Share dialog's forms need the CSRF token, like every form", async () => {
     for (const [path, fields] of [
       [`${H(projectId)}/members`, { email: "forged@example.com", role: "editor" }],

@@ -154,7 +154,7 @@ export function EditorPage(props: EditorPageProps) {
           </aside>
           <div class="flex min-h-0 min-w-0 flex-1 flex-col">
             <EditorArea {...props} />
-            <OutputPanel />
+            {viewer ? null : <OutputPanel />}
           </div>
           <aside
             id="panel"
