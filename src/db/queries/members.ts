@@ -10,6 +10,8 @@ import { normalizeEmail } from "./users.ts";
 export interface Roster {
   project: Project;
   roles: ReadonlyMap<string, MemberRole>;
+  /** Everyone with access, owner first. */
+  userIds: readonly string[];
 }
 
 /** A person on a project's member list; `userId` is null while an invitation is pending. */
@@ -49,7 +51,7 @@ export async function projectRoster(db: Database, projectId: string): Promise<Ro
   if (!first) return undefined;
   const roles = new Map<string, MemberRole>();
   for (const row of rows) if (row.userId && row.role) roles.set(row.userId, row.role);
-  return { project: first.project, roles };
+  return { project: first.project, roles, userIds: [first.project.userId, ...roles.keys()] };
 }
 
 /** Everyone on the project: the owner first, then members and invitations in the order they were added. */

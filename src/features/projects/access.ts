@@ -52,12 +52,12 @@ export async function projectAccess(
     projectScope(id),
     "roster",
     async () => projectRoster(await deps.db.get(), id),
-    (r) => 1024 + r.roles.size * 96,
+    (r) => 1024 + r.roles.size * 192,
   );
   const role = roster && (roster.project.userId === userId ? "owner" : roster.roles.get(userId));
   if (!roster || !role) throw new NotFoundError("Project");
   if (!allows(role, need)) throw new ForbiddenError(REFUSAL[need as Exclude<Role, "viewer">]);
-  return { project: roster.project, role, userIds: [roster.project.userId, ...roster.roles.keys()] };
+  return { project: roster.project, role, userIds: roster.userIds };
 }
 
 /**
