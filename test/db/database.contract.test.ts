@@ -49,6 +49,7 @@ for (const implementation of databaseImplementations()) {
         "file_versions",
         "oauth_accounts",
         "project_files",
+        "project_members",
         "projects",
         "refresh_tokens",
         "usage_analytics",
