@@ -8,6 +8,7 @@ import { apiDocs } from "./features/docs/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
+import { memberRoutes } from "./features/projects/member-routes.ts";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
 import { bodyLimit } from "./plugins/body-limit.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: Deps) {
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
     .use(projectRoutes(deps))
+    .use(memberRoutes(deps))
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
     .use(aiRoutes(deps))

@@ -162,12 +162,15 @@ function sync(): void {
   if (region) expireToasts(region);
 }
 
+// A dialog closes once its form has been answered — except Go to and Share, whose content swaps inside them.
+const staysOpen = (dialog: HTMLDialogElement) => dialog.id === "goto-dialog" || "stayOpen" in dialog.dataset;
+
 document.addEventListener("htmx:after:swap", (e) => {
   sync();
   const source = e.target as Element;
   if (source.id === "panel") source.querySelector<HTMLElement>("[autofocus]")?.focus();
   const dialog = source.closest?.("dialog");
-  if (dialog?.open && dialog.id !== "goto-dialog") dialog.close(); // Go to's own results swap inside it
+  if (dialog?.open && !staysOpen(dialog)) dialog.close();
   // On a phone the tree is a drawer: opening a file closes it.
   if (source.closest?.("[data-open]")) {
     const drawer = $<HTMLElement>("#sidebar");
@@ -176,7 +179,7 @@ document.addEventListener("htmx:after:swap", (e) => {
 });
 document.addEventListener("htmx:after:request", (e) => {
   const dialog = (e.target as Element).closest?.("dialog");
-  if (dialog?.open && dialog.id !== "goto-dialog") dialog.close(); // Go to's own results swap inside it
+  if (dialog?.open && !staysOpen(dialog)) dialog.close();
 });
 
 // Ctrl/Cmd-S anywhere saves the open file (the island's own key binding, re-sent into it);

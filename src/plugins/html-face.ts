@@ -5,6 +5,7 @@ import { aiPages } from "../features/ai/pages.tsx";
 import { authPages } from "../features/auth/pages.tsx";
 import { contextPages } from "../features/context/pages.tsx";
 import { editorPages } from "../features/editor/pages.tsx";
+import { memberPages } from "../features/projects/member-pages.tsx";
 import { projectPages } from "../features/projects/pages.tsx";
 import { sandboxPages } from "../features/sandbox/pages.ts";
 import { usagePages } from "../features/usage/pages.tsx";
@@ -23,6 +24,7 @@ export function htmlFace(deps: Deps) {
     .use(accountPages(deps))
     .use(projectPages(deps))
     .use(editorPages(deps))
+    .use(memberPages(deps))
     .use(sandboxPages(deps))
     .use(aiPages(deps))
     .use(contextPages(deps))

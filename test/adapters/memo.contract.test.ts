@@ -141,6 +141,23 @@ function memoContract(name: string, make: () => Promise<Subject>) {
       expect(await b.read(s, "k", load)).toEqual({ value: "v2" });
     });
 
+    test("a write to several scopes retires each of them on the other instance, and no other scope", async () => {
+      const [a, b] = [createMemo(subject.caches[0]), createMemo(subject.caches[1])];
+      const [project, reader, bystander] = [scope(), scope(), scope()];
+      const source = { value: "v1" };
+      const loads = [counted(source), counted(source), counted(source)] as const;
+      const readAll = () =>
+        Promise.all([project, reader, bystander].map((s, i) => b.read(s, "k", loads[i]!)));
+      for (let i = 0; i < 3; i++) await readAll();
+      await a.writing([project, reader], async () => {
+        source.value = "v2";
+      });
+      expect(await readAll()).toEqual([{ value: "v2" }, { value: "v2" }, { value: "v1" }]);
+      await a.invalidate([bystander]);
+      expect(await readAll()).toEqual([{ value: "v2" }, { value: "v2" }, { value: "v2" }]);
+      expect(loads.map((l) => l.calls)).toEqual([2, 2, 2]);
+    });
+
     test("writing invalidates even when the write fails part-way", async () => {
       const memo = createMemo(subject.caches[0]);
       const s = scope();

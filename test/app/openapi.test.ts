@@ -50,6 +50,7 @@ function example(schema: Schema): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
+  if (schema.examples?.[0] !== undefined) return schema.examples[0];
   const union = schema.anyOf ?? schema.oneOf;
   if (union?.[0]) return example(union[0]);
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;

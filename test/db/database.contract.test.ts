@@ -50,6 +50,7 @@ for (const implementation of databaseImplementations()) {
         "login_throttles",
         "oauth_accounts",
         "project_files",
+        "project_members",
         "projects",
         "refresh_tokens",
         "usage_analytics",

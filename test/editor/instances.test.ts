@@ -49,4 +49,53 @@ describe.if(shared)("two instances over one database and one cache", () => {
     expect((await onB.get(`/api/v1/projects/${project.id}`)).status).toBe(404);
     expect((await onB.get(file)).status).toBe(404);
   });
+
+  test("an editor's save is seen by the owner at once, and a removed member loses access at once, on the other", async () => {
+    const owner = await registerUser(a);
+    const member = await registerUser(a);
+    const ownerA = api(a, owner.auth);
+    const ownerB = api(b, owner.auth);
+    const memberA = api(a, member.auth);
+    const memberB = api(b, member.auth);
+    const project = await ownerA.project({ name: "Together" });
+    const members = `/api/v1/projects/${project.id}/members`;
+    const file = `/api/v1/projects/${project.id}/files/index.js`;
+    expect((await ownerA.post(members, { email: member.email, role: "editor" })).status).toBe(201);
+    // Warm both instances' memos: the roles, the file and both project lists.
+    for (let i = 0; i < 3; i++) {
+      for (const client of [ownerA, ownerB, memberA, memberB]) {
+        expect((await client.get(file)).status).toBe(200);
+        await client.get("/api/v1/projects");
+      }
+    }
+
+    expect((await memberA.put(file, { content: "from the editor" })).status).toBe(200);
+    const seen = (await (await ownerB.get(file)).json()) as { content: string };
+    expect(seen.content).toBe("from the editor");
+    const listed = (await (await ownerB.get("/api/v1/projects")).json()) as {
+      projects: { fileCount: number }[];
+    };
+    expect(listed.projects[0]?.fileCount).toBe(2);
+    expect((await memberB.put(`/api/v1/projects/${project.id}/files/new.js`, { content: "1" })).status).toBe(
+      200,
+    );
+    const more = (await (await ownerA.get("/api/v1/projects")).json()) as {
+      projects: { fileCount: number }[];
+    };
+    expect(more.projects[0]?.fileCount).toBe(3);
+
+    // Demoted on A: B refuses the next write, though it had just read the member's role.
+    expect((await memberB.get(file)).status).toBe(200);
+    expect((await ownerA.patch(`${members}/${member.user.id}`, { role: "viewer" })).status).toBe(200);
+    expect((await memberB.put(file, { content: "no" })).status).toBe(403);
+    expect((await memberB.get(file)).status).toBe(200);
+
+    // Removed on A: B no longer knows the project for them, though it had just served them.
+    await memberB.get("/api/v1/projects");
+    expect((await ownerA.delete(`${members}/${member.user.id}`)).status).toBe(204);
+    expect((await memberB.get(file)).status).toBe(404);
+    expect((await memberB.get(`/api/v1/projects/${project.id}`)).status).toBe(404);
+    const theirs = (await (await memberB.get("/api/v1/projects")).json()) as { projects: unknown[] };
+    expect(theirs.projects).toEqual([]);
+  });
 });

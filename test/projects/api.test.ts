@@ -30,7 +30,9 @@ describe("projects", () => {
       "language",
       "lastModified",
       "name",
+      "role",
     ]);
+    expect(project.role).toBe("owner");
     const files = await (await me.get(`/api/v1/projects/${project.id}/files`)).json();
     expect(files.files.map((f: { path: string }) => f.path)).toEqual(["README.md", "main.py"]);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { ownerScope } from "../../src/adapters/cache/memo.ts";
+import { userScope } from "../../src/adapters/cache/memo.ts";
 import { aiInteractions } from "../../src/db/schema/ai-interactions.ts";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
 import { users } from "../../src/db/schema/users.ts";
@@ -98,7 +98,7 @@ describe("usage dashboards", () => {
     expect((await browser.get("/admin/usage")).res.status).toBe(403);
     const db = await t.deps.db.get();
     await db.update(users).set({ role: "admin" }).where(eq(users.id, alice.user.id));
-    await t.deps.memo.invalidate(ownerScope(alice.user.id)); // as the app does after its own writes
+    await t.deps.memo.invalidate(userScope(alice.user.id)); // as the app does after its own writes
     const admin = await signIn(alice);
     const { res, html } = await admin.get("/admin/usage");
     expect(res.status).toBe(200);

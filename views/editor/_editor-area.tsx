@@ -1,5 +1,6 @@
 import { encodeTabs } from "../../src/features/editor/tabs.ts";
 import type { OpenFile } from "../../src/features/editor/workspace.ts";
+import type { Role } from "../../src/features/projects/access.ts";
 import { projectPart, projectUrl } from "./urls.ts";
 
 export interface EditorAreaProps {
@@ -8,6 +9,8 @@ export interface EditorAreaProps {
   tabs: string[];
   /** Whether an AI model is configured; without one the island never asks for completions. */
   ai: boolean;
+  /** The viewer's role in the project: a viewer's editor is read-only and has no AI actions. */
+  role: Role;
   /** Open with the cursor on this line (1-based), scrolled into view. */
   line?: number | undefined;
 }
@@ -73,8 +76,9 @@ function Tab({
  * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
  * the "open file" fragment; `#tab-state` carries the tab list into the next request.
  */
-export function EditorArea({ projectId, file, tabs, ai, line }: EditorAreaProps) {
+export function EditorArea({ projectId, file, tabs, ai: configured, role, line }: EditorAreaProps) {
   const active = file?.path;
+  const ai = configured && role !== "viewer";
   return (
     <section id="editor-area" class="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Editor">
       <div id="tab-state" hidden>
@@ -120,6 +124,7 @@ export function EditorArea({ projectId, file, tabs, ai, line }: EditorAreaProps)
           data-version={String(file.version)}
           data-language={file.language}
           data-ai={ai ? undefined : "off"}
+          data-role={role}
           data-line={line ? String(line) : undefined}
         >
           {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
@@ -127,7 +132,11 @@ export function EditorArea({ projectId, file, tabs, ai, line }: EditorAreaProps)
         </div>
       ) : (
         <div class="flex flex-1 items-center justify-center p-8 text-center text-slate-500">
-          <p>This project has no files yet. Create one with “New file”.</p>
+          <p>
+            {role === "viewer"
+              ? "This project has no files yet."
+              : "This project has no files yet. Create one with “New file”."}
+          </p>
         </div>
       )}
     </section>

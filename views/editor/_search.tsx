@@ -1,5 +1,6 @@
 import type { IndexSymbol, Skipped } from "../../src/features/context/indexer.ts";
 import type { ContextResult } from "../../src/features/context/service.ts";
+import { allows, type Role } from "../../src/features/projects/access.ts";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { projectPart, projectUrl } from "./urls.ts";
 
@@ -11,6 +12,8 @@ export interface IndexStatusProps {
   skipped: Skipped[];
   queued: number;
   csrfToken: string;
+  /** Re-indexing is for editors and the owner; the switch, a setting, for the owner. */
+  role: Role;
 }
 
 const BUTTON =
@@ -141,7 +144,7 @@ export function SearchResults({
 
 /** What is indexed, what was left out and why, the re-index button with its progress, and the switch. */
 export function IndexStatus(props: IndexStatusProps) {
-  const { projectId, enabled, files, chunks, skipped, queued, csrfToken } = props;
+  const { projectId, enabled, files, chunks, skipped, queued, csrfToken, role } = props;
   return (
     <section
       id="index-status"
@@ -166,7 +169,7 @@ export function IndexStatus(props: IndexStatusProps) {
         </details>
       ) : null}
       <div class="flex items-center gap-2">
-        {enabled ? (
+        {enabled && allows(role, "editor") ? (
           <>
             <button type="button" class={BUTTON} data-reindex={projectPart(projectId, "index")}>
               Re-index
@@ -177,18 +180,20 @@ export function IndexStatus(props: IndexStatusProps) {
             <progress data-reindex-progress class="h-2 flex-1" max="1" value="0" hidden></progress>
           </>
         ) : null}
-        <form
-          class="ml-auto"
-          hx-post={projectPart(projectId, "index/switch")}
-          hx-target="#index-status"
-          hx-swap="outerHTML"
-        >
-          <CsrfField token={csrfToken} />
-          <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
-          <button type="submit" class={BUTTON}>
-            {enabled ? "Turn indexing off" : "Turn indexing on"}
-          </button>
-        </form>
+        {role === "owner" ? (
+          <form
+            class="ml-auto"
+            hx-post={projectPart(projectId, "index/switch")}
+            hx-target="#index-status"
+            hx-swap="outerHTML"
+          >
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
+            <button type="submit" class={BUTTON}>
+              {enabled ? "Turn indexing off" : "Turn indexing on"}
+            </button>
+          </form>
+        ) : null}
       </div>
       <p data-reindex-note role="status" class="empty:hidden"></p>
     </section>

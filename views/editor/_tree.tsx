@@ -1,4 +1,5 @@
 import type { TreeNode } from "../../src/features/editor/tree.ts";
+import type { Role } from "../../src/features/projects/access.ts";
 import { projectPart, projectUrl } from "./urls.ts";
 
 interface TreeProps {
@@ -6,6 +7,8 @@ interface TreeProps {
   nodes: TreeNode[];
   /** The open file, selected in the tree. */
   current?: string | undefined;
+  /** The viewer's role in the project: a viewer gets no rename or delete actions. */
+  role: Role;
 }
 
 const ICON = "size-4 shrink-0 text-slate-400";
@@ -52,11 +55,13 @@ function Item({
   node,
   current,
   depth,
+  readOnly,
 }: {
   projectId: string;
   node: TreeNode;
   current?: string | undefined;
   depth: number;
+  readOnly: boolean;
 }) {
   const pad = `padding-left:${0.5 + depth * 0.9}rem`;
   const row =
@@ -86,12 +91,18 @@ function Item({
           <span class="truncate font-medium" safe>
             {node.name}
           </span>
-          <Actions node={node} />
+          {readOnly ? null : <Actions node={node} />}
         </div>
         {/* biome-ignore lint/a11y/useSemanticElements: a WAI-ARIA tree's nested list is role=group */}
         <ul role="group">
           {node.children.map((child) => (
-            <Item projectId={projectId} node={child} current={current} depth={depth + 1} />
+            <Item
+              projectId={projectId}
+              node={child}
+              current={current}
+              depth={depth + 1}
+              readOnly={readOnly}
+            />
           ))}
         </ul>
       </li>
@@ -127,14 +138,14 @@ function Item({
         >
           {node.name}
         </a>
-        <Actions node={node} />
+        {readOnly ? null : <Actions node={node} />}
       </div>
     </li>
   );
 }
 
 /** The project's files as a WAI-ARIA tree; shell.js adds the keyboard model (roving tabindex). */
-export function FileTree({ projectId, nodes, current }: TreeProps) {
+export function FileTree({ projectId, nodes, current, role }: TreeProps) {
   return (
     <div id="tree" class="min-h-0 flex-1 overflow-y-auto px-1.5 pb-4">
       {nodes.length === 0 ? (
@@ -143,7 +154,13 @@ export function FileTree({ projectId, nodes, current }: TreeProps) {
         // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the WAI-ARIA tree pattern on a list
         <ul role="tree" aria-label="Files" data-tree data-project={projectId}>
           {nodes.map((node) => (
-            <Item projectId={projectId} node={node} current={current} depth={0} />
+            <Item
+              projectId={projectId}
+              node={node}
+              current={current}
+              depth={0}
+              readOnly={role === "viewer"}
+            />
           ))}
         </ul>
       )}

@@ -5,6 +5,7 @@ import { TreeDialogs } from "./_dialogs.tsx";
 import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
 import { OutputPanel } from "./_output.tsx";
 import { GotoDialog } from "./_search.tsx";
+import { ShareDialog } from "./_share.tsx";
 import { Toast } from "./_toast.tsx";
 import { FileTree } from "./_tree.tsx";
 
@@ -21,10 +22,12 @@ const TOOL =
 
 /**
  * The IDE for one project: file tree (a popover drawer on a phone), tabs and editor, a side
- * panel for history, and the status bar the editor island writes to.
+ * panel for history, and the status bar the editor island writes to. A viewer's page has no
+ * Run, no assistant, no file actions, and a read-only editor.
  */
 export function EditorPage(props: EditorPageProps) {
-  const { projectId, projectName, nodes, file, csrfToken, notice } = props;
+  const { projectId, projectName, nodes, file, csrfToken, notice, role } = props;
+  const viewer = role === "viewer";
   return (
     <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
       <script type="module" src={assetUrl("shell.js")}></script>
@@ -58,31 +61,57 @@ export function EditorPage(props: EditorPageProps) {
             role="progressbar"
             aria-label="Loading"
           ></span>
-          <button
-            type="button"
-            data-run
-            data-project-id={projectId}
-            class="ml-auto inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
-            title="Run the open file (Ctrl+Enter)"
-            aria-keyshortcuts="Control+Enter Meta+Enter"
-          >
-            <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
-              <path d="M6 4.5v11l9-5.5z" />
-            </svg>
-            Run
-          </button>
+          {viewer ? (
+            <span
+              class="ml-auto rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 dark:bg-ink-700 dark:text-slate-300"
+              title="You can read this project; its owner can let you edit it"
+            >
+              View only
+            </span>
+          ) : (
+            <>
+              <button
+                type="button"
+                data-run
+                data-project-id={projectId}
+                class="ml-auto inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
+                title="Run the open file (Ctrl+Enter)"
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+              >
+                <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                  <path d="M6 4.5v11l9-5.5z" />
+                </svg>
+                Run
+              </button>
+              <button
+                type="button"
+                class={`${TOOL} inline-flex items-center gap-1`}
+                hx-get={`/projects/${encodeURIComponent(projectId)}/ai`}
+                hx-target="#panel"
+                hx-swap="innerHTML"
+                title="Ask the assistant about this project"
+              >
+                <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                  <path d="M10 2l1.8 4.7L16.5 8.5l-4.7 1.8L10 15l-1.8-4.7L3.5 8.5l4.7-1.8zM15.5 13l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
+                </svg>
+                Assistant
+              </button>
+            </>
+          )}
           <button
             type="button"
             class={`${TOOL} inline-flex items-center gap-1`}
-            hx-get={`/projects/${encodeURIComponent(projectId)}/ai`}
-            hx-target="#panel"
-            hx-swap="innerHTML"
-            title="Ask the assistant about this project"
+            commandfor="share-dialog"
+            command="show-modal"
+            aria-label="Share"
+            hx-get={`/projects/${encodeURIComponent(projectId)}/members`}
+            hx-target="#share-body"
+            title="See who can use this project; its owner can invite people"
           >
             <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
-              <path d="M10 2l1.8 4.7L16.5 8.5l-4.7 1.8L10 15l-1.8-4.7L3.5 8.5l4.7-1.8zM15.5 13l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
+              <path d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-5 9a5 5 0 0 1 10 0zm12-8a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zm-1 2a4 4 0 0 1 5 6h-4a6 6 0 0 0-1-6z" />
             </svg>
-            Assistant
+            <span class="hidden sm:inline">Share</span>
           </button>
           <button
             type="button"
@@ -109,21 +138,23 @@ export function EditorPage(props: EditorPageProps) {
           >
             <div class="flex items-center gap-1 px-2 py-2">
               <h2 class="flex-1 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Files</h2>
-              <button
-                type="button"
-                class={TOOL}
-                commandfor="create-dialog"
-                command="show-modal"
-                data-kind="file"
-              >
-                New…
-              </button>
+              {viewer ? null : (
+                <button
+                  type="button"
+                  class={TOOL}
+                  commandfor="create-dialog"
+                  command="show-modal"
+                  data-kind="file"
+                >
+                  New…
+                </button>
+              )}
             </div>
-            <FileTree projectId={projectId} nodes={nodes} current={file?.path} />
+            <FileTree projectId={projectId} nodes={nodes} current={file?.path} role={role} />
           </aside>
           <div class="flex min-h-0 min-w-0 flex-1 flex-col">
             <EditorArea {...props} />
-            <OutputPanel />
+            {viewer ? null : <OutputPanel />}
           </div>
           <aside
             id="panel"
@@ -148,7 +179,8 @@ export function EditorPage(props: EditorPageProps) {
       >
         {notice ? <Toast kind="info" message={notice} /> : null}
       </div>
-      <TreeDialogs projectId={projectId} csrfToken={csrfToken} />
+      {viewer ? null : <TreeDialogs projectId={projectId} csrfToken={csrfToken} />}
+      <ShareDialog />
       <GotoDialog projectId={projectId} />
     </BaseLayout>
   );

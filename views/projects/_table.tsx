@@ -1,10 +1,10 @@
-import type { ProjectSummary } from "../../src/db/queries/projects.ts";
+import type { ProjectListItem } from "../../src/db/queries/projects.ts";
 import { Ago, LanguageBadge, PRIMARY } from "./_format.tsx";
 import { defaultOrder, type ListState, listUrl } from "./_list-state.tsx";
 import { ProjectActions } from "./_project-actions.tsx";
 
 export interface ProjectsTableProps {
-  projects: ProjectSummary[];
+  projects: ProjectListItem[];
   total: number;
   state: ListState;
   csrfToken: string;
@@ -84,6 +84,24 @@ function Empty({ q }: { q: string }) {
   );
 }
 
+/** Who shared a project with the viewer, and what they may do in it. */
+function SharedBy({
+  role,
+  owner,
+}: Pick<ProjectListItem, "role"> & { owner: NonNullable<ProjectListItem["owner"]> }) {
+  return (
+    <p
+      class="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400"
+      data-shared
+    >
+      <span class="shrink-0 rounded-full bg-aura-50 px-1.5 py-px font-medium text-aura-700 dark:bg-aura-400/15 dark:text-aura-400">
+        {role === "editor" ? "Shared · can edit" : "Shared · can view"}
+      </span>
+      <span class="truncate" title={owner.email} safe>{`by ${owner.name ?? owner.email}`}</span>
+    </p>
+  );
+}
+
 /** The projects list with its sorting, paging and row actions; the page's table and the htmx fragment. */
 export function ProjectsTable({ projects, total, state, csrfToken, oob = false }: ProjectsTableProps) {
   const first = total === 0 ? 0 : (state.page - 1) * state.limit + 1;
@@ -102,7 +120,7 @@ export function ProjectsTable({ projects, total, state, csrfToken, oob = false }
       ) : (
         <>
           <table class="block w-full text-sm sm:table">
-            <caption class="sr-only">Your projects</caption>
+            <caption class="sr-only">Your projects and projects shared with you</caption>
             <thead class="block text-left text-slate-600 sm:table-header-group sm:border-b sm:border-slate-200 dark:text-slate-300 sm:dark:border-ink-700">
               <tr class="flex flex-wrap gap-2 pb-3 sm:table-row sm:pb-0">
                 {COLUMNS.map((column) => (
@@ -124,6 +142,7 @@ export function ProjectsTable({ projects, total, state, csrfToken, oob = false }
                     >
                       {p.name}
                     </a>
+                    {p.owner ? <SharedBy role={p.role} owner={p.owner} /> : null}
                     {p.description ? (
                       <p class="truncate text-xs text-slate-500 dark:text-slate-400" safe>
                         {p.description}
@@ -141,7 +160,9 @@ export function ProjectsTable({ projects, total, state, csrfToken, oob = false }
                     <Ago at={p.lastModified} />
                   </td>
                   <td class="ml-auto block sm:table-cell sm:px-4 sm:py-2">
-                    <ProjectActions project={p} state={state} csrfToken={csrfToken} />
+                    {p.role === "owner" ? (
+                      <ProjectActions project={p} state={state} csrfToken={csrfToken} />
+                    ) : null}
                   </td>
                 </tr>
               ))}

@@ -6,7 +6,7 @@ import type { Cache } from "./types.ts";
  * A read-through memo of database reads, kept in this process and made coherent across
  * instances by a *generation* per scope held in the shared cache.
  *
- * A scope (e.g. everything one user owns) has a random generation string in the cache port.
+ * A scope (e.g. one project's data) has a random generation string in the cache port.
  * Reads are memoized under the generation observed *before* loading; a write changes the
  * generation *after* it commits, so every entry loaded before the write is never read again.
  * Generations are random, never counters, so a cache server that restarts empty cannot bring
@@ -32,13 +32,16 @@ export interface Memo {
     load: () => Promise<T | undefined>,
     bytes?: (value: T) => number,
   ): Promise<T | undefined>;
-  /** Forget everything read in `scope`, on every instance sharing the cache. Call after the write commits. */
-  invalidate(scope: string): Promise<void>;
   /**
-   * Run a write to data in `scope`, then invalidate it — also when the write failed part-way
-   * (an extra invalidation costs one reload; a missed one would serve stale data).
+   * Forget everything read in `scope` (or in each of several scopes), on every instance sharing
+   * the cache. Call after the write commits.
    */
-  writing<T>(scope: string, write: () => Promise<T>): Promise<T>;
+  invalidate(scope: string | readonly string[]): Promise<void>;
+  /**
+   * Run a write to data in `scope` (or several), then invalidate it — also when the write failed
+   * part-way (an extra invalidation costs one reload; a missed one would serve stale data).
+   */
+  writing<T>(scope: string | readonly string[], write: () => Promise<T>): Promise<T>;
 }
 
 export interface MemoOptions {
@@ -95,21 +98,37 @@ export function createMemo(cache: Cache, options: MemoOptions = {}): Memo {
       }) as Promise<T | undefined>;
     },
     async invalidate(scope) {
-      await newGeneration(scope);
+      await retire(scope);
     },
     async writing(scope, write) {
       try {
         return await write();
       } finally {
-        await newGeneration(scope);
+        await retire(scope);
       }
     },
   };
+
+  async function retire(scope: string | readonly string[]) {
+    if (typeof scope === "string") await newGeneration(scope);
+    else await Promise.all([...new Set(scope)].map(newGeneration));
+  }
 }
 
-/** The memo scope of everything one user owns: their account row, projects and files. */
-export function ownerScope(userId: string): string {
-  return `owner:${userId}`;
+/**
+ * The memo scope of one user's own data: their account row and their list of projects (owned
+ * and shared), which changes whenever one of those projects does.
+ */
+export function userScope(userId: string): string {
+  return `user:${userId}`;
+}
+
+/**
+ * The memo scope of one project's data, whoever reads it: the project row with each member's
+ * role, its members, its summary, its file listing and its files.
+ */
+export function projectScope(projectId: string): string {
+  return `project:${projectId}`;
 }
 
 /** The memo scope of one session (a refresh-token family): whether it is still active. */

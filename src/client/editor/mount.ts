@@ -34,6 +34,8 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   const source = el.querySelector("textarea");
   const doc = source?.value ?? "";
   const file = { project: el.dataset.project ?? "", path: el.dataset.path ?? "" };
+  // A viewer of the project reads it: no edits, so nothing to save or restore from this browser.
+  const readOnly = el.dataset.role === "viewer";
   const language = languageFor(file.path, el.dataset.language);
   const languageSlot = new Compartment();
   const status = findStatusBar(el, () => active === view);
@@ -120,6 +122,7 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
         theme.extension,
         languageSlot.of([]),
         EditorView.contentAttributes.of({ "aria-label": `Editor: ${file.path}` }),
+        EditorState.readOnly.of(readOnly),
         EditorView.updateListener.of((update) => {
           if (update.focusChanged && update.view.hasFocus) activate(update.view);
           if (update.docChanged && !update.transactions.some((tr) => tr.annotation(Transaction.remote))) {
@@ -136,7 +139,7 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     status.cursor(describeCursor(v.state));
   };
   activate(view);
-  status.save("Saved", "saved");
+  status.save(readOnly ? "Read only" : "Saved", "saved");
   loadProjectWords(file.project);
   // Opened from a search result or a reference: the cursor on that line, scrolled to the middle.
   const line = Number(el.dataset.line);
@@ -179,7 +182,7 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
       const support = await language.load();
       view?.dispatch({ effects: languageSlot.reconfigure(support) });
     }
-    const kept = await getStash(file.project, file.path).catch(() => undefined);
+    const kept = readOnly ? undefined : await getStash(file.project, file.path).catch(() => undefined);
     if (kept && kept.content !== doc) saver.restore(kept.content, kept.baseVersion);
     else if (kept) saver.saveNow(); // identical to the server's text: the save just forgets it
     el.dataset.editorReady = "true";

@@ -1,16 +1,14 @@
 import { and, asc, desc, eq, like, lt, or, sql, sum } from "drizzle-orm";
 import { fileVersions } from "../schema/file-versions.ts";
 import { type ProjectFile, projectFiles } from "../schema/project-files.ts";
-import { projects } from "../schema/projects.ts";
 import type { Database } from "../types.ts";
-import { isUuid } from "./ids.ts";
 
 /** How many earlier versions each file keeps. */
 export const HISTORY_LIMIT = 50;
 
 export type FileListing = Pick<ProjectFile, "path" | "sizeBytes" | "version" | "updatedAt">;
 
-/** Every file of a project (callers check the project is the caller's), by path. */
+/** Every file of a project (callers have asked the access guard), by path. */
 export async function listFiles(db: Database, projectId: string): Promise<FileListing[]> {
   return db
     .select({
@@ -35,25 +33,6 @@ export async function getFile(
     .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
     .limit(1);
   return row;
-}
-
-/** The file if its project belongs to `userId`, in one query (the ownership check is the join). */
-export async function getOwnedFile(
-  db: Database,
-  userId: string,
-  projectId: string,
-  path: string,
-): Promise<ProjectFile | undefined> {
-  if (!isUuid(projectId)) return undefined;
-  const [row] = await db
-    .select({ file: projectFiles })
-    .from(projectFiles)
-    .innerJoin(projects, eq(projects.id, projectFiles.projectId))
-    .where(
-      and(eq(projects.userId, userId), eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)),
-    )
-    .limit(1);
-  return row?.file;
 }
 
 /** Total bytes stored in a project, optionally not counting one path (the file being replaced). */

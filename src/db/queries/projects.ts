@@ -1,5 +1,7 @@
-import { and, asc, count, desc, eq, ilike, sql } from "drizzle-orm";
+import { asc, count, desc, eq, ilike, sql } from "drizzle-orm";
+import { projectMembers } from "../schema/project-members.ts";
 import { type Project, projects } from "../schema/projects.ts";
+import { users } from "../schema/users.ts";
 import type { Database } from "../types.ts";
 import { isUuid } from "./ids.ts";
 
@@ -11,6 +13,19 @@ export interface ProjectSummary {
   language: string | null;
   fileCount: number;
   lastModified: Date;
+}
+
+/** Who owns a project, as a member of it sees them. */
+export interface ProjectOwner {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** A project in someone's list: with their role in it and, when it is shared with them, its owner. */
+export interface ProjectListItem extends ProjectSummary {
+  role: "owner" | "editor" | "viewer";
+  owner?: ProjectOwner;
 }
 
 export type ProjectSort = "updated" | "name" | "language" | "files";
@@ -27,6 +42,14 @@ const summary = {
   lastModified: projects.updatedAt,
 };
 
+const ownerColumns = {
+  ownerId: users.id,
+  ownerEmail: users.email,
+  ownerName: sql<
+    string | null
+  >`nullif(trim(coalesce(${users.firstName}, '') || ' ' || coalesce(${users.lastName}, '')), '')`,
+};
+
 const ORDER = {
   updated: projects.updatedAt,
   name: sql`lower(${projects.name})`,
@@ -37,53 +60,84 @@ const ORDER = {
 /** `escape` LIKE wildcards so a search for "50%" means the text, not a pattern. */
 const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** One page of the user's projects, with the total for paging. */
+/**
+ * One page of the projects the user owns or is a member of, with their role in each and the
+ * owner of each shared one, and the total for paging. The projects are found through the two
+ * indexes (projects by owner, members by user) and then joined, never by scanning every project.
+ */
 export async function listProjects(
   db: Database,
   userId: string,
   options: { page: number; limit: number; search?: string; sort?: ProjectSort; order?: "asc" | "desc" },
-): Promise<{ projects: ProjectSummary[]; total: number }> {
-  const where = and(
-    eq(projects.userId, userId),
-    options.search ? ilike(projects.name, likeText(options.search)) : undefined,
-  );
+): Promise<{ projects: ProjectListItem[]; total: number }> {
+  // Aliased: unqualified outside the subquery, "id" and "role" would clash with projects and users.
+  const mine = db
+    .select({
+      projectId: sql<string>`${projects.id}`.as("mine_project_id"),
+      role: sql<string>`'owner'`.as("mine_role"),
+    })
+    .from(projects)
+    .where(eq(projects.userId, userId))
+    .unionAll(
+      db
+        .select({
+          projectId: sql<string>`${projectMembers.projectId}`.as("mine_project_id"),
+          role: sql<string>`${projectMembers.role}`.as("mine_role"),
+        })
+        .from(projectMembers)
+        .where(eq(projectMembers.userId, userId)),
+    )
+    .as("mine");
+  const where = options.search ? ilike(projects.name, likeText(options.search)) : undefined;
   const direction = (options.order ?? (options.sort === "name" ? "asc" : "desc")) === "asc" ? asc : desc;
   const [rows, [totals]] = await Promise.all([
     db
-      .select(summary)
-      .from(projects)
+      .select({ ...summary, role: mine.role, ...ownerColumns })
+      .from(mine)
+      .innerJoin(projects, eq(projects.id, mine.projectId))
+      .innerJoin(users, eq(users.id, projects.userId))
       .where(where)
       .orderBy(direction(ORDER[options.sort ?? "updated"]), desc(projects.id))
       .limit(options.limit)
       .offset((options.page - 1) * options.limit),
-    db.select({ total: count() }).from(projects).where(where),
+    db
+      .select({ total: count() })
+      .from(mine)
+      .innerJoin(projects, eq(projects.id, mine.projectId))
+      .where(where),
   ]);
-  return { projects: rows, total: totals?.total ?? 0 };
+  return {
+    projects: rows.map(({ role, ownerId, ownerEmail, ownerName, ...project }) =>
+      withOwner(project, role as ProjectListItem["role"], {
+        id: ownerId,
+        email: ownerEmail,
+        name: ownerName,
+      }),
+    ),
+    total: totals?.total ?? 0,
+  };
 }
 
-/** The user's project with this id, or undefined (someone else's reads as missing). */
-export async function getProject(db: Database, userId: string, id: string): Promise<Project | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [row] = await db
-    .select()
-    .from(projects)
-    .where(and(eq(projects.id, id), eq(projects.userId, userId)))
-    .limit(1);
-  return row;
+/** A project as `role` sees it: the owner named only when it is someone else. */
+export function withOwner(project: ProjectSummary, role: ProjectListItem["role"], owner: ProjectOwner) {
+  return role === "owner" ? { ...project, role } : { ...project, role, owner };
 }
 
+/** The project with this id as lists show it, and its owner (callers have asked the access guard). */
 export async function getProjectSummary(
   db: Database,
-  userId: string,
   id: string,
-): Promise<ProjectSummary | undefined> {
+): Promise<{ project: ProjectSummary; owner: ProjectOwner } | undefined> {
   if (!isUuid(id)) return undefined;
   const [row] = await db
-    .select(summary)
+    .select({ ...summary, ...ownerColumns })
     .from(projects)
-    .where(and(eq(projects.id, id), eq(projects.userId, userId)))
+    .innerJoin(users, eq(users.id, projects.userId))
+    .where(eq(projects.id, id))
     .limit(1);
-  return row;
+  if (!row) return undefined;
+  const { ownerId, ownerEmail, ownerName, ...project } = row;
+  return { project, owner: { id: ownerId, email: ownerEmail, name: ownerName } };
 }
 
 export async function insertProject(
@@ -94,10 +148,9 @@ export async function insertProject(
   return inserted!;
 }
 
-/** Rename or re-describe the user's project; false when it is not theirs. */
+/** Rename or re-describe a project, or switch its index (callers have asked the access guard). */
 export async function updateProject(
   db: Database,
-  userId: string,
   id: string,
   changes: Partial<Pick<Project, "name" | "description" | "indexingEnabled">>,
 ): Promise<boolean> {
@@ -105,18 +158,15 @@ export async function updateProject(
   const updated = await db
     .update(projects)
     .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(projects.id, id), eq(projects.userId, userId)))
+    .where(eq(projects.id, id))
     .returning({ id: projects.id });
   return updated.length === 1;
 }
 
-/** Delete the user's project; files, history and index entries go with it (foreign keys cascade). */
-export async function deleteProject(db: Database, userId: string, id: string): Promise<boolean> {
+/** Delete a project; files, history, members and index entries go with it (foreign keys cascade). */
+export async function deleteProject(db: Database, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
-  const deleted = await db
-    .delete(projects)
-    .where(and(eq(projects.id, id), eq(projects.userId, userId)))
-    .returning({ id: projects.id });
+  const deleted = await db.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id });
   return deleted.length === 1;
 }
 
@@ -127,7 +177,7 @@ export async function touchProject(db: Database, id: string): Promise<void> {
 
 /**
  * Whether the project exists and is to be indexed, for the background indexer (which acts on a
- * project id its owner's request already checked): undefined when the project is gone.
+ * project id a member's request already checked): undefined when the project is gone.
  */
 export async function indexingEnabledOf(db: Database, id: string): Promise<boolean | undefined> {
   if (!isUuid(id)) return undefined;

@@ -4,6 +4,7 @@ export * from "./file-versions.ts";
 export * from "./login-throttles.ts";
 export * from "./oauth-accounts.ts";
 export * from "./project-files.ts";
+export * from "./project-members.ts";
 export * from "./projects.ts";
 export * from "./refresh-tokens.ts";
 export * from "./usage-analytics.ts";

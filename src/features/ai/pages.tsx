@@ -5,7 +5,7 @@ import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
-import { ownedProject } from "../files/service.ts";
+import { projectAccess } from "../projects/access.ts";
 import { ANALYSIS_KINDS, MAX_CODE_CHARS, MAX_MESSAGE_CHARS } from "./model.ts";
 import { renderAnswer } from "./render.ts";
 import * as service from "./service.ts";
@@ -25,7 +25,8 @@ export function aiPages(deps: Deps) {
     .get(
       "/projects/:id/ai",
       async ({ viewer, params }) => {
-        const project = await ownedProject(deps, viewer.user.id, params.id);
+        // Viewers have no AI actions: the panel is for those who may spend AI on the project.
+        const { project } = await projectAccess(deps, viewer.user.id, params.id, "editor");
         const rows = await chatHistory(await deps.db.get(), viewer.user.id, project.id, PANEL_TURNS);
         const turns: AiTurn[] = rows.map((row) => {
           const text = String((row.responseData as { text?: string } | null)?.text ?? "");

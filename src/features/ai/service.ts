@@ -4,7 +4,8 @@ import { chatHistory } from "../../db/queries/ai.ts";
 import type { Deps } from "../../deps.ts";
 import { UpstreamError, ValidationError } from "../../errors.ts";
 import { formatPieces, selectContext } from "../context/service.ts";
-import { listProjectFiles, ownedProject, readFile } from "../files/service.ts";
+import { listProjectFiles, readFile } from "../files/service.ts";
+import { projectAccess } from "../projects/access.ts";
 import type { AiEvent, Gateway } from "./gateway.ts";
 import { type AnalyzeInput, type ChatInput, type CompleteInput, Finding } from "./model.ts";
 
@@ -63,7 +64,8 @@ export async function complete(deps: AiDeps, userId: string, input: CompleteInpu
       "cursorPosition",
     );
   }
-  await ownedProject(deps, userId, input.projectId);
+  // Spending AI on a project is for those who may change it: editors and the owner.
+  await projectAccess(deps, userId, input.projectId, "editor");
   const window = input.contextWindow ?? 2_000;
   const start = Math.max(0, input.cursorPosition - window);
   const prefix = input.code.slice(start, input.cursorPosition);
@@ -206,7 +208,7 @@ async function recentTurns(deps: AiDeps, userId: string, projectId: string) {
 
 /** Everything a chat answer needs before its first token: messages and references. */
 export async function prepareChat(deps: AiDeps, userId: string, input: ChatInput) {
-  await ownedProject(deps, userId, input.projectId);
+  await projectAccess(deps, userId, input.projectId, "editor");
   // The conversation is asked for first, so that a database read overlaps the context search.
   const turns = recentTurns(deps, userId, input.projectId);
   const [{ parts, references }, history] = await Promise.all([chatContext(deps, userId, input), turns]);
@@ -303,7 +305,7 @@ export function parseAnalysis(text: string, lineCount: number) {
 
 /** Explain, review or find bugs in a file (or given code) as structured findings. */
 export async function analyze(deps: AiDeps, userId: string, input: AnalyzeInput, signal?: AbortSignal) {
-  await ownedProject(deps, userId, input.projectId);
+  await projectAccess(deps, userId, input.projectId, "editor");
   let code = input.code;
   if (code === undefined) {
     if (!input.path) throw new ValidationError("code: is required unless path names a project file", "code");

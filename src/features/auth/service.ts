@@ -1,4 +1,4 @@
-import { ownerScope, sessionScope } from "../../adapters/cache/memo.ts";
+import { sessionScope, userScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
@@ -28,6 +28,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../errors.ts";
+import { joinInvitedProjects } from "../projects/members.ts";
 import { loginGuard } from "./login-guard.ts";
 import { newPasswordProblem } from "./model.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
@@ -126,6 +127,7 @@ export async function register(
     if (isUniqueViolation(error)) throw new ConflictError("An account with this email already exists");
     throw error;
   }
+  await joinInvitedProjects(deps, user);
   await record(deps, "register", ctx, user.id);
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -149,7 +151,7 @@ export async function login(
   }
   await guard.succeed();
   await touchUserLogin(db, user.id);
-  await deps.memo.invalidate(ownerScope(user.id));
+  await deps.memo.invalidate(userScope(user.id));
   await record(deps, "login_success", ctx, user.id);
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -157,7 +159,7 @@ export async function login(
 /** Sign in a user already authenticated elsewhere (OAuth): a new session and its tokens. */
 export async function startUserSession(deps: AuthDeps, user: User, ctx: RequestContext, method: string) {
   await touchUserLogin(await deps.db.get(), user.id);
-  await deps.memo.invalidate(ownerScope(user.id));
+  await deps.memo.invalidate(userScope(user.id));
   await record(deps, "login_success", ctx, user.id, { method });
   return { user: publicUser(user), ...(await startSession(deps, user.id, ctx)) };
 }
@@ -230,7 +232,7 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Sess
 
 /** The signed-in user; a deleted account reads as signed out. */
 export async function currentUser(deps: AuthDeps, userId: string): Promise<User> {
-  const user = await deps.memo.read(ownerScope(userId), "user", async () =>
+  const user = await deps.memo.read(userScope(userId), "user", async () =>
     getUserById(await deps.db.get(), userId),
   );
   if (!user) throw new UnauthorizedError("Account no longer exists");

@@ -1,14 +1,14 @@
 /**
- * The code context a user may see: searches and symbols of their own projects, the index's
+ * The code context a user may see: searches and symbols of the projects they are a member of, the index's
  * status and switch, and the context the AI is given (a token budget filled with the code
  * around the cursor first, then the chunks retrieval ranks best, without repeats).
  */
 
-import { ownerScope } from "../../adapters/cache/memo.ts";
 import { updateProject } from "../../db/queries/projects.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
-import { listProjectFiles, ownedProject } from "../files/service.ts";
+import { listProjectFiles } from "../files/service.ts";
+import { projectAccess, writingProject } from "../projects/access.ts";
 import { indexPlan, type ReindexProgress, type ReindexResult } from "./indexer.ts";
 import type { ChunkPayload } from "./types.ts";
 
@@ -39,7 +39,7 @@ export function toResult(p: ChunkPayload, score: number): ContextResult {
   };
 }
 
-/** Hybrid search of the caller's project; someone else's project is a 404. */
+/** Hybrid search of a project the caller may read; anyone else's is a 404. */
 export async function searchContext(
   deps: ContextDeps,
   userId: string,
@@ -48,7 +48,7 @@ export async function searchContext(
   limit: number,
   signal?: AbortSignal,
 ): Promise<ContextResult[]> {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project } = await projectAccess(deps, userId, projectId, "viewer");
   if (!project.indexingEnabled) return [];
   const hits = await deps.context.search(project.id, query, limit, signal);
   return hits.map((h) => toResult(h.payload, h.score));
@@ -61,46 +61,51 @@ export async function projectSymbols(
   query: string,
   limit: number,
 ) {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project } = await projectAccess(deps, userId, projectId, "viewer");
   return project.indexingEnabled ? deps.context.symbols(project.id, query, limit) : [];
 }
 
 export async function projectWords(deps: ContextDeps, userId: string, projectId: string) {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project } = await projectAccess(deps, userId, projectId, "viewer");
   return project.indexingEnabled ? deps.context.words(project.id) : [];
 }
 
 /** What is indexed and what is left out, for the search panel. */
 export async function indexStatus(deps: ContextDeps, userId: string, projectId: string) {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project, role } = await projectAccess(deps, userId, projectId, "viewer");
   const listing = await listProjectFiles(deps, userId, projectId);
   const plan = indexPlan(listing, deps.context.limits);
   const counts = project.indexingEnabled ? await deps.context.status(project.id) : { chunks: 0, files: 0 };
   return {
     enabled: project.indexingEnabled,
+    role,
     ...counts,
     skipped: plan.skipped,
     queued: deps.context.queueDepth,
   };
 }
 
-/** Re-index the caller's project now, reporting progress; 409 while indexing is off. */
+/** Re-index a project now (editors and the owner), reporting progress; 409 while indexing is off. */
 export async function reindexProject(
   deps: ContextDeps,
   userId: string,
   projectId: string,
   options: { signal?: AbortSignal; onProgress?: (p: ReindexProgress) => void },
 ): Promise<ReindexResult> {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project } = await projectAccess(deps, userId, projectId, "editor");
   if (!project.indexingEnabled) throw new ConflictError("Indexing is switched off for this project");
   return deps.context.reindex(project.id, options);
 }
 
-/** Switch the project's index on (it is built in the background) or off (its chunks are dropped). */
+/**
+ * Switch the project's index on (it is built in the background) or off (its chunks are dropped).
+ * A setting of the project, so its owner's alone.
+ */
 export async function setIndexing(deps: ContextDeps, userId: string, projectId: string, enabled: boolean) {
-  const project = await ownedProject(deps, userId, projectId);
-  const updated = await deps.memo.writing(ownerScope(userId), async () =>
-    updateProject(await deps.db.get(), userId, project.id, { indexingEnabled: enabled }),
+  const access = await projectAccess(deps, userId, projectId, "owner");
+  const { project } = access;
+  const updated = await writingProject(deps, access, async () =>
+    updateProject(await deps.db.get(), project.id, { indexingEnabled: enabled }),
   );
   if (!updated) throw new NotFoundError("Project");
   if (enabled) deps.context.projectChanged(project.id);

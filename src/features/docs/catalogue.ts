@@ -1,5 +1,6 @@
 import type { ErrorName } from "./errors.ts";
 import { AUTH_OPERATIONS } from "./operations-auth.ts";
+import { MEMBER_OPERATIONS } from "./operations-members.ts";
 import { PROJECT_OPERATIONS } from "./operations-projects.ts";
 import { TOOL_OPERATIONS } from "./operations-tools.ts";
 import type { ResponseSchemaName } from "./schemas.ts";
@@ -7,7 +8,8 @@ import type { ResponseSchemaName } from "./schemas.ts";
 /** The groups of the reference, in the order the page shows them. */
 export const TAGS = [
   { name: "Auth", description: "Accounts, tokens and sessions." },
-  { name: "Projects", description: "The caller's projects." },
+  { name: "Projects", description: "The projects the caller owns or is a member of." },
+  { name: "Members", description: "Who may use a project, and how: owner, editor or viewer." },
   { name: "Files", description: "Reading and saving a project's files." },
   { name: "Code search", description: "Search over a project's indexed code." },
   { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
@@ -44,5 +46,6 @@ export interface OperationDoc {
 export const OPERATIONS: Record<string, OperationDoc> = {
   ...AUTH_OPERATIONS,
   ...PROJECT_OPERATIONS,
+  ...MEMBER_OPERATIONS,
   ...TOOL_OPERATIONS,
 };

@@ -16,7 +16,8 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     tag: "Projects",
     summary: "List projects",
     description:
-      "One page of the caller's projects; the most recently changed first unless `sort` says otherwise.",
+      "One page of the projects the caller owns or is a member of, each with the caller's `role` (and, for " +
+      "a shared one, its `owner`); the most recently changed first unless `sort` says otherwise.",
     auth: "api",
     success: { status: 200, description: "One page of projects.", schema: "ProjectList" },
   },
@@ -41,19 +42,22 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     operationId: "updateProject",
     tag: "Projects",
     summary: "Rename or re-describe a project",
+    description: "The owner only; a member is answered 403.",
     auth: "api",
     success: { status: 200, description: "The project as it is now.", schema: "Project" },
-    errors: ["NotFound"],
+    errors: ["NotFound", "Forbidden"],
     params: PROJECT_ID,
   },
   "DELETE /api/v1/projects/:id": {
     operationId: "deleteProject",
     tag: "Projects",
     summary: "Delete a project",
-    description: "Its files, their history and its index entries go with it.",
+    description:
+      "The owner only; a member is answered 403. Its files, their history, its members and its index " +
+      "entries go with it.",
     auth: "api",
     success: { status: 204, description: "Deleted." },
-    errors: ["NotFound"],
+    errors: ["NotFound", "Forbidden"],
     params: PROJECT_ID,
   },
   "GET /api/v1/projects/:id/files": {
@@ -70,10 +74,11 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     tag: "Files",
     summary: "Rename a file or move a folder",
     description:
-      "Moves `from` (a file, or a folder with everything under it) to `to`, never onto an existing file.",
+      "Moves `from` (a file, or a folder with everything under it) to `to`, never onto an existing file. " +
+      "Editors and the owner; a viewer is answered 403.",
     auth: "editor",
     success: { status: 200, description: "Moved.", schema: "RenamedPaths" },
-    errors: ["NotFound", "Conflict"],
+    errors: ["NotFound", "Forbidden", "Conflict"],
     params: PROJECT_ID,
   },
   "GET /api/v1/projects/:id/files/*": {
@@ -92,20 +97,21 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     description:
       "Creates the file or replaces its content. With `baseVersion` the save happens only while the stored " +
       "version is still that one; otherwise 409 with what is stored now. The JSON body may be up to 8 MiB; " +
-      "the decoded `content` at most 1 MiB of UTF-8, and the project at most 50 MiB (413).",
+      "the decoded `content` at most 1 MiB of UTF-8, and the project at most 50 MiB (413). Editors and the " +
+      "owner; a viewer is answered 403.",
     auth: "editor",
     success: { status: 200, description: "Saved.", schema: "SavedFile" },
-    errors: ["NotFound", "FileConflict"],
+    errors: ["NotFound", "Forbidden", "FileConflict"],
     params: FILE_PATH,
   },
   "DELETE /api/v1/projects/:id/files/*": {
     operationId: "deleteFile",
     tag: "Files",
     summary: "Delete a file or folder",
-    description: "A folder goes with everything under it.",
+    description: "A folder goes with everything under it. Editors and the owner; a viewer is answered 403.",
     auth: "editor",
     success: { status: 204, description: "Deleted." },
-    errors: ["NotFound"],
+    errors: ["NotFound", "Forbidden"],
     params: FILE_PATH,
   },
   "GET /api/v1/projects/:id/context": {

@@ -37,6 +37,22 @@ const Reference = t.Object(
   { description: "A place in the project the answer drew on" },
 );
 
+const Role = t.Union([t.Literal("owner"), t.Literal("editor"), t.Literal("viewer")], {
+  description:
+    "The caller's role: `owner` may do everything; `editor` reads and changes files, runs code and uses the " +
+    "AI; `viewer` reads files, history and search",
+});
+
+const MemberSchema = t.Object({
+  userId: nullable(t.String({ format: "uuid", description: "Null while the invitation is pending" })),
+  email: t.String({ format: "email", description: "Lowercased" }),
+  name: nullable(t.String({ description: "First and last name; null when unknown or pending" })),
+  role: t.Union([t.Literal("owner"), t.Literal("editor"), t.Literal("viewer")]),
+  status: t.Union([t.Literal("member"), t.Literal("pending")], {
+    description: "`pending` until an account is registered with the email",
+  }),
+});
+
 /** The named response bodies, published as `components.schemas`. */
 export const RESPONSE_SCHEMAS = {
   User,
@@ -62,6 +78,17 @@ export const RESPONSE_SCHEMAS = {
     language: nullable(enumOf(LANGUAGES)),
     fileCount: t.Integer({ minimum: 0 }),
     lastModified: dateTime("Last change to the project or one of its files"),
+    role: Role,
+    owner: t.Optional(
+      t.Object(
+        {
+          id: t.String({ format: "uuid" }),
+          email: t.String({ format: "email" }),
+          name: nullable(t.String()),
+        },
+        { description: "Who owns the project; only on a project shared with the caller" },
+      ),
+    ),
   }),
   ProjectList: t.Object({
     projects: t.Array(t.Ref("#/components/schemas/Project")),
@@ -71,6 +98,8 @@ export const RESPONSE_SCHEMAS = {
       total: t.Integer({ minimum: 0, description: "Projects matching, over all pages" }),
     }),
   }),
+  Member: MemberSchema,
+  MemberList: t.Object({ members: t.Array(t.Ref("#/components/schemas/Member")) }),
   FileList: t.Object({
     files: t.Array(
       t.Object({

@@ -14,7 +14,7 @@ import { SaveFileBody } from "../projects/model.ts";
 import { filePathOf } from "../projects/routes.ts";
 import { decodeTabs, isUnder, nextTabs, renamedPath } from "./tabs.ts";
 import { buildTree, FOLDER_MARKER } from "./tree.ts";
-import { loadHistory, loadWorkspace, openFile } from "./workspace.ts";
+import { loadHistory, loadTree, loadWorkspace, openFile } from "./workspace.ts";
 
 const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const field = t.Optional(t.String({ maxLength: 8000 }));
@@ -59,7 +59,7 @@ export function editorPages(deps: Deps) {
   ) {
     if (!isHtmx(request)) return Response.redirect(projectUrl(projectId, change.open ?? form.current), 303);
     const userId = viewer.user.id;
-    const paths = (await files.listProjectFiles(deps, userId, projectId)).map((f) => f.path);
+    const { paths, role } = await loadTree(deps, userId, projectId);
     const remap = change.remap ?? ((p: string) => p);
     const before = form.current || undefined;
     const after = change.open ?? (before ? remap(before) : undefined);
@@ -75,7 +75,12 @@ export function editorPages(deps: Deps) {
     const headers: Record<string, string> = moved ? { "hx-push-url": projectUrl(projectId, file?.path) } : {};
     return html(
       <>
-        <FileTree projectId={projectId} nodes={buildTree(paths)} current={moved ? file?.path : before} />
+        <FileTree
+          projectId={projectId}
+          nodes={buildTree(paths)}
+          current={moved ? file?.path : before}
+          role={role}
+        />
         {moved ? (
           <hx-partial hx-target="#editor-area" hx-swap="outerHTML">
             <EditorArea
@@ -83,6 +88,7 @@ export function editorPages(deps: Deps) {
               file={file}
               tabs={nextTabs(tabs, file?.path)}
               ai={deps.ai.enabled}
+              role={role}
             />
           </hx-partial>
         ) : null}
@@ -102,6 +108,7 @@ export function editorPages(deps: Deps) {
         return html(
           <EditorPage
             ai={deps.ai.enabled}
+            role={ws.role}
             projectId={ws.project.id}
             projectName={ws.project.name}
             nodes={buildTree(ws.paths)}
@@ -122,8 +129,9 @@ export function editorPages(deps: Deps) {
     .get(
       "/projects/:id/tree",
       async ({ viewer, params, query }) => {
-        const paths = (await files.listProjectFiles(deps, viewer.user.id, params.id)).map((f) => f.path);
-        return html(<FileTree projectId={params.id} nodes={buildTree(paths)} current={query.current} />);
+        const { paths, role } = await loadTree(deps, viewer.user.id, params.id);
+        const nodes = buildTree(paths);
+        return html(<FileTree projectId={params.id} nodes={nodes} current={query.current} role={role} />);
       },
       { session: true, params: Params, query: OpenQuery },
     )
@@ -131,13 +139,15 @@ export function editorPages(deps: Deps) {
       "/projects/:id/open",
       async ({ viewer, params, query, request, redirect }) => {
         if (!isHtmx(request)) return redirect(projectUrl(params.id, query.file, query.line), 303);
-        const file = query.file
-          ? await openFile(deps, viewer.user.id, params.id, query.file)
-          : (await loadWorkspace(deps, viewer.user.id, params.id)).file;
+        const { file, role } = query.file
+          ? await openFile(deps, viewer.user.id, params.id, query.file).then((f) => ({
+              file: f,
+              role: f.role,
+            }))
+          : await loadWorkspace(deps, viewer.user.id, params.id);
         const tabs = nextTabs(decodeTabs(query.tabs), file?.path, { close: query.close });
-        return html(
-          <EditorArea projectId={params.id} file={file} tabs={tabs} ai={deps.ai.enabled} line={query.line} />,
-        );
+        const props = { projectId: params.id, file, tabs, ai: deps.ai.enabled, role, line: query.line };
+        return html(<EditorArea {...props} />);
       },
       { session: true, params: Params, query: OpenQuery },
     )
@@ -251,6 +261,7 @@ export function editorPages(deps: Deps) {
                   file={open}
                   tabs={nextTabs(decodeTabs(body.tabs), open.path)}
                   ai={deps.ai.enabled}
+                  role={open.role}
                 />
               </hx-partial>
             ) : null}

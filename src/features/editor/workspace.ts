@@ -1,48 +1,59 @@
 import type { Deps } from "../../deps.ts";
 import { languageOf } from "../files/paths.ts";
-import { fileHistory, listProjectFiles, ownedProject, readFile } from "../files/service.ts";
+import { accessFile, fileHistory, listProjectFiles } from "../files/service.ts";
+import { projectAccess, type Role } from "../projects/access.ts";
 import { entryFile } from "../projects/service.ts";
 import { lineDiff } from "./history.ts";
 import { FOLDER_MARKER } from "./tree.ts";
 
 type EditorDeps = Pick<Deps, "db" | "memo">;
 
-/** The file the editor shows. */
+/** The file the editor shows, and the caller's role in its project (a viewer's editor is read-only). */
 export interface OpenFile {
   path: string;
   content: string;
   version: number;
   language: string;
+  role: Role;
 }
 
 const isMarker = (path: string) => path === FOLDER_MARKER || path.endsWith(`/${FOLDER_MARKER}`);
 
 /**
- * What the project page shows: the project, its paths, and the open file — `want` when it
- * exists, else the template's entry file (`missing` names a wanted file that does not exist).
+ * What the project page shows: the project, the caller's role in it, its paths, and the open
+ * file — `want` when it exists, else the template's entry file (`missing` names a wanted file
+ * that does not exist).
  */
 export async function loadWorkspace(deps: EditorDeps, userId: string, projectId: string, want?: string) {
-  const project = await ownedProject(deps, userId, projectId);
+  const { project, role } = await projectAccess(deps, userId, projectId, "viewer");
   const paths = (await listProjectFiles(deps, userId, project.id)).map((f) => f.path);
   const openable = paths.filter((p) => !isMarker(p));
   const path = want && openable.includes(want) ? want : entryFile(project.template, openable);
   const file = path ? await openFile(deps, userId, project.id, path) : undefined;
-  return { project, paths, file, missing: want && want !== path ? want : undefined };
+  return { project, role, paths, file, missing: want && want !== path ? want : undefined };
 }
 
-/** One file as the editor needs it (404 when it is not the caller's). */
+/** The project's paths for the file tree, and the caller's role (a viewer's tree has no actions). */
+export async function loadTree(deps: EditorDeps, userId: string, projectId: string) {
+  const paths = (await listProjectFiles(deps, userId, projectId)).map((f) => f.path);
+  const { role } = await projectAccess(deps, userId, projectId, "viewer");
+  return { paths, role };
+}
+
+/** One file as the editor needs it (404 when the caller is not a member of its project). */
 export async function openFile(
   deps: EditorDeps,
   userId: string,
   projectId: string,
   path: string,
 ): Promise<OpenFile> {
-  const file = await readFile(deps, userId, projectId, path);
+  const { access, file } = await accessFile(deps, userId, projectId, path);
   return {
     path: file.path,
     content: file.content,
     version: file.version,
     language: file.language ?? languageOf(file.path),
+    role: access.role,
   };
 }
 

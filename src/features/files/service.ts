@@ -1,10 +1,11 @@
-import { ownerScope } from "../../adapters/cache/memo.ts";
+import { projectScope } from "../../adapters/cache/memo.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import * as files from "../../db/queries/files.ts";
-import { getProject, touchProject } from "../../db/queries/projects.ts";
-import type { Project } from "../../db/schema/projects.ts";
+import { isUuid } from "../../db/queries/ids.ts";
+import { touchProject } from "../../db/queries/projects.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from "../../errors.ts";
+import { type ProjectAccess, projectAccess, writingProject } from "../projects/access.ts";
 import { languageOf, validatePath } from "./paths.ts";
 
 /** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted); a project 50 MiB. */
@@ -13,15 +14,6 @@ export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
 /** `context` is told of every change after it commits (tests of this service may leave it out). */
 type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context">>;
-
-/** The caller's project, or 404 — someone else's project is indistinguishable from none. */
-export async function ownedProject(deps: FileDeps, userId: string, projectId: string): Promise<Project> {
-  const project = await deps.memo.read(ownerScope(userId), `project:${projectId}`, async () =>
-    getProject(await deps.db.get(), userId, projectId),
-  );
-  if (!project) throw new NotFoundError("Project");
-  return project;
-}
 
 /**
  * Check and measure text for storage: well-formed Unicode (no lone surrogates, which have no
@@ -38,29 +30,46 @@ export function measureContent(path: string, content: string): files.FileContent
   return { content, sizeBytes, contentHash, language: languageOf(path) };
 }
 
+/** Every file of a project the caller may read, by path. */
 export async function listProjectFiles(deps: FileDeps, userId: string, projectId: string) {
-  const project = await ownedProject(deps, userId, projectId);
+  const access = await projectAccess(deps, userId, projectId, "viewer");
   const listing = await deps.memo.read(
-    ownerScope(userId),
-    `files:${project.id}`,
-    async () => files.listFiles(await deps.db.get(), project.id),
+    projectScope(access.project.id),
+    "files",
+    async () => files.listFiles(await deps.db.get(), access.project.id),
     (rows) => rows.reduce((sum, row) => sum + row.path.length * 2 + 96, 64),
   );
   return listing ?? [];
 }
 
-/** One of the caller's files; a missing file and someone else's project are both 404. */
-export async function readFile(deps: FileDeps, userId: string, projectId: string, path: string) {
+/**
+ * A file of a project the caller may read, with the caller's access to it; a missing file and a
+ * project the caller is not a member of are both 404.
+ */
+export async function accessFile(deps: FileDeps, userId: string, projectId: string, path: string) {
   const valid = validatePath(path);
-  const file = await deps.memo.read(
-    ownerScope(userId),
-    `file:${projectId}:${valid}`,
-    async () => files.getOwnedFile(await deps.db.get(), userId, projectId, valid),
-    (row) => (row.content.length + row.path.length) * 2 + 256,
-  );
-  if (file) return file;
-  await ownedProject(deps, userId, projectId);
-  throw new NotFoundError("File");
+  // The file is looked up beside the access check, not after it: on the hot path both are memo
+  // hits, and with Redis this keeps the open-file fragment at one round trip. Nothing loaded is
+  // returned unless the check passes.
+  const id = projectId.toLowerCase();
+  const [access, file] = await Promise.all([
+    projectAccess(deps, userId, id, "viewer"),
+    isUuid(id)
+      ? deps.memo.read(
+          projectScope(id),
+          `file:${valid}`,
+          async () => files.getFile(await deps.db.get(), id, valid),
+          (row) => (row.content.length + row.path.length) * 2 + 256,
+        )
+      : undefined,
+  ]);
+  if (!file) throw new NotFoundError("File");
+  return { access, file };
+}
+
+/** A file of a project the caller may read; a missing file and someone else's project are both 404. */
+export async function readFile(deps: FileDeps, userId: string, projectId: string, path: string) {
+  return (await accessFile(deps, userId, projectId, path)).file;
 }
 
 /**
@@ -73,17 +82,18 @@ export async function saveFile(
   userId: string,
   input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
 ) {
-  const saved = await deps.memo.writing(ownerScope(userId), () => save(deps, userId, input));
-  deps.context?.fileChanged(input.projectId, saved.path);
+  const access = await projectAccess(deps, userId, input.projectId, "editor");
+  const saved = await writingProject(deps, access, () => save(deps, access, userId, input));
+  deps.context?.fileChanged(access.project.id, saved.path);
   return saved;
 }
 
 async function save(
   deps: FileDeps,
+  { project }: ProjectAccess,
   userId: string,
-  input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
+  input: { path: string; content: string; baseVersion?: number | undefined },
 ) {
-  const project = await ownedProject(deps, userId, input.projectId);
   const path = validatePath(input.path);
   const data = measureContent(path, input.content);
   const db = await deps.db.get();
@@ -112,11 +122,12 @@ async function save(
   return saved;
 }
 
-/** Delete a file, or a folder with everything under it. */
+/** Delete a file, or a folder with everything under it (editors and the owner). */
 export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
-  const project = await ownedProject(deps, userId, projectId);
+  const access = await projectAccess(deps, userId, projectId, "editor");
+  const { project } = access;
   const valid = validatePath(path);
-  const removed = await deps.memo.writing(ownerScope(userId), async () => {
+  const removed = await writingProject(deps, access, async () => {
     const db = await deps.db.get();
     const under = await files.pathsUnder(db, project.id, valid);
     if ((await files.deletePath(db, project.id, valid)) === 0) throw new NotFoundError("File");
@@ -126,7 +137,7 @@ export async function deleteFilePath(deps: FileDeps, userId: string, projectId: 
   for (const gone of removed) deps.context?.fileChanged(project.id, gone);
 }
 
-/** Rename a file, or move a folder (every file under it); never onto an existing file. */
+/** Rename a file, or move a folder (every file under it); never onto an existing file (editors and the owner). */
 export async function renamePath(
   deps: FileDeps,
   userId: string,
@@ -134,7 +145,8 @@ export async function renamePath(
   from: string,
   to: string,
 ) {
-  const project = await ownedProject(deps, userId, projectId);
+  const access = await projectAccess(deps, userId, projectId, "editor");
+  const { project } = access;
   validatePath(from, "from");
   validatePath(to, "to");
   if (to === from || to.startsWith(`${from}/`))
@@ -149,7 +161,7 @@ export async function renamePath(
   const taken = new Set((await files.listFiles(db, project.id)).map((f) => f.path));
   const clash = moves.find((m) => taken.has(m.to));
   if (clash) throw new ConflictError(`${clash.to} already exists`);
-  await deps.memo.writing(ownerScope(userId), async () => {
+  await writingProject(deps, access, async () => {
     try {
       await files.movePaths(db, project.id, moves);
     } catch (error) {

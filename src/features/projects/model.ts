@@ -32,3 +32,25 @@ export const SaveFileBody = t.Object({
 });
 
 export const RenameBody = t.Object({ from: t.String({ maxLength: 600 }), to: t.String({ maxLength: 600 }) });
+
+export const MemberRole = t.Union([t.Literal("editor"), t.Literal("viewer")], {
+  description: "`editor`: reads and changes files, runs code, uses the AI; `viewer`: reads only",
+});
+
+export const AddMemberBody = t.Object({
+  // Surrounding whitespace is allowed (pasted addresses); the service trims and lowercases.
+  email: t.String({
+    maxLength: 254,
+    pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$",
+    description: "Email address; an account made later with it becomes a member at once",
+    examples: ["grace@example.com"],
+  }),
+  role: MemberRole,
+});
+
+export const UpdateMemberBody = t.Object({ role: MemberRole });
+
+export const MemberParams = t.Object({
+  id: t.String({ maxLength: 64 }),
+  userId: t.String({ minLength: 1, maxLength: 254 }),
+});

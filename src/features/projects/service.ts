@@ -1,9 +1,10 @@
-import { ownerScope } from "../../adapters/cache/memo.ts";
+import { projectScope, userScope } from "../../adapters/cache/memo.ts";
 import { writeFile } from "../../db/queries/files.ts";
 import * as projects from "../../db/queries/projects.ts";
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { measureContent } from "../files/service.ts";
+import { projectAccess, writingProject } from "./access.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
 /** `context` indexes new projects and forgets deleted ones (tests of this service may leave it out). */
@@ -11,7 +12,7 @@ type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "l
 
 export type ProjectLanguage = Template["language"];
 
-/** One page of the caller's projects. */
+/** One page of the projects the caller owns or is a member of, each with the caller's role. */
 export async function listProjects(
   deps: ProjectDeps,
   userId: string,
@@ -24,21 +25,23 @@ export async function listProjects(
   },
 ) {
   const page = await deps.memo.read(
-    ownerScope(userId),
+    userScope(userId),
     `projects:${JSON.stringify(query)}`,
     async () => projects.listProjects(await deps.db.get(), userId, query),
-    (p) => 256 + p.projects.length * 512,
+    (p) => 256 + p.projects.length * 640,
   );
   const { projects: rows, total } = page ?? { projects: [], total: 0 };
   return { projects: rows, pagination: { page: query.page, limit: query.limit, total } };
 }
 
+/** A project the caller may read, as lists show it, with their role (and its owner, when shared). */
 export async function getProject(deps: ProjectDeps, userId: string, id: string) {
-  const project = await deps.memo.read(ownerScope(userId), `summary:${id}`, async () =>
-    projects.getProjectSummary(await deps.db.get(), userId, id),
+  const access = await projectAccess(deps, userId, id, "viewer");
+  const found = await deps.memo.read(projectScope(access.project.id), "summary", async () =>
+    projects.getProjectSummary(await deps.db.get(), access.project.id),
   );
-  if (!project) throw new NotFoundError("Project");
-  return project;
+  if (!found) throw new NotFoundError("Project");
+  return projects.withOwner(found.project, access.role, found.owner);
 }
 
 /** Create a project seeded from a template (the language's default when none is named). */
@@ -56,7 +59,7 @@ export async function createProject(
   if (!template)
     throw new ValidationError(`template: no template "${input.template}" for ${input.language}`, "template");
   const db = await deps.db.get();
-  const project = await deps.memo.writing(ownerScope(userId), () =>
+  const project = await deps.memo.writing(userScope(userId), () =>
     db.transaction(async (tx) => {
       const created = await projects.insertProject(tx, {
         userId,
@@ -75,32 +78,36 @@ export async function createProject(
   return getProject(deps, userId, project.id);
 }
 
+/** Rename or re-describe a project (its owner only). */
 export async function updateProject(
   deps: ProjectDeps,
   userId: string,
   id: string,
   changes: { name?: string | undefined; description?: string | undefined },
 ) {
+  const access = await projectAccess(deps, userId, id, "owner");
   const update = {
     ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
     ...(changes.description !== undefined ? { description: changes.description.trim() || null } : {}),
   };
-  const updated = await deps.memo.writing(ownerScope(userId), async () =>
-    projects.updateProject(await deps.db.get(), userId, id, update),
+  const updated = await writingProject(deps, access, async () =>
+    projects.updateProject(await deps.db.get(), access.project.id, update),
   );
   if (!updated) throw new NotFoundError("Project");
-  return getProject(deps, userId, id);
+  return getProject(deps, userId, access.project.id);
 }
 
+/** Delete a project with its files, history, members and index (its owner only). */
 export async function deleteProject(deps: ProjectDeps, userId: string, id: string): Promise<void> {
-  const deleted = await deps.memo.writing(ownerScope(userId), async () =>
-    projects.deleteProject(await deps.db.get(), userId, id),
+  const access = await projectAccess(deps, userId, id, "owner");
+  const deleted = await writingProject(deps, access, async () =>
+    projects.deleteProject(await deps.db.get(), access.project.id),
   );
   if (!deleted) throw new NotFoundError("Project");
   // The database's chunks went with the project; a Qdrant collection needs telling.
   await deps.context
-    ?.drop(id)
-    .catch((err) => deps.logger?.warn({ err, projectId: id }, "dropping the index failed"));
+    ?.drop(access.project.id)
+    .catch((err) => deps.logger?.warn({ err, projectId: access.project.id }, "dropping the index failed"));
 }
 
 /** The file a new visitor of the project opens first: the template's entry, else the first non-README. */

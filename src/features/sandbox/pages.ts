@@ -3,7 +3,8 @@ import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
 import { requestContext } from "../auth/routes.ts";
-import { listProjectFiles, MAX_FILE_BYTES, ownedProject } from "../files/service.ts";
+import { listProjectFiles, MAX_FILE_BYTES } from "../files/service.ts";
+import { projectAccess } from "../projects/access.ts";
 import { entryFile } from "../projects/service.ts";
 import type { ExecuteInput } from "./model.ts";
 import * as service from "./service.ts";
@@ -51,7 +52,7 @@ export function sandboxPages(deps: Deps) {
       let path = body.path || undefined;
       let content = body.content;
       if (!path || !runLanguageOf(path)) {
-        const project = await ownedProject(deps, userId, params.id);
+        const { project } = await projectAccess(deps, userId, params.id, "editor");
         const paths = (await listProjectFiles(deps, userId, project.id)).map((f) => f.path);
         const entry = entryFile(project.template, paths);
         if (!entry || !runLanguageOf(entry)) {

@@ -4,6 +4,7 @@ import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import type { Deps } from "../../deps.ts";
 import { PayloadTooLargeError, UnavailableError, ValidationError } from "../../errors.ts";
 import * as fileService from "../files/service.ts";
+import { projectAccess } from "../projects/access.ts";
 import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES } from "./model.ts";
 
 type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger"> & Partial<Pick<Deps, "metrics">>;
@@ -43,8 +44,8 @@ export function assertAvailable(deps: Pick<Deps, "sandbox">): void {
 
 /**
  * Check an execute body and turn it into a run request: environment matching the language,
- * code ≤ 10 KiB (413), timeout 1–30 s, and with `projectId` the caller's project files
- * (someone else's project is 404). With `entry` the program is that project file — or
+ * code ≤ 10 KiB (413), timeout 1–30 s, and with `projectId` the project's files (for its
+ * editors and owner; a viewer is 403, anyone else 404). With `entry` the program is that project file — or
  * `code`, when given, standing in for its (unsaved) content.
  */
 export async function prepareRun(
@@ -77,6 +78,8 @@ export async function prepareRun(
 
   let files: Record<string, string> | undefined;
   if (input.projectId) {
+    // Running a project's code is for those who may change it: editors and the owner.
+    await projectAccess(deps, userId, input.projectId, "editor");
     const listing = await fileService.listProjectFiles(deps, userId, input.projectId);
     const total = listing.reduce((sum, f) => sum + f.sizeBytes, 0);
     if (total > MAX_RUN_FILES_BYTES) {

@@ -5,6 +5,7 @@ import { createUser, getUserByEmail, getUserById } from "../../../db/queries/use
 import type { User } from "../../../db/schema/users.ts";
 import type { Database } from "../../../db/types.ts";
 import type { Deps } from "../../../deps.ts";
+import { joinInvitedProjects } from "../../projects/members.ts";
 import { type RequestContext, startUserSession } from "../service.ts";
 import { OAuthFlowError } from "./errors.ts";
 import type { OAuthProfile } from "./profile.ts";
@@ -49,6 +50,7 @@ export async function resolveOAuthUser(
 
   if (!profile.email || !profile.emailVerified) throw new OAuthFlowError("oauth_unverified_email");
   const { user, created } = await findOrCreateUser(db, profile.email, profile);
+  if (created) await joinInvitedProjects(deps, user);
   const link = await linkOauthAccount(db, {
     userId: user.id,
     provider,
