@@ -16,7 +16,10 @@ Bun.plugin({
       contents: `import "aura-test-timeout:${path}";${await Bun.file(path).text()}`,
       loader: path.endsWith("x") ? "tsx" : "ts",
     }));
-    build.onResolve({ filter: /^aura-test-timeout:/ }, ({ path }) => ({ path, namespace: "aura-test-timeout" }));
+    build.onResolve({ filter: /^aura-test-timeout:/ }, ({ path }) => ({
+      path,
+      namespace: "aura-test-timeout",
+    }));
     build.onLoad({ filter: /.*/, namespace: "aura-test-timeout" }, () => ({
       contents: `import { setDefaultTimeout } from "bun:test"; setDefaultTimeout(${DEFAULT_TIMEOUT_MS});`,
       loader: "js",
