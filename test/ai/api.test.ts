@@ -430,6 +430,31 @@ describe("chat", () => {
   });
 });
 
+describe("long answers", () => {
+  test("an answer the upstream sends all at once leaves room for other requests while it streams", async () => {
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i % 10} `);
+    upstream.reset();
+    upstream.script("m-primary", { kind: "reply", chunks: words });
+    upstream.script("m-fallback", { kind: "reply", chunks: words });
+    let asked = false;
+    let answeredAfter = Number.POSITIVE_INFINITY;
+    let seen = 0;
+    const events = await chatStream(alice, { projectId: project.id, message: `long ${unique()}` }, (e) => {
+      seen++;
+      if (e.event !== "token" || asked) return;
+      asked = true;
+      void fetch(`${server.url}/healthz`).then(() => {
+        answeredAfter = seen;
+      });
+    });
+    expect(events.filter((e) => e.event === "token")).toHaveLength(words.length);
+    expect(events.at(-1)!.event).toBe("done");
+    // /healthz was answered while the tokens were still coming, not once the answer had ended.
+    expect(answeredAfter).toBeLessThan(events.length - 1);
+    upstream.reset();
+  });
+});
+
 describe("project context", () => {
   const BILLING = `export function computeInvoiceTotal(items) {
   return items.reduce((sum, item) => sum + item.price * item.quantity, 0);

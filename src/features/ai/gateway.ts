@@ -10,6 +10,7 @@ import { recordInteractions } from "../../db/queries/ai.ts";
 import type { NewAiInteraction } from "../../db/schema/ai-interactions.ts";
 import type { Deps } from "../../deps.ts";
 import { RateLimitError, UnavailableError, UpstreamError } from "../../errors.ts";
+import { turnBudget } from "../../turn-budget.ts";
 import { countTokens } from "./count.ts";
 import { costCents, priceOf } from "./prices.ts";
 import { createSpendLedger } from "./spend.ts";
@@ -211,8 +212,12 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const cached = key ? await deps.cache.get(key) : null;
     if (cached) {
       const hit = JSON.parse(cached) as { text: string; model: string; tokens: AiResult["tokens"] };
-      // Replayed as a stream: word by word, at once.
-      for (const piece of hit.text.match(/\s*\S+\s*/g) ?? []) yield { type: "token", text: piece };
+      // Replayed as a stream: word by word, at once, but letting other requests in between.
+      const budget = turnBudget();
+      for (const piece of hit.text.match(/\s*\S+\s*/g) ?? []) {
+        await budget.pause();
+        yield { type: "token", text: piece };
+      }
       const result = { ...hit, cost: 0, latency: performance.now() - started, cacheHit: true };
       // A hit is free, so nothing is charged by its row: a completion or analysis answers
       // without waiting for the insert (≈1–2 ms on PGlite, most of a hit's time). A chat's row
@@ -306,6 +311,9 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const onAbort = () => void settle("cancelled");
     call.signal?.addEventListener("abort", onAbort, { once: true });
     let finished: AiResult | undefined;
+    // An upstream faster than this process (or an answer it has already sent whole) must not
+    // hold the event loop for the whole answer.
+    const budget = turnBudget();
     try {
       let next = opened.first;
       while (!next.done) {
@@ -313,6 +321,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
         if (event.type === "usage") usage = { input: event.input, output: event.output };
         else {
           text += event.text;
+          await budget.pause();
           yield { type: "token", text: event.text };
         }
         next = await opened.events.next();
