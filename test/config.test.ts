@@ -28,6 +28,7 @@ describe("configuration", () => {
     expect(config.rateLimits.api).toEqual({ points: 100, durationSeconds: 900 });
     expect(config.rateLimits.register).toEqual({ points: 20, durationSeconds: 3600 });
     expect(config.oauth.google).toBeUndefined();
+    expect(config.ai.maxStreamsPerUser).toBe(4);
   });
 
   test.each([
@@ -42,6 +43,8 @@ describe("configuration", () => {
     ["RATE_LIMIT_API", "100 per minute"],
     ["RATE_LIMIT_LOGIN", "0/15m"],
     ["LOG_LEVEL", "loud"],
+    ["AI_MAX_STREAMS_PER_USER", "-1"],
+    ["AI_MAX_STREAMS_PER_USER", "four"],
     ["JWT_SECRET", "short"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
@@ -82,6 +85,11 @@ describe("configuration", () => {
     });
     expect(own.ai.baseUrl).toBe("http://127.0.0.1:11434/v1");
     expect(own.ai.apiKey).toBe("a");
+  });
+
+  test("AI_MAX_STREAMS_PER_USER sets the per-user limit of AI calls in progress; 0 turns it off", () => {
+    expect(loadConfig({ ...base(), AI_MAX_STREAMS_PER_USER: "2" }).ai.maxStreamsPerUser).toBe(2);
+    expect(loadConfig({ ...base(), AI_MAX_STREAMS_PER_USER: "0" }).ai.maxStreamsPerUser).toBe(0);
   });
 
   test("rate specs accept seconds, minutes and hours", () => {

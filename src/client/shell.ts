@@ -466,6 +466,8 @@ async function ask(form: HTMLFormElement): Promise<void> {
       log.scrollTop = log.scrollHeight;
     });
     if (refused) {
+      // Not asked after all (a limit, a budget, signed out): the question goes back to the box.
+      question.remove();
       answer.remove();
       field.value = message;
       say(refused);

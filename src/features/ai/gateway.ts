@@ -13,6 +13,7 @@ import { RateLimitError, UnavailableError, UpstreamError } from "../../errors.ts
 import { turnBudget } from "../../turn-budget.ts";
 import { countTokens } from "./count.ts";
 import { costCents, priceOf } from "./prices.ts";
+import { createStreamSlots } from "./slots.ts";
 import { createSpendLedger } from "./spend.ts";
 
 export type Tier = "primary" | "fast";
@@ -93,6 +94,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
   };
 
   const spend = createSpendLedger(deps);
+  const slots = createStreamSlots(deps);
 
   async function assertBudget(userId: string): Promise<void> {
     if (ai.dailyBudgetCents <= 0) return;
@@ -349,6 +351,14 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
       return model !== undefined;
     },
     stream,
+    /**
+     * Take one of the user's AI_MAX_STREAMS_PER_USER slots for a call, or throw 429. Take it
+     * before preparing the call (a refused one costs nothing) and release it when the answer has
+     * been passed on; it is released anyway when `signal` aborts.
+     */
+    slot: slots.take,
+    /** How many of the user's AI calls hold a slot now. */
+    inProgress: slots.inProgress,
     /** The whole answer at once (same failover, cache and accounting). */
     async complete(call: AiCall): Promise<AiResult> {
       for await (const event of stream(call)) if (event.type === "done") return event.result;
