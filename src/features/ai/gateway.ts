@@ -49,12 +49,19 @@ export interface AiResult {
   failovers: { model: string; reason: string }[];
 }
 
-export type AiEvent = { type: "token"; text: string } | { type: "done"; result: AiResult };
+/**
+ * What a call yields: `tokens` as the model writes — the deltas that arrived together, one
+ * string per delta — then `done`.
+ */
+export type AiEvent = { type: "tokens"; texts: string[] } | { type: "done"; result: AiResult };
 
 /** The message the API and the panel show when no upstream is configured. */
 export const AI_OFF_MESSAGE =
   "AI is off: no model is configured. Set AI_BASE_URL to any OpenAI-compatible endpoint (and AI_API_KEY), " +
   "for example a local Ollama at http://localhost:11434/v1, or set HELICONE_API_KEY to use Helicone's gateway.";
+
+/** Words of a cached answer per replayed `tokens` event. */
+const REPLAY_BATCH = 256;
 
 type GatewayDeps = Pick<Deps, "config" | "db" | "cache" | "logger"> & Partial<Pick<Deps, "metrics">>;
 
@@ -215,10 +222,11 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     if (cached) {
       const hit = JSON.parse(cached) as { text: string; model: string; tokens: AiResult["tokens"] };
       // Replayed as a stream: word by word, at once, but letting other requests in between.
+      const words = hit.text.match(/\s*\S+\s*/g) ?? [];
       const budget = turnBudget();
-      for (const piece of hit.text.match(/\s*\S+\s*/g) ?? []) {
+      for (let i = 0; i < words.length; i += REPLAY_BATCH) {
         await budget.pause();
-        yield { type: "token", text: piece };
+        yield { type: "tokens", texts: words.slice(i, i + REPLAY_BATCH) };
       }
       const result = { ...hit, cost: 0, latency: performance.now() - started, cacheHit: true };
       // A hit is free, so nothing is charged by its row: a completion or analysis answers
@@ -313,7 +321,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const onAbort = () => void settle("cancelled");
     call.signal?.addEventListener("abort", onAbort, { once: true });
     let finished: AiResult | undefined;
-    // An upstream faster than this process (or an answer it has already sent whole) must not
+    // An upstream that is faster than this process (or an answer it has buffered) must not
     // hold the event loop for the whole answer.
     const budget = turnBudget();
     try {
@@ -322,9 +330,9 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
         const event = next.value;
         if (event.type === "usage") usage = { input: event.input, output: event.output };
         else {
-          text += event.text;
+          for (const delta of event.texts) text += delta;
           await budget.pause();
-          yield { type: "token", text: event.text };
+          yield { type: "tokens", texts: event.texts };
         }
         next = await opened.events.next();
       }
