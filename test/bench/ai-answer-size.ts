@@ -349,6 +349,31 @@ async function main() {
         bytesSentPerAnswerKb: Math.round(s.bytes / s.answers / s.kb),
       };
     });
+    // What each further KB costs between two sizes: flat when the cost is linear.
+    const marginal = (["proxy", "json", "html"] as const).map((face) => {
+      const cell = (kb: number) => sizes.find((x) => x.face === face && x.answerKb === kb);
+      const step = (from: number, to: number) => {
+        const [a, b] = [cell(from), cell(to)];
+        return a && b ? round((b.cpuMsPerAnswer - a.cpuMsPerAnswer) / (to - from), 3) : Number.NaN;
+      };
+      return { face, cpuMsPerKb16to64: step(16, 64), cpuMsPerKb64to216: step(64, 216) };
+    });
+
+    const stores = `${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite"} + ${process.env.BENCH_REDIS_URL ? "Redis" : "in-process cache"}`;
+    console.log(
+      `AI answer size bench: bun src/index.ts on ${stores}, bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load ${load.start}; deltas of ${DELTA_CHARS} chars`,
+    );
+    console.log("\nServer CPU and bytes per answer (one chat at a time, fresh project each):");
+    console.log("  face    answer   answers   CPU ms/answer   CPU ms/answer KB   bytes sent/answer KB");
+    for (const s of sizes)
+      console.log(
+        `  ${s.face.padEnd(6)} ${String(s.answerKb).padStart(4)} KB ${String(s.answers).padStart(8)} ${String(s.cpuMsPerAnswer).padStart(15)} ${String(s.cpuMsPerAnswerKb).padStart(18)} ${String(s.bytesSentPerAnswerKb).padStart(22)}`,
+      );
+    console.log("  further CPU ms per answer KB (16 → 64 KB, 64 → 216 KB; flat = linear):");
+    for (const m of marginal)
+      console.log(
+        `  ${m.face.padEnd(6)} ${String(m.cpuMsPerKb16to64).padStart(8)} ${String(m.cpuMsPerKb64to216).padStart(8)}`,
+      );
 
     // --- 2. One user's burst, then 4 users × 4 streams ------------------------------------------
     const storm = async (users: number, perUser: number) => {
@@ -379,6 +404,8 @@ async function main() {
             const body = await res.text();
             status =
               res.status === 200 && !body.includes("event: done") ? "200 without done" : String(res.status);
+          } catch (error) {
+            status = `failed: ${(error as { code?: string }).code ?? String(error)}`;
           } finally {
             statuses[status] = (statuses[status] ?? 0) + 1;
           }
@@ -405,18 +432,9 @@ async function main() {
     };
     const bursts = process.env.SKIP_STORM ? [] : [await storm(1, STORM), await storm(4, 4)];
     load.end = round(loadavg()[0]!);
+    console.log(`\nload at the end ${load.end}`);
 
     // --- Report ---------------------------------------------------------------------------------
-    const stores = `${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite"} + ${process.env.BENCH_REDIS_URL ? "Redis" : "in-process cache"}`;
-    console.log(
-      `AI answer size bench: bun src/index.ts on ${stores}, bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load ${load.start} → ${load.end}; deltas of ${DELTA_CHARS} chars`,
-    );
-    console.log("\nServer CPU and bytes per answer (one chat at a time, fresh project each):");
-    console.log("  face    answer   answers   CPU ms/answer   CPU ms/answer KB   bytes sent/answer KB");
-    for (const s of sizes)
-      console.log(
-        `  ${s.face.padEnd(6)} ${String(s.answerKb).padStart(4)} KB ${String(s.answers).padStart(8)} ${String(s.cpuMsPerAnswer).padStart(15)} ${String(s.cpuMsPerAnswerKb).padStart(18)} ${String(s.bytesSentPerAnswerKb).padStart(22)}`,
-      );
     for (const b of bursts)
       console.log(
         `\n${b.users} user(s) × ${b.streamsPerUser} concurrent chats, ${b.answerKb} KB answers: ${JSON.stringify(b.statuses)}, wall ${b.wallMs} ms, server CPU ${b.serverCpuMs} ms\n  /healthz worst wait ${b.healthzWorstMs} ms (${b.healthzProbes} probes); RSS before ${b.rssMb.before} MB, peak ${b.rssMb.peak} MB, ${AFTER_MS / 1000} s after ${b.rssMb.after} MB`,
@@ -424,7 +442,7 @@ async function main() {
     mkdirSync(join(import.meta.dir, "results"), { recursive: true });
     writeFileSync(
       join(import.meta.dir, "results", "ai-answer-size.json"),
-      `${JSON.stringify({ at: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, load, stores, deltaChars: DELTA_CHARS, sizes, bursts }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, load, stores, deltaChars: DELTA_CHARS, sizes, marginal, bursts }, null, 2)}\n`,
     );
   } finally {
     await stop(app);
