@@ -21,7 +21,8 @@
  *
  * Run: `bun test/bench/ai-answer-size.ts`. Writes test/bench/results/ai-answer-size.json.
  * Knobs: ROUNDS (3), DELTA_CHARS (4), STORM (200), STORM_KB (216), AFTER_MS (5000),
- * SKIP_STORM=1, BENCH_REDIS_URL, BENCH_DATABASE_URL, BENCH_PROFILE=<dir> (server CPU profile).
+ * SKIP_STORM=1, BENCH_MAX_STREAMS (the server's AI_MAX_STREAMS_PER_USER, default 4), BENCH_REDIS_URL,
+ * BENCH_DATABASE_URL, BENCH_PROFILE=<dir> (server CPU profile).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -209,6 +210,8 @@ async function main() {
         PORT: String(port),
         DATA_DIR: join(scratch, "data"),
         ...aiLoadEnv(upstreamUrl, "bench"),
+        // The limit as shipped (or as BENCH_MAX_STREAMS sets it; 0 lifts it, as before it existed).
+        AI_MAX_STREAMS_PER_USER: process.env.BENCH_MAX_STREAMS ?? "4",
         LOG_LEVEL: "warn",
         ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
         ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
