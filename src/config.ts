@@ -49,6 +49,8 @@ export interface Config {
     cacheTtlSeconds: number;
     /** Milliseconds to wait for an upstream's first token before failing over. */
     timeoutMs: number;
+    /** AI calls (chats, analyses, completions) one user may have in progress at once; 0: no limit. */
+    maxStreamsPerUser: number;
     /** Price overrides per model, US dollars per million tokens. */
     prices: Record<string, { input: number; output: number }>;
   };
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       dailyBudgetCents: integer(read, "AI_DAILY_BUDGET_CENTS", 100, 0, 100_000_000),
       cacheTtlSeconds: integer(read, "AI_CACHE_TTL", 3600, 0, 30 * 24 * 3600),
       timeoutMs: integer(read, "AI_TIMEOUT_MS", 20_000, 100, 600_000),
+      maxStreamsPerUser: integer(read, "AI_MAX_STREAMS_PER_USER", 4, 0, 1_000),
       prices: prices(read, "AI_PRICES"),
     },
     jwtSecret: jwtSecret(read("JWT_SECRET"), production, dataDir),

@@ -37,6 +37,7 @@ describe("configuration", () => {
     expect(config.rateLimits.login).toEqual({ points: 10, durationSeconds: 900 });
     expect(config.rateLimits.loginIp).toEqual({ points: 50, durationSeconds: 900 });
     expect(config.oauth.google).toBeUndefined();
+    expect(config.ai.maxStreamsPerUser).toBe(4);
   });
 
   test.each([
@@ -52,6 +53,8 @@ describe("configuration", () => {
     ["RATE_LIMIT_LOGIN", "0/15m"],
     ["RATE_LIMIT_LOGIN_IP", "50 per 15 minutes"],
     ["LOG_LEVEL", "loud"],
+    ["AI_MAX_STREAMS_PER_USER", "-1"],
+    ["AI_MAX_STREAMS_PER_USER", "four"],
     ["JWT_SECRET", "short"],
     ["SANDBOX_UID_BASE", "0"],
     ["SANDBOX_UID_BASE", "60000x"],
@@ -114,6 +117,11 @@ describe("configuration", () => {
       points: 200,
       durationSeconds: 3600,
     });
+  });
+
+  test("AI_MAX_STREAMS_PER_USER sets the per-user limit of AI calls in progress; 0 turns it off", () => {
+    expect(loadConfig({ ...base(), AI_MAX_STREAMS_PER_USER: "2" }).ai.maxStreamsPerUser).toBe(2);
+    expect(loadConfig({ ...base(), AI_MAX_STREAMS_PER_USER: "0" }).ai.maxStreamsPerUser).toBe(0);
   });
 
   test("rate specs accept seconds, minutes and hours", () => {

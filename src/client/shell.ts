@@ -295,9 +295,11 @@ async function postStream(
     const { value, done } = await reader.read();
     if (done) return undefined;
     buffer += value;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
+    // One read may hold hundreds of events: walk them, and keep only the unfinished rest.
+    let start = 0;
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n", start)) {
+      const block = buffer.slice(start, end);
+      start = end + 2;
       const event = /^event: ?(.*)$/m.exec(block)?.[1];
       const data = block
         .split("\n")
@@ -306,6 +308,7 @@ async function postStream(
         .join("\n");
       if (event && data) onEvent(event, JSON.parse(data));
     }
+    buffer = buffer.slice(start);
   }
 }
 
@@ -454,21 +457,40 @@ async function ask(form: HTMLFormElement): Promise<void> {
   chatting = controller;
   if (stop) stop.hidden = false;
   say("Thinking…");
+  // Text that arrived since the last frame: the page is touched (and laid out) once per frame,
+  // not once per token, which for a long answer would lay out the growing answer every time.
+  let pending = "";
+  let frame = 0;
+  const show = () => {
+    frame = 0;
+    if (pending) answer.append(pending);
+    pending = "";
+    log.scrollTop = log.scrollHeight;
+  };
   try {
     const refused = await postStream(form.action, body, controller.signal, (event, data) => {
       if (event === "token") {
-        answer.append(String(data.text));
-        say("Answering…");
+        if (!pending && !frame) say("Answering…");
+        pending += String(data.text);
+        frame ||= requestAnimationFrame(show);
       } else if (event === "done") {
+        cancelAnimationFrame(frame);
+        frame = 0;
+        pending = "";
         // Rendered and sanitized by the server; hx-* links in it (references) need processing.
         answer.classList.remove("whitespace-pre-wrap");
         answer.innerHTML = String(data.html);
         (window as { htmx?: { process(el: Element): void } }).htmx?.process(answer);
         say("");
-      } else if (event === "error") say(String(data.message));
-      log.scrollTop = log.scrollHeight;
+        log.scrollTop = log.scrollHeight;
+      } else if (event === "error") {
+        show();
+        say(String(data.message));
+      }
     });
     if (refused) {
+      // Not asked after all (a limit, a budget, signed out): the question goes back to the box.
+      question.remove();
       answer.remove();
       field.value = message;
       say(refused);
@@ -476,6 +498,8 @@ async function ask(form: HTMLFormElement): Promise<void> {
   } catch {
     say(controller.signal.aborted ? "Stopped." : "The connection dropped before the answer finished.");
   } finally {
+    cancelAnimationFrame(frame);
+    if (pending) show();
     answer.removeAttribute("aria-busy");
     chatting = undefined;
     if (stop) stop.hidden = true;

@@ -120,6 +120,36 @@ function cacheContract(name: string, make: () => Promise<Subject>) {
       expect(await cache.limiter(options).consume("k")).toMatchObject({ allowed: true, remaining: 0 });
     });
 
+    test("a key hands out `limit` leases, then none until one is released; keys count apart", async () => {
+      const [key, other] = [unique("slots"), unique("other-slots")];
+      const held = [];
+      for (let i = 0; i < 3; i++) held.push(await cache.lease(key, 3, 60));
+      expect(held.every((lease) => lease !== null)).toBe(true);
+      expect(await cache.lease(key, 3, 60)).toBeNull();
+      expect(await cache.leases(key)).toBe(3);
+      expect(await cache.lease(other, 3, 60)).not.toBeNull();
+      await held[0]!.release();
+      await held[0]!.release(); // twice is harmless: it frees one slot, not two
+      expect(await cache.leases(key)).toBe(2);
+      expect(await cache.lease(key, 3, 60)).not.toBeNull();
+      expect(await cache.lease(key, 3, 60)).toBeNull();
+    });
+
+    test("a lease that is not renewed lapses after its TTL and frees its slot; a renewed one stays", async () => {
+      const key = unique("lapsing");
+      const kept = (await cache.lease(key, 2, 0.3))!;
+      const dropped = (await cache.lease(key, 2, 0.3))!;
+      expect(await cache.lease(key, 2, 0.3)).toBeNull();
+      await Bun.sleep(150);
+      expect(await kept.renew()).toBe(true);
+      await Bun.sleep(250);
+      // Only the renewed lease is left: one slot is free again, and the lapsed lease cannot come back.
+      expect(await cache.leases(key)).toBe(1);
+      expect(await dropped.renew()).toBe(false);
+      expect(await cache.lease(key, 2, 0.3)).not.toBeNull();
+      expect(await cache.leases(key)).toBe(2);
+    });
+
     test("a published message reaches every subscriber of its channel only", async () => {
       const [channel, other] = [unique("events"), unique("elsewhere")];
       const [first, second, stranger] = [inbox(), inbox(), inbox()];

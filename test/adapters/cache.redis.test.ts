@@ -41,6 +41,17 @@ if (redisUrl) {
       expect(await a.limiter(options).peek("user")).toMatchObject({ allowed: false, remaining: 0 });
     });
 
+    test("count one set of leases together, and a crashed holder's leases lapse", async () => {
+      const held = [await a.lease("streams", 2, 0.3), await b.lease("streams", 2, 0.3)];
+      expect(held.every((lease) => lease !== null)).toBe(true);
+      expect(await a.lease("streams", 2, 0.3)).toBeNull();
+      expect(await b.leases("streams")).toBe(2);
+      // The holders stop renewing, as an instance that crashed would: their slots come back.
+      await Bun.sleep(400);
+      expect(await b.leases("streams")).toBe(0);
+      expect(await b.lease("streams", 2, 0.3)).not.toBeNull();
+    });
+
     test("receive each other's events, the publisher included", async () => {
       const [onA, onB] = [inbox(), inbox()];
       const subs = [await a.subscribe("news", onA.handler), await b.subscribe("news", onB.handler)];
@@ -106,6 +117,13 @@ if (!binary) {
       const results = [];
       for (let i = 0; i < 3; i++) results.push(await quickly(() => limiter.consume("user")));
       expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
+
+      // Leases are counted in this process meanwhile.
+      const lease = await quickly(() => cache.lease("offline", 1, 60));
+      expect(lease).not.toBeNull();
+      expect(await quickly(() => cache.lease("offline", 1, 60))).toBeNull();
+      await quickly(() => lease!.release());
+      expect(await quickly(() => cache.leases("offline"))).toBe(0);
 
       const pingFailure = await quickly(() => cache.ping().catch((err: unknown) => err));
       expect(pingFailure).toBeInstanceOf(UnavailableError);

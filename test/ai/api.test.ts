@@ -430,6 +430,31 @@ describe("chat", () => {
   });
 });
 
+describe("long answers", () => {
+  test("an answer the upstream sends all at once leaves room for other requests while it streams", async () => {
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i % 10} `);
+    upstream.reset();
+    upstream.script("m-primary", { kind: "reply", chunks: words });
+    upstream.script("m-fallback", { kind: "reply", chunks: words });
+    let asked = false;
+    let answeredAfter = Number.POSITIVE_INFINITY;
+    let seen = 0;
+    const events = await chatStream(alice, { projectId: project.id, message: `long ${unique()}` }, (e) => {
+      seen++;
+      if (e.event !== "token" || asked) return;
+      asked = true;
+      void fetch(`${server.url}/healthz`).then(() => {
+        answeredAfter = seen;
+      });
+    });
+    expect(events.filter((e) => e.event === "token")).toHaveLength(words.length);
+    expect(events.at(-1)!.event).toBe("done");
+    // /healthz was answered while the tokens were still coming, not once the answer had ended.
+    expect(answeredAfter).toBeLessThan(events.length - 1);
+    upstream.reset();
+  });
+});
+
 describe("project context", () => {
   const BILLING = `export function computeInvoiceTotal(items) {
   return items.reduce((sum, item) => sum + item.price * item.quantity, 0);
@@ -614,6 +639,83 @@ describe("budget and headers", () => {
       await viaHelicone.close();
     }
   });
+});
+
+describe("AI calls in progress", () => {
+  test("a user's fifth call at once is 429 with Retry-After and says why; others are unaffected; a finished call frees its slot", async () => {
+    const limited = await createTestApp({ ...MODELS, AI_BASE_URL: upstream.url, AI_TIMEOUT_MS: "5000" });
+    const srv = listen(limited);
+    try {
+      const [user, other] = [await registerUser(limited), await registerUser(limited)];
+      const own = await api(limited, user.auth).project({ name: "Streams" });
+      const theirs = await api(limited, other.auth).project({ name: "Other" });
+      upstream.reset();
+      const slow = {
+        kind: "reply",
+        chunks: Array.from({ length: 40 }, (_, i) => `w${i} `),
+        delayMs: 100,
+      } as const;
+      for (let i = 0; i < 6; i++) upstream.script("m-primary", slow);
+      upstream.script("m-fast", { kind: "reply", chunks: ["1;"] });
+      const call = (who: User, path: string, body: Record<string, unknown>, signal?: AbortSignal) =>
+        fetch(`${srv.url}/api/v1/ai/${path}`, {
+          method: "POST",
+          headers: { ...who.auth, "content-type": "application/json", accept: "text/event-stream" },
+          body: JSON.stringify(body),
+          signal,
+        });
+      // Four streams, each read up to its first token: all four are in progress.
+      const stop = new AbortController();
+      const streams = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          call(user, "chat", { projectId: own.id, message: `busy ${unique()}` }, stop.signal),
+        ),
+      );
+      const readers = streams.map((res) => (res.body as ReadableStream<Uint8Array>).getReader());
+      await Promise.all(readers.map((r) => r.read()));
+      expect(streams.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+      expect(await limited.deps.ai.inProgress(user.user.id)).toBe(4);
+
+      for (const [path, body] of [
+        ["chat", { projectId: own.id, message: `one more ${unique()}` }],
+        ["analyze", { projectId: own.id, code: "x" }],
+        ["complete", { projectId: own.id, code: "x", language: "js", cursorPosition: 0 }],
+      ] as const) {
+        const refused = await call(user, path, body);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get("retry-after")).toBe("5");
+        expect(await refused.json()).toEqual({
+          error: {
+            code: "rate_limited",
+            message:
+              "You have 4 AI answers in progress. Wait for one to finish, or stop one, then ask again.",
+          },
+        });
+      }
+      const elsewhere = await call(other, "complete", {
+        projectId: theirs.id,
+        code: "x",
+        language: "js",
+        cursorPosition: 0,
+      });
+      expect(elsewhere.status).toBe(200);
+
+      // Closing the streams frees their slots.
+      stop.abort();
+      await Promise.all(readers.map((r) => r.cancel().catch(() => undefined)));
+      for (let i = 0; i < 40 && (await limited.deps.ai.inProgress(user.user.id)) > 0; i++)
+        await Bun.sleep(50);
+      expect(await limited.deps.ai.inProgress(user.user.id)).toBe(0);
+      const again = await call(user, "chat", { projectId: own.id, message: `again ${unique()}` });
+      expect(again.status).toBe(200);
+      await again.text();
+      expect(await limited.deps.ai.inProgress(user.user.id)).toBe(0);
+    } finally {
+      upstream.reset();
+      await srv.stop();
+      await limited.close();
+    }
+  }, 30_000);
 });
 
 describe("AI off", () => {

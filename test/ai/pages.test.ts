@@ -86,6 +86,24 @@ describe("the assistant panel", () => {
     expect((await me.hx(`/projects/${other.project.id}/ai`)).status).toBe(404);
   });
 
+  test("at the limit of AI calls in progress, chat answers 429 with the message the panel shows", async () => {
+    const held = await Promise.all(Array.from({ length: 4 }, () => t.deps.ai.slot(me.user.user.id)));
+    try {
+      const res = await me.form(
+        `/projects/${me.project.id}/ai/chat`,
+        { message: "one more" },
+        { accept: "text/event-stream, application/json" },
+      );
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBeTruthy();
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+        "You have 4 AI answers in progress. Wait for one to finish, or stop one, then ask again.",
+      );
+    } finally {
+      await Promise.all(held.map((release) => release()));
+    }
+  });
+
   test("the island's completion and analysis answer JSON for the signed-in user", async () => {
     upstream.script("p-fast", { kind: "reply", chunks: ["42;"] });
     const headers = {

@@ -133,7 +133,8 @@ export const BENCH_MODELS = {
 /**
  * Server settings for AI load against the scripted upstream: its URL and models, a price so every
  * call has a cost to account for, a budget check that stays on (its per-call sum is part of the
- * work) but can never refuse, and allowances no benchmark user can spend.
+ * work) but can never refuse, allowances no benchmark user can spend, and no limit of calls in
+ * progress per user.
  */
 export function aiLoadEnv(upstreamUrl: string, apiKey: string): Record<string, string> {
   return {
@@ -145,6 +146,9 @@ export function aiLoadEnv(upstreamUrl: string, apiKey: string): Record<string, s
       Object.fromEntries(Object.values(BENCH_MODELS).map((m) => [m, { input: 1, output: 2 }])),
     ),
     AI_DAILY_BUDGET_CENTS: "100000000",
+    // A few users' many streams stand for many users' streams: no per-user limit of calls in
+    // progress (test/bench/ai-answer-size.ts measures that limit).
+    AI_MAX_STREAMS_PER_USER: "0",
     RATE_LIMIT_EDITOR: "100000000/1m",
     RATE_LIMIT_API: "100000000/1m",
     RATE_LIMIT_REGISTER: "100000/1h",

@@ -109,6 +109,52 @@ describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  test("at the limit of AI calls in progress the panel says so and keeps the question", async () => {
+    const { context, page, problems } = await openAssistant("light");
+    // Four calls of the user's elsewhere (other tabs, the API) hold every slot.
+    const held = await Promise.all(Array.from({ length: 4 }, () => t.deps.ai.slot(user.user.id)));
+    try {
+      await page.fill("[data-ai-panel] textarea", "Is there room for one more?");
+      await page.click("text=Send");
+      await page.waitForFunction(() =>
+        document
+          .querySelector("[data-ai-status]")
+          ?.textContent?.startsWith("You have 4 AI answers in progress."),
+      );
+      expect(await page.inputValue("[data-ai-panel] textarea")).toBe("Is there room for one more?");
+      // Nothing was asked: neither the question nor an answer stays in the conversation.
+      expect(await page.locator('[data-role="user"], [data-role="assistant"]').count()).toBe(0);
+      await page.screenshot({ path: join(screenshotDir(), "assistant-limit.png") });
+    } finally {
+      await Promise.all(held.map((release) => release()));
+    }
+    await context.close();
+    expect(problems.filter((p) => !p.includes("status of 429"))).toEqual([]);
+  }, 60_000);
+
+  test("tokens that arrive together are painted at once, not one text node each", async () => {
+    const { context, page, problems } = await openAssistant("dark");
+    const tokens = Array.from({ length: 500 }, (_, i) => `t${i % 10}. `);
+    // The answer as one burst that ends without `done`, so the streamed text stays as painted.
+    await page.route("**/ai/chat", (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "text/event-stream",
+        body: tokens.map((text) => `event: token\ndata: ${JSON.stringify({ text })}\n\n`).join(""),
+      }),
+    );
+    await page.fill("[data-ai-panel] textarea", "Many tokens at once");
+    await page.click("text=Send");
+    const answer = page.locator('[data-role="assistant"]');
+    await page.waitForFunction(
+      (length) => (document.querySelector('[data-role="assistant"]')?.textContent ?? "").length === length,
+      tokens.join("").length,
+    );
+    expect(await answer.evaluate((el) => el.childNodes.length)).toBeLessThan(5);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   test("Stop ends a long answer and aborts the model call", async () => {
     const { context, page, problems } = await openAssistant("light");
     upstream.script("e-primary", {

@@ -39,8 +39,8 @@ export interface ScriptedUpstream {
   url: string;
   /** Queue steps for a model; an empty queue answers `defaultReply`. */
   script(model: string, ...steps: Step[]): void;
-  /** What an unscripted request is answered with. */
-  defaultReply: (model: string) => string[];
+  /** What an unscripted request is answered with (`body` is the request's JSON). */
+  defaultReply: (model: string, body: Record<string, unknown>) => string[];
   requests: LoggedRequest[];
   /** Requests for one model (chat completions only). */
   requestsFor(model: string): LoggedRequest[];
@@ -79,7 +79,10 @@ export function startScriptedUpstream(): ScriptedUpstream {
       request.signal.addEventListener("abort", () => {
         if (!logged.finished) logged.aborted = true;
       });
-      const step = queues.get(model)?.shift() ?? { kind: "reply", chunks: upstream.defaultReply(model) };
+      const step = queues.get(model)?.shift() ?? {
+        kind: "reply",
+        chunks: upstream.defaultReply(model, body),
+      };
       const id = `chatcmpl-${++counter}`;
       const created = Math.floor(Date.now() / 1000);
 

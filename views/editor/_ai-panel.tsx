@@ -161,7 +161,7 @@ export function AiPanel({
               <span
                 data-ai-status
                 role="status"
-                class="min-w-0 flex-1 truncate text-xs text-slate-500"
+                class="min-w-0 flex-1 text-xs break-words text-slate-500"
               ></span>
               <button
                 type="button"

@@ -1,3 +1,4 @@
+import { createParser } from "eventsource-parser";
 import OpenAI from "openai";
 
 /** One chat message as the upstream takes it. */
@@ -20,9 +21,12 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
-/** What an upstream stream yields: text deltas as they arrive, and token usage when reported. */
+/**
+ * What an upstream stream yields: the text deltas that arrived together (one network read), in
+ * order, one string per delta; and token usage when reported.
+ */
 export type UpstreamEvent =
-  | { type: "delta"; text: string }
+  | { type: "deltas"; texts: string[] }
   | { type: "usage"; input: number; output: number };
 
 /**
@@ -63,37 +67,90 @@ export function createOpenAIUpstream(options: {
   });
   return {
     async *stream(request) {
-      let stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>;
+      let response: Response;
       try {
-        stream = await client.chat.completions.create(
-          {
-            model: request.model,
-            messages: request.messages,
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            ...(request.stop ? { stop: request.stop } : {}),
-            ...(request.json ? { response_format: { type: "json_object" as const } } : {}),
-          },
-          { signal: request.signal, headers: request.headers },
-        );
+        // The SDK sends the request and turns a failed status into an APIError; the body is
+        // read here, a network read at a time (see `deltasOf`).
+        response = await client.chat.completions
+          .create(
+            {
+              model: request.model,
+              messages: request.messages,
+              stream: true,
+              stream_options: { include_usage: true },
+              ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+              ...(request.stop ? { stop: request.stop } : {}),
+              ...(request.json ? { response_format: { type: "json_object" as const } } : {}),
+            },
+            { signal: request.signal, headers: request.headers },
+          )
+          .asResponse();
       } catch (error) {
         throw toModelError(error, request.signal);
       }
       try {
-        for await (const chunk of stream) {
-          const text = chunk.choices[0]?.delta?.content;
-          if (text) yield { type: "delta", text };
-          if (chunk.usage) {
-            yield { type: "usage", input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
-          }
-        }
+        yield* deltasOf(response);
       } catch (error) {
         throw toModelError(error, request.signal);
       }
     },
   };
+}
+
+type Chunk = {
+  choices?: { delta?: { content?: string | null } }[];
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  error?: { message?: string };
+};
+
+/**
+ * The events of a chat completion stream, one batch per network read. An upstream faster than
+ * this process (or an answer already buffered) arrives as reads of hundreds of deltas; passing
+ * each delta on through every layer as its own awaited event costs more than the rest of the
+ * answer's handling together, so the deltas of one read travel as one event.
+ */
+async function* deltasOf(response: Response): AsyncGenerator<UpstreamEvent> {
+  if (!response.body) throw new ModelError("the model's answer had no body", true);
+  let texts: string[] = [];
+  let usage: UpstreamEvent | undefined;
+  let finished = false;
+  const parser = createParser({
+    onEvent({ event, data }) {
+      if (finished) return;
+      if (data === "[DONE]") {
+        finished = true;
+        return;
+      }
+      const chunk = JSON.parse(data) as Chunk;
+      if (event === "error" || chunk.error)
+        throw new ModelError(`the model reported an error: ${chunk.error?.message ?? data}`, true);
+      const text = chunk.choices?.[0]?.delta?.content;
+      if (text) texts.push(text);
+      if (chunk.usage)
+        usage = { type: "usage", input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
+    },
+  });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    while (!finished) {
+      const read = await reader.read();
+      if (read.done) break;
+      parser.feed(read.value);
+      if (texts.length > 0) {
+        const batch = texts;
+        texts = [];
+        yield { type: "deltas", texts: batch };
+      }
+      if (usage) {
+        yield usage;
+        usage = undefined;
+      }
+    }
+  } finally {
+    // Stopped early (or failed): close the connection, so the upstream stops generating.
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 function toModelError(error: unknown, signal: AbortSignal | undefined): Error {

@@ -1,7 +1,7 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Logger } from "../../logger.ts";
 import { limiterId, limiterSettings, wrapLimiter } from "./limiter.ts";
-import type { Cache, LimiterOptions, RateLimiter, Unsubscribe } from "./types.ts";
+import type { Cache, Lease, LimiterOptions, RateLimiter, Unsubscribe } from "./types.ts";
 
 interface Entry {
   value: string;
@@ -35,6 +35,8 @@ export class MemoryCache implements Cache {
   readonly #entries = new Map<string, Entry>();
   readonly #limiters = new Map<string, RateLimiter>();
   readonly #channels = new Map<string, Set<Subscription>>();
+  /** Leases by key: lease id → expiry (epoch ms). */
+  readonly #leases = new Map<string, Map<string, number>>();
   readonly #sweep: ReturnType<typeof setInterval>;
 
   constructor(
@@ -85,6 +87,32 @@ export class MemoryCache implements Cache {
     return limiter;
   }
 
+  async lease(key: string, limit: number, ttlSeconds: number): Promise<Lease | null> {
+    const held = this.#liveLeases(key) ?? new Map<string, number>();
+    if (held.size >= limit) return null;
+    const ttlMs = ttlToMs(ttlSeconds) ?? 1;
+    const id = crypto.randomUUID();
+    held.set(id, Date.now() + ttlMs);
+    this.#leases.set(key, held);
+    return {
+      renew: async () => {
+        const live = this.#liveLeases(key);
+        if (!live?.has(id)) return false;
+        live.set(id, Date.now() + ttlMs);
+        return true;
+      },
+      release: async () => {
+        const live = this.#leases.get(key);
+        live?.delete(id);
+        if (live?.size === 0) this.#leases.delete(key);
+      },
+    };
+  }
+
+  async leases(key: string): Promise<number> {
+    return this.#liveLeases(key)?.size ?? 0;
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     if (!this.#channels.has(channel)) return;
     // Deliver on a later tick, as Redis would: a handler never runs inside the publisher's call.
@@ -132,6 +160,7 @@ export class MemoryCache implements Cache {
     this.#entries.clear();
     this.#channels.clear();
     this.#limiters.clear();
+    this.#leases.clear();
   }
 
   #live(key: string, now = Date.now()): Entry | undefined {
@@ -143,10 +172,21 @@ export class MemoryCache implements Cache {
     return entry;
   }
 
+  /** The unexpired leases of `key` (expired ones dropped), or undefined when it has none. */
+  #liveLeases(key: string, now = Date.now()): Map<string, number> | undefined {
+    const held = this.#leases.get(key);
+    if (!held) return undefined;
+    for (const [id, expiresAt] of held) if (expiresAt <= now) held.delete(id);
+    if (held.size > 0) return held;
+    this.#leases.delete(key);
+    return undefined;
+  }
+
   #sweepExpired(): void {
     const now = Date.now();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt <= now) this.#entries.delete(key);
     }
+    for (const key of [...this.#leases.keys()]) this.#liveLeases(key, now);
   }
 }

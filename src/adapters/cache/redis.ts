@@ -5,7 +5,8 @@ import type { Logger } from "../../logger.ts";
 import { limiterId, limiterSettings, wrapLimiter } from "./limiter.ts";
 import { MemoryCache, ttlToMs } from "./memory.ts";
 import { isReplyError, OutageLog, openConnection, whenFirstReady } from "./redis-connection.ts";
-import type { Cache, LimiterOptions, RateLimiter, Unsubscribe } from "./types.ts";
+import { defineLeaseCommands, type LeaseCommands } from "./redis-leases.ts";
+import type { Cache, Lease, LimiterOptions, RateLimiter, Unsubscribe } from "./types.ts";
 
 /** How to reach Redis and how to namespace this cache in it. */
 export interface RedisCacheOptions {
@@ -24,7 +25,8 @@ local value = redis.call('incrby', KEYS[1], ARGV[1])
 if created and tonumber(ARGV[2]) > 0 then redis.call('pexpire', KEYS[1], ARGV[2]) end
 return value`;
 
-type IncrClient = Redis & { auraIncr(key: string, by: number, ttlMs: number): Promise<number> };
+type IncrClient = Redis &
+  LeaseCommands & { auraIncr(key: string, by: number, ttlMs: number): Promise<number> };
 
 /**
  * The shared cache, backed by Redis. While Redis is unreachable it degrades instead of failing:
@@ -51,6 +53,7 @@ export class RedisCache implements Cache {
     this.#outage = new OutageLog(logger, options.url);
     this.#client = openConnection(options.url, options.commandTimeoutMs ?? 500, "aura") as IncrClient;
     this.#client.defineCommand("auraIncr", { numberOfKeys: 1, lua: INCR_WITH_TTL });
+    defineLeaseCommands(this.#client);
     this.#client.on("ready", () => this.#outage.markUp());
     this.#client.on("error", (err: Error) => this.#closing || this.#outage.markDown(err));
     this.#client.on("close", () => this.#closing || this.#outage.markDown());
@@ -107,6 +110,43 @@ export class RedisCache implements Cache {
       this.#limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  async lease(key: string, limit: number, ttlSeconds: number): Promise<Lease | null> {
+    const k = this.#prefix + key;
+    const ttlMs = ttlToMs(ttlSeconds) ?? 1;
+    const id = crypto.randomUUID();
+    const taken = await this.#run(
+      "lease",
+      (c) => c.auraLease(k, limit, ttlMs, id).then((n) => Number(n) === 1),
+      () => undefined,
+    );
+    // While Redis is unreachable the count is this instance's own; such a lease stays local.
+    if (taken === undefined) return this.#local.lease(key, limit, ttlSeconds);
+    if (!taken) return null;
+    return {
+      renew: () =>
+        this.#run(
+          "renew",
+          (c) => c.auraRenew(k, id, ttlMs).then((n) => Number(n) === 1),
+          () => false,
+        ),
+      release: async () => {
+        await this.#run(
+          "release",
+          (c) => c.zrem(k, id),
+          () => 0,
+        );
+      },
+    };
+  }
+
+  async leases(key: string): Promise<number> {
+    return this.#run(
+      "leases",
+      (c) => c.auraLeases(this.#prefix + key).then(Number),
+      () => this.#local.leases(key),
+    );
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -26,6 +26,14 @@ export interface RateLimiter {
 
 export type Unsubscribe = () => Promise<void>;
 
+/** One held slot of a counted resource (see `Cache.lease`). */
+export interface Lease {
+  /** Hold the slot for another TTL; false when it had already lapsed (its slot may be taken again). */
+  renew(): Promise<boolean>;
+  /** Give the slot back; harmless when done twice or after it lapsed. */
+  release(): Promise<void>;
+}
+
 /**
  * The cache port: short-lived values, counters, limits and cross-instance events.
  * A cache that loses its server degrades (misses, local limits, local events); it never throws
@@ -40,6 +48,14 @@ export interface Cache {
   /** Add `by` (default 1) and return the new value; the TTL is set when the key is created. */
   incr(key: string, ttlSeconds?: number, by?: number): Promise<number>;
   limiter(options: LimiterOptions): RateLimiter;
+  /**
+   * Take one of `limit` slots under `key` for `ttlSeconds`, or null when all are held: a count of
+   * things in progress, shared across instances when the cache is. A holder renews its lease
+   * while it works; one that stops (a crashed instance) frees its slot once the TTL passes.
+   */
+  lease(key: string, limit: number, ttlSeconds: number): Promise<Lease | null>;
+  /** How many unexpired leases `key` has. */
+  leases(key: string): Promise<number>;
   /** Deliver `message` to every subscriber of `channel` on every instance, this one included. */
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, handler: (message: string) => void): Promise<Unsubscribe>;

@@ -10,8 +10,10 @@ import { recordInteractions } from "../../db/queries/ai.ts";
 import type { NewAiInteraction } from "../../db/schema/ai-interactions.ts";
 import type { Deps } from "../../deps.ts";
 import { RateLimitError, UnavailableError, UpstreamError } from "../../errors.ts";
+import { turnBudget } from "../../turn-budget.ts";
 import { countTokens } from "./count.ts";
 import { costCents, priceOf } from "./prices.ts";
+import { createStreamSlots } from "./slots.ts";
 import { createSpendLedger } from "./spend.ts";
 
 export type Tier = "primary" | "fast";
@@ -47,12 +49,19 @@ export interface AiResult {
   failovers: { model: string; reason: string }[];
 }
 
-export type AiEvent = { type: "token"; text: string } | { type: "done"; result: AiResult };
+/**
+ * What a call yields: `tokens` as the model writes — the deltas that arrived together, one
+ * string per delta — then `done`.
+ */
+export type AiEvent = { type: "tokens"; texts: string[] } | { type: "done"; result: AiResult };
 
 /** The message the API and the panel show when no upstream is configured. */
 export const AI_OFF_MESSAGE =
   "AI is off: no model is configured. Set AI_BASE_URL to any OpenAI-compatible endpoint (and AI_API_KEY), " +
   "for example a local Ollama at http://localhost:11434/v1, or set HELICONE_API_KEY to use Helicone's gateway.";
+
+/** Words of a cached answer per replayed `tokens` event. */
+const REPLAY_BATCH = 256;
 
 type GatewayDeps = Pick<Deps, "config" | "db" | "cache" | "logger"> & Partial<Pick<Deps, "metrics">>;
 
@@ -92,6 +101,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
   };
 
   const spend = createSpendLedger(deps);
+  const slots = createStreamSlots(deps);
 
   async function assertBudget(userId: string): Promise<void> {
     if (ai.dailyBudgetCents <= 0) return;
@@ -211,8 +221,13 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const cached = key ? await deps.cache.get(key) : null;
     if (cached) {
       const hit = JSON.parse(cached) as { text: string; model: string; tokens: AiResult["tokens"] };
-      // Replayed as a stream: word by word, at once.
-      for (const piece of hit.text.match(/\s*\S+\s*/g) ?? []) yield { type: "token", text: piece };
+      // Replayed as a stream: word by word, at once, but letting other requests in between.
+      const words = hit.text.match(/\s*\S+\s*/g) ?? [];
+      const budget = turnBudget();
+      for (let i = 0; i < words.length; i += REPLAY_BATCH) {
+        await budget.pause();
+        yield { type: "tokens", texts: words.slice(i, i + REPLAY_BATCH) };
+      }
       const result = { ...hit, cost: 0, latency: performance.now() - started, cacheHit: true };
       // A hit is free, so nothing is charged by its row: a completion or analysis answers
       // without waiting for the insert (≈1–2 ms on PGlite, most of a hit's time). A chat's row
@@ -306,14 +321,18 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
     const onAbort = () => void settle("cancelled");
     call.signal?.addEventListener("abort", onAbort, { once: true });
     let finished: AiResult | undefined;
+    // An upstream that is faster than this process (or an answer it has buffered) must not
+    // hold the event loop for the whole answer.
+    const budget = turnBudget();
     try {
       let next = opened.first;
       while (!next.done) {
         const event = next.value;
         if (event.type === "usage") usage = { input: event.input, output: event.output };
         else {
-          text += event.text;
-          yield { type: "token", text: event.text };
+          for (const delta of event.texts) text += delta;
+          await budget.pause();
+          yield { type: "tokens", texts: event.texts };
         }
         next = await opened.events.next();
       }
@@ -340,6 +359,14 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
       return model !== undefined;
     },
     stream,
+    /**
+     * Take one of the user's AI_MAX_STREAMS_PER_USER slots for a call, or throw 429. Take it
+     * before preparing the call (a refused one costs nothing) and release it when the answer has
+     * been passed on; it is released anyway when `signal` aborts.
+     */
+    slot: slots.take,
+    /** How many of the user's AI calls hold a slot now. */
+    inProgress: slots.inProgress,
     /** The whole answer at once (same failover, cache and accounting). */
     async complete(call: AiCall): Promise<AiResult> {
       for await (const event of stream(call)) if (event.type === "done") return event.result;

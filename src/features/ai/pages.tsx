@@ -71,7 +71,9 @@ export function aiPages(deps: Deps) {
             const event = next.value;
             if (event.type === "references") references = event.references;
             else if (event.type === "answer") suggestions = event.suggestions;
-            else if (event.type === "token") yield sse({ event: "token", data: { text: event.text } });
+            // The panel only appends the text: the deltas that arrived together go as one event.
+            else if (event.type === "tokens")
+              yield sse({ event: "token", data: { text: event.texts.join("") } });
             else if (event.type === "done") {
               const { text, model, tokens, cost, cacheHit } = event.result;
               const turn: AiTurn = {

@@ -48,9 +48,33 @@ export function highlight(code: string, language: string): string {
   return out;
 }
 
+const UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
+/** Lines a setext heading's text cannot run across: blank, ATX heading, quote, fence, `***` or `___` rule. */
+const ENDS_TEXT = /^(?:\s*$| {0,3}(?:#{1,6}(?:\s|$)|>|`{3,}|~{3,}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$))/;
+
+/**
+ * Whether marked's setext-heading rule could match at the start of `src`: only when a line of
+ * `=` or `-` follows before the text must end. That rule's regex scans the whole paragraph at
+ * ≈20 µs a character (a 216 KB paragraph: seconds, on the event loop), ~100× the cost of the
+ * rest of the rendering, and it is tried at every paragraph; this linear scan lets it run only
+ * where it can match. It stops only where the rule's text must stop too, so it never hides one.
+ */
+export function mayBeSetextHeading(src: string): boolean {
+  for (let end = src.indexOf("\n"); end >= 0; ) {
+    const next = src.indexOf("\n", end + 1);
+    const line = src.slice(end + 1, next < 0 ? undefined : next);
+    if (UNDERLINE.test(line)) return true;
+    if (ENDS_TEXT.test(line)) return false;
+    end = next;
+  }
+  return false;
+}
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
+  // `false` hands over to marked's own rule; `undefined` means "no setext heading here".
+  tokenizer: { lheading: (src: string) => (mayBeSetextHeading(src) ? false : undefined) },
   renderer: {
     // Raw HTML in a model's answer is shown as text, never interpreted.
     html: ({ text }: Tokens.HTML | Tokens.Tag) => esc(text),

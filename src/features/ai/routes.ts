@@ -5,6 +5,7 @@ import { authPlugin } from "../../plugins/auth.ts";
 import { wantsStream } from "../../plugins/negotiate.ts";
 import { AnalyzeBody, ChatBody, CompleteBody } from "./model.ts";
 import * as service from "./service.ts";
+import { tokenEvents } from "./sse.ts";
 
 /** The JSON (and SSE) face of the AI (API.md "AI"). Every route draws from the editor allowance. */
 export function aiRoutes(deps: Deps) {
@@ -42,9 +43,9 @@ export function aiRoutes(deps: Deps) {
             if (event.type === "references") {
               references = event.references;
               if (stream) yield sse({ event: "references", data: { references } });
-            } else if (event.type === "token") {
-              response += event.text;
-              if (stream) yield sse({ event: "token", data: { text: event.text } });
+            } else if (event.type === "tokens") {
+              for (const text of event.texts) response += text;
+              if (stream) yield tokenEvents(event.texts);
             } else if (event.type === "answer") {
               suggestions = event.suggestions;
             } else if (event.type === "done") {

@@ -64,6 +64,15 @@ export async function complete(deps: AiDeps, userId: string, input: CompleteInpu
       "cursorPosition",
     );
   }
+  const release = await deps.ai.slot(userId, signal);
+  try {
+    return await completeWithin(deps, userId, input, signal);
+  } finally {
+    await release();
+  }
+}
+
+async function completeWithin(deps: AiDeps, userId: string, input: CompleteInput, signal?: AbortSignal) {
   // Spending AI on a project is for those who may change it: editors and the owner.
   await projectAccess(deps, userId, input.projectId, "editor");
   const window = input.contextWindow ?? 2_000;
@@ -224,20 +233,37 @@ export async function prepareChat(deps: AiDeps, userId: string, input: ChatInput
   return { messages, references };
 }
 
+/** What a chat answer yields: the references, the model's events, then its suggestions before `done`. */
+export type ChatEvent =
+  | { type: "references"; references: Reference[] }
+  | AiEvent
+  | { type: "answer"; suggestions: Suggestion[]; references: Reference[] };
+
 /**
  * A chat answer as events: `token`s as the model writes, then `done`. Throws before the first
- * event for a request that cannot be answered (404, 429 budget, 503 AI off, 502 all models failed).
+ * event for a request that cannot be answered (404, 429 budget or no free slot, 503 AI off, 502 all models failed).
  */
 export async function* chat(
   deps: AiDeps,
   userId: string,
   input: ChatInput,
   signal?: AbortSignal,
-): AsyncGenerator<
-  | { type: "references"; references: Reference[] }
-  | AiEvent
-  | { type: "answer"; suggestions: Suggestion[]; references: Reference[] }
-> {
+): AsyncGenerator<ChatEvent> {
+  // Taken before the prompt is prepared: a call refused for want of a slot costs nothing.
+  const release = await deps.ai.slot(userId, signal);
+  try {
+    yield* answerChat(deps, userId, input, signal);
+  } finally {
+    await release();
+  }
+}
+
+async function* answerChat(
+  deps: AiDeps,
+  userId: string,
+  input: ChatInput,
+  signal?: AbortSignal,
+): AsyncGenerator<ChatEvent> {
   const { messages, references } = await prepareChat(deps, userId, input);
   const events = deps.ai.stream({
     userId,
@@ -305,6 +331,15 @@ export function parseAnalysis(text: string, lineCount: number) {
 
 /** Explain, review or find bugs in a file (or given code) as structured findings. */
 export async function analyze(deps: AiDeps, userId: string, input: AnalyzeInput, signal?: AbortSignal) {
+  const release = await deps.ai.slot(userId, signal);
+  try {
+    return await analyzeWithin(deps, userId, input, signal);
+  } finally {
+    await release();
+  }
+}
+
+async function analyzeWithin(deps: AiDeps, userId: string, input: AnalyzeInput, signal?: AbortSignal) {
   await projectAccess(deps, userId, input.projectId, "editor");
   let code = input.code;
   if (code === undefined) {
