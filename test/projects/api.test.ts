@@ -196,7 +196,7 @@ describe("files", () => {
     expect((await me.put(`${base}/blob0.txt`, { content: "small" })).status).toBe(200);
   }, 120_000);
 
-  test("lone surrogates (not UTF-8) and NUL (binary) are refused with 400", async () => {
+  test("lone surrogates and bytes that are not UTF-8, and NUL (binary), are refused with 400", async () => {
     const project = await me.project();
     const url = `/api/v1/projects/${project.id}/files/bad.txt`;
     for (const raw of ['{"content":"\\ud800"}', '{"content":"a\\u0000b"}']) {
@@ -208,6 +208,23 @@ describe("files", () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toContain("content");
     }
+    // Bytes that are not UTF-8 at all are refused as the body's fault, before any field is read.
+    const invalid = Buffer.concat([
+      Buffer.from('{"content":"a'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const res = await t.request(url, {
+      method: "PUT",
+      headers: { ...meAuth(), "content-type": "application/json" },
+      body: invalid,
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toEqual({
+      code: "invalid_request",
+      message: "body: is not valid UTF-8",
+    });
+    expect((await me.get(url)).status).toBe(404);
   });
 
   test("renaming onto an existing file is 409 and changes nothing; a folder moves with its files", async () => {
