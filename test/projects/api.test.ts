@@ -71,6 +71,20 @@ describe("projects", () => {
     }
   });
 
+  test("a page past 1,000,000 (whose offset would overflow) is a 400 naming query.page; the last allowed one is empty", async () => {
+    const fresh = api(t, (await registerUser(t)).auth);
+    for (const page of ["1e308", "9007199254740993", "1000001", "99999999999999999999"]) {
+      const res = await fresh.get(`/api/v1/projects?page=${page}`);
+      expect(res.status, page).toBe(400);
+      const { error } = await res.json();
+      expect(error.code).toBe("invalid_request");
+      expect(error.message, page).toMatch(/^query\.page: /);
+    }
+    const last = await fresh.get("/api/v1/projects?page=1000000&limit=100");
+    expect(last.status).toBe(200);
+    expect((await last.json()).projects).toEqual([]);
+  });
+
   test("rename, then delete takes the files with it", async () => {
     const project = await me.project();
     const renamed = await (await me.patch(`/api/v1/projects/${project.id}`, { name: "Renamed" })).json();
