@@ -68,6 +68,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** 431: the URL is over its limit (the status Bun gives a request head over its own cap). */
+export class UriTooLongError extends AppError {
+  constructor(message: string) {
+    super(431, "url_too_long", message);
+  }
+}
+
 /** 429: rate limited; always carries Retry-After. */
 export class RateLimitError extends AppError {
   constructor(retryAfterSeconds: number, message = "Too many requests") {

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
-import { PayloadTooLargeError, ValidationError } from "../errors.ts";
-import { bodyLimitFor } from "./limits.ts";
+import { PayloadTooLargeError, UriTooLongError, ValidationError } from "../errors.ts";
+import { bodyLimitFor, MAX_URL_BYTES } from "./limits.ts";
 
 // Fatal: a byte sequence that is not UTF-8 is refused, never stored as U+FFFD.
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -66,14 +66,18 @@ function parseForm(text: string): Record<string, string> {
 }
 
 /**
- * Refuse bodies over their route's limit with 413: by Content-Length before reading, and while
- * reading for chunked bodies. Parses every body itself — JSON, urlencoded forms and text
- * strictly as UTF-8, anything else as bytes — so no body is ever read without a limit.
+ * Refuse URLs over MAX_URL_BYTES with 431, and bodies over their route's limit with 413: by
+ * Content-Length before reading, and while reading for chunked bodies. Parses every body
+ * itself — JSON, urlencoded forms and text strictly as UTF-8, anything else as bytes — so no
+ * body is ever read without a limit: the server leaves body sizes to this (src/index.ts).
  */
 export function bodyLimit() {
   return new Elysia({ name: "body-limit" })
     .onRequest(({ request }) => {
-      const { pathname } = new URL(request.url);
+      const { pathname, search } = new URL(request.url);
+      const urlBytes = Buffer.byteLength(pathname + search, "utf8");
+      if (urlBytes > MAX_URL_BYTES)
+        throw new UriTooLongError(`The URL is ${urlBytes} bytes, over its limit of ${MAX_URL_BYTES}`);
       const length = Number(request.headers.get("content-length") ?? 0);
       const limit = bodyLimitFor(request.method, pathname);
       if (length > limit) throw tooLarge(limit);

@@ -143,6 +143,18 @@ describe("request body limits", () => {
   });
 });
 
+test("a URL over 8 KiB is a 431 in the error shape, before anything else happens", async () => {
+  const at = (length: number) =>
+    app.handle(new Request(`http://localhost/api/v1/echo?q=${"a".repeat(length)}`));
+  expect((await at(8 * 1024 - "/api/v1/echo?q=".length)).status).toBe(404);
+  const over = await at(8 * 1024);
+  expect(over.status).toBe(431);
+  expect((await over.json()).error).toEqual({
+    code: "url_too_long",
+    message: "The URL is 8207 bytes, over its limit of 8192",
+  });
+});
+
 test("the editor's own save route gets the file-save limit too", () => {
   expect(bodyLimitFor("PUT", "/projects/p1/files/src/a.ts")).toBe(8 * 1024 * 1024);
   expect(bodyLimitFor("POST", "/projects/p1/files/src/a.ts")).toBe(DEFAULT_BODY_LIMIT);
