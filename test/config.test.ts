@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, HELICONE_GATEWAY_URL, loadConfig, parseRate } from "../src/config.ts";
+import { ConfigError, HELICONE_GATEWAY_URL, loadConfig, parseRate, parseSize } from "../src/config.ts";
 
 const SECRET = "s".repeat(40);
 const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), "aura-config-")), JWT_SECRET: SECRET });
@@ -28,6 +28,11 @@ describe("configuration", () => {
     expect(config.rateLimits.api).toEqual({ points: 100, durationSeconds: 900 });
     expect(config.rateLimits.register).toEqual({ points: 20, durationSeconds: 3600 });
     expect(config.oauth.google).toBeUndefined();
+    expect(config.storage).toEqual({
+      projectBytes: 50 * 1024 * 1024,
+      userBytes: 500 * 1024 * 1024,
+      userProjects: 100,
+    });
   });
 
   test.each([
@@ -43,6 +48,11 @@ describe("configuration", () => {
     ["RATE_LIMIT_LOGIN", "0/15m"],
     ["LOG_LEVEL", "loud"],
     ["JWT_SECRET", "short"],
+    ["PROJECT_SIZE_LIMIT", "50 megabytes"],
+    ["PROJECT_SIZE_LIMIT", "1000"],
+    ["USER_STORAGE_QUOTA", "-1"],
+    ["USER_STORAGE_QUOTA", "99999999TiB"],
+    ["USER_PROJECT_LIMIT", "lots"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
     expect(error.variable).toBe(name);
@@ -88,6 +98,19 @@ describe("configuration", () => {
     expect(parseRate("X", "5/30s")).toEqual({ points: 5, durationSeconds: 30 });
     expect(parseRate("X", "100/15m")).toEqual({ points: 100, durationSeconds: 900 });
     expect(parseRate("X", "20/1h")).toEqual({ points: 20, durationSeconds: 3600 });
+  });
+
+  test("storage limits take bytes or KiB/MiB/GiB/TiB; a quota or project limit of 0 turns it off", () => {
+    expect(parseSize("X", "1048576")).toBe(1024 * 1024);
+    expect(parseSize("X", "512KiB")).toBe(512 * 1024);
+    expect(parseSize("X", "2gib")).toBe(2 * 1024 ** 3);
+    const config = loadConfig({
+      ...base(),
+      PROJECT_SIZE_LIMIT: "1MiB",
+      USER_STORAGE_QUOTA: "0",
+      USER_PROJECT_LIMIT: "0",
+    });
+    expect(config.storage).toEqual({ projectBytes: 1024 * 1024, userBytes: 0, userProjects: 0 });
   });
 
   test("empty values count as unset", () => {
