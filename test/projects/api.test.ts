@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { putFile } from "../../src/db/queries/files.ts";
+import { measureContent } from "../../src/features/files/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
@@ -251,6 +253,120 @@ describe("files", () => {
     const moved = await (await me.post(`${base}/rename`, { from: "lib", to: "src/lib" })).json();
     expect(moved.paths).toEqual(["src/lib/a.js"]);
     expect((await me.get(`${base}/src/lib/a.js`)).status).toBe(200);
+  });
+
+  test("a path is a file or a folder, never both: saves and renames that would make it both are 409s naming the clash", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    expect((await me.put(`${base}/conf`, { content: "x" })).status).toBe(200);
+    const under = await me.put(`${base}/conf/b.txt`, { content: "y" });
+    expect(under.status).toBe(409);
+    expect((await under.json()).error).toEqual({
+      code: "conflict",
+      message: "conf/b.txt: conf is a file, so it cannot also be a folder",
+    });
+    expect((await me.put(`${base}/lib/util.js`, { content: "u" })).status).toBe(200);
+    const over = await me.put(`${base}/lib`, { content: "z" });
+    expect(over.status).toBe(409);
+    expect((await over.json()).error.message).toBe(
+      "lib: is a folder (it holds lib/util.js), so it cannot also be a file",
+    );
+    // Renaming a file onto a folder, a file under a file, or a folder under a file.
+    const renames = [
+      [{ from: "index.js", to: "lib" }, "lib/util.js: lib is a file, so it cannot also be a folder"],
+      [
+        { from: "index.js", to: "conf/index.js" },
+        "conf/index.js: conf is a file, so it cannot also be a folder",
+      ],
+      [{ from: "lib", to: "conf/lib" }, "conf/lib/util.js: conf is a file, so it cannot also be a folder"],
+    ] as const;
+    for (const [body, message] of renames) {
+      const res = await me.post(`${base}/rename`, body);
+      expect(res.status, JSON.stringify(body)).toBe(409);
+      expect((await res.json()).error.message).toBe(message);
+    }
+    const paths = (await (await me.get(base)).json()).files.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(["README.md", "conf", "index.js", "lib/util.js"]);
+  });
+
+  test("two racing saves cannot make one path a file and a folder", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    for (let round = 0; round < 6; round++) {
+      const [file, inside] = await Promise.all([
+        me.put(`${base}/race${round}`, { content: "file" }),
+        me.put(`${base}/race${round}/inner.txt`, { content: "inside" }),
+      ]);
+      expect([file.status, inside.status].sort()).toEqual([200, 409]);
+    }
+  });
+
+  test("deleting a file deletes that file only; deleting a folder deletes what is under it", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    // A file and a folder at one path, as stored before the rule existed.
+    const owner = (await (await t.request("/api/v1/auth/me", { headers: meAuth() })).json()).user.id;
+    const db = await t.deps.db.get();
+    for (const path of ["conf", "conf/b.txt"])
+      await db.transaction((tx) =>
+        putFile(tx, project.id, path, measureContent(path, path), { current: undefined, userId: owner }),
+      );
+    expect((await me.delete(`${base}/conf`)).status).toBe(204);
+    expect((await me.get(`${base}/conf/b.txt`)).status).toBe(200);
+    await me.put(`${base}/conf/c.txt`, { content: "c" });
+    expect((await me.delete(`${base}/conf`)).status).toBe(204);
+    expect((await me.get(`${base}/conf/b.txt`)).status).toBe(404);
+    expect((await me.get(`${base}/conf/c.txt`)).status).toBe(404);
+    expect((await me.delete(`${base}/conf`)).status).toBe(404);
+  });
+
+  test("a file deleted and created again never takes a base version of the old one", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/notes.md`;
+    for (const content of ["one", "two", "three"]) await me.put(url, { content });
+    expect((await me.delete(url)).status).toBe(204);
+    // Created again, its versions continue above the deleted file's last (3).
+    expect(await (await me.put(url, { content: "fresh" })).json()).toEqual({
+      path: "notes.md",
+      version: 4,
+      size: 5,
+    });
+    for (const stale of [1, 2, 3]) {
+      const res = await me.put(url, { content: "from an old tab", baseVersion: stale });
+      expect(res.status, `baseVersion ${stale}`).toBe(409);
+      expect((await res.json()).current).toEqual({ version: 4, content: "fresh" });
+    }
+    expect((await me.put(url, { content: "next", baseVersion: 4 })).status).toBe(200);
+    // A folder's files keep their numbers the same way.
+    await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, { content: "a" });
+    await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, { content: "b" });
+    expect((await me.delete(`/api/v1/projects/${project.id}/files/docs`)).status).toBe(204);
+    const again = await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, {
+      content: "c",
+      baseVersion: 0,
+    });
+    expect((await again.json()).version).toBe(3);
+  });
+
+  test("a file moved onto a deleted file's path continues above it, and its old path keeps its numbers", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    for (const content of ["1", "2", "3", "4"]) await me.put(`${base}/b.js`, { content });
+    expect((await me.delete(`${base}/b.js`)).status).toBe(204);
+    await me.put(`${base}/a.js`, { content: "a" });
+    expect((await me.post(`${base}/rename`, { from: "a.js", to: "b.js" })).status).toBe(200);
+    const moved = await (await me.get(`${base}/b.js`)).json();
+    expect(moved).toMatchObject({ content: "a", version: 5 });
+    expect((await me.put(`${base}/b.js`, { content: "stale", baseVersion: 1 })).status).toBe(409);
+    // a.js reached version 1 before it moved: a new a.js starts at 2.
+    expect((await (await me.put(`${base}/a.js`, { content: "new" })).json()).version).toBe(2);
+    const { fileHistory } = await import("../../src/features/files/service.ts");
+    const owner = (await (await t.request("/api/v1/auth/me", { headers: meAuth() })).json()).user.id;
+    const { versions } = await fileHistory(t.deps, owner, project.id, "b.js", { withContent: true });
+    expect(versions.map((v) => [v.version, v.content])).toEqual([
+      [5, "a"],
+      [1, "a"],
+    ]);
   });
 
   test("history keeps the last 50 versions of a file", async () => {

@@ -61,6 +61,12 @@ export async function listProjects(
   return { projects: rows, total: totals?.total ?? 0 };
 }
 
+/** How many projects the user owns. */
+export async function countProjects(db: Database, userId: string): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(projects).where(eq(projects.userId, userId));
+  return row?.total ?? 0;
+}
+
 /** The user's project with this id, or undefined (someone else's reads as missing). */
 export async function getProject(db: Database, userId: string, id: string): Promise<Project | undefined> {
   if (!isUuid(id)) return undefined;
