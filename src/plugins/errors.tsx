@@ -93,7 +93,10 @@ export function errorPlugin({ logger, production }: { logger: Logger; production
         error: { code: http.code, message: http.message, ...(errorId ? { errorId } : {}) },
         ...http.extra,
       };
-      if (!production && http.status >= 500 && error instanceof Error) body.stack = error.stack;
+      // Only an unexpected error's: an AppError's message is written for the client, and its stack
+      // adds nothing but the server's file paths.
+      if (!production && http.status >= 500 && error instanceof Error && !(error instanceof AppError))
+        body.stack = error.stack;
       return Response.json(body, { status: http.status, headers });
     }
     headers["content-type"] = "text/html; charset=utf-8";

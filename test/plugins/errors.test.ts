@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
-import { ConflictError, NotFoundError, RateLimitError } from "../../src/errors.ts";
+import { ConflictError, NotFoundError, RateLimitError, UnavailableError } from "../../src/errors.ts";
 import { errorPlugin } from "../../src/plugins/errors.tsx";
 import { routeTracker, transport } from "../../src/plugins/transport.ts";
 import { nameValidationFields } from "../../src/plugins/validation-fields.ts";
@@ -36,6 +36,9 @@ function appFor(production: boolean) {
     })
     .get("/api/v1/limited", () => {
       throw new RateLimitError(12.2);
+    })
+    .get("/api/v1/down", () => {
+      throw new UnavailableError("The sandbox could not write a.py into the run's directory (ENOSPC)");
     })
     .get("/api/v1/boom", () => {
       throw new Error("database password is hunter2");
@@ -137,10 +140,14 @@ describe("error plugin", () => {
     expect(access).toMatchObject({ method: "GET", route: "/api/v1/boom", errorId: body.error.errorId });
   });
 
-  test("development responses include the stack to help the developer", async () => {
+  test("development responses include the stack of an unexpected error to help the developer", async () => {
     const { app } = appFor(false);
     const body = await (await get(app, "/api/v1/boom")).json();
     expect(body.stack).toContain("Error");
+    // A deliberate 5xx says what it means in its message; no stack, so no server paths.
+    const down = await (await get(app, "/api/v1/down")).json();
+    expect(down.error.code).toBe("unavailable");
+    expect(down.stack).toBeUndefined();
   });
 
   test("unknown API routes answer JSON 404", async () => {
