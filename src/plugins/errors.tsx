@@ -17,7 +17,10 @@ interface HttpError {
 interface ValueError {
   path?: string;
   message?: string;
+  value?: unknown;
   schema?: { anyOf?: { const?: unknown; format?: string }[] };
+  /** Per variant of a union, what was wrong against it. */
+  errors?: { First(): { message?: string } | undefined }[];
 }
 
 // Elysia's coercing types are a union of a string in one of these formats and the type itself.
@@ -31,7 +34,12 @@ const COERCED: Record<string, string> = {
 function unionDetail(error: ValueError): string | undefined {
   const variants = error.schema?.anyOf ?? [];
   const format = variants.find((v) => v.format && COERCED[v.format])?.format;
-  if (format) return COERCED[format];
+  if (format) {
+    // A number out of bounds: what the numeric variant says ("… greater or equal to 0").
+    const numeric = variants.findIndex((v) => !v.format);
+    const own = typeof error.value === "string" ? undefined : error.errors?.[numeric]?.First()?.message;
+    return own ?? COERCED[format];
+  }
   if (variants.length > 0 && variants.every((v) => "const" in v))
     return `Expected one of ${variants.map((v) => String(v.const)).join(", ")}`;
   return undefined;

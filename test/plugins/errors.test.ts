@@ -101,6 +101,11 @@ describe("error plugin", () => {
     expect(await message(put({ version: "-1" }))).toBe(
       "body.version: Expected integer to be greater or equal to 0",
     );
+    expect(await message(put({ version: -1 }))).toBe(
+      "body.version: Expected integer to be greater or equal to 0",
+    );
+    expect(await message(put({ version: 1.5 }))).toBe("body.version: Expected integer");
+    expect(await message(put({ version: "x" }))).toBe("body.version: Expected an integer");
     expect(await message(put({ version: 1, nested: { line: "0" } }))).toBe(
       "body.nested.line: Expected integer to be greater or equal to 1",
     );
