@@ -5,6 +5,7 @@
  */
 import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { BUN_MAX_HEADER_BYTES } from "../src/plugins/limits.ts";
 import { buildAssets } from "./build-assets.ts";
 
 const root = join(import.meta.dir, "..");
@@ -34,6 +35,9 @@ export async function buildBinary(): Promise<void> {
       // A bunfig.toml in whatever directory the binary is started from must not change it
       // (preloads, test settings). `.env` stays autoloaded, as with `bun src/index.ts`.
       "--no-compile-autoload-bunfig",
+      // Bun's cap on a request head, above Aura's URL limit, so an over-long URL gets Aura's JSON
+      // 431 rather than Bun's empty one (src/plugins/limits.ts).
+      `--compile-exec-argv=--max-http-header-size=${BUN_MAX_HEADER_BYTES}`,
       "--outfile",
       binaryPath,
     ],

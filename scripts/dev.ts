@@ -4,14 +4,18 @@
  */
 import { watch } from "node:fs";
 import { join } from "node:path";
+import { BUN_MAX_HEADER_BYTES } from "../src/plugins/limits.ts";
 import { buildAssets } from "./build-assets.ts";
 
 const root = join(import.meta.dir, "..");
 await buildAssets();
-const server = Bun.spawn(["bun", "--watch", join(root, "src", "index.ts")], {
-  stdout: "inherit",
-  stderr: "inherit",
-});
+const server = Bun.spawn(
+  ["bun", "--watch", `--max-http-header-size=${BUN_MAX_HEADER_BYTES}`, join(root, "src", "index.ts")],
+  {
+    stdout: "inherit",
+    stderr: "inherit",
+  },
+);
 
 let timer: Timer | undefined;
 const rebuild = () => {

@@ -17,10 +17,11 @@ import { errorPlugin } from "./plugins/errors.tsx";
 import { htmlFace } from "./plugins/html-face.ts";
 import { staticPlugin } from "./plugins/static.ts";
 import { routeTracker, transport } from "./plugins/transport.ts";
+import { nameValidationFields } from "./plugins/validation-fields.ts";
 
 /** Build the HTTP application on the given dependencies, without listening. */
 export function createApp(deps: Deps) {
-  return new Elysia()
+  const app = new Elysia()
     .wrap(transport(deps.logger, deps.metrics))
     .wrap(cachePolicy())
     .use(errorPlugin({ logger: deps.logger, debug: deps.config.debugErrors }))
@@ -39,6 +40,8 @@ export function createApp(deps: Deps) {
     .use(htmlFace(deps))
     .use(pageRoutes(deps))
     .use(apiDocs);
+  nameValidationFields(app);
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

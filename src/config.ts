@@ -63,6 +63,15 @@ export interface Config {
   /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
   trustProxyHops: number;
   rateLimits: { api: RateSpec; editor: RateSpec; login: RateSpec; loginIp: RateSpec; register: RateSpec };
+  /** What one user may store; file content only, in UTF-8 bytes (history is not counted). */
+  storage: {
+    /** Bytes of file content one project may hold. */
+    projectBytes: number;
+    /** Bytes of file content across every project a user owns; 0 turns the quota off. */
+    userBytes: number;
+    /** Projects a user may own; 0 turns the limit off. */
+    userProjects: number;
+  };
 }
 
 export interface SandboxConfig {
@@ -164,6 +173,12 @@ export function loadConfig(env: Env = process.env): Config {
       login: rate(read, "RATE_LIMIT_LOGIN", "10/15m"),
       loginIp: rate(read, "RATE_LIMIT_LOGIN_IP", "50/15m"),
       register: rate(read, "RATE_LIMIT_REGISTER", "20/1h"),
+    },
+    storage: {
+      // At least one largest file must fit in a project.
+      projectBytes: size(read, "PROJECT_SIZE_LIMIT", "50MiB", MiB),
+      userBytes: size(read, "USER_STORAGE_QUOTA", "500MiB", 0),
+      userProjects: integer(read, "USER_PROJECT_LIMIT", 100, 0, 1_000_000),
     },
   };
 }
@@ -272,6 +287,29 @@ function url(read: Read, name: string, protocols: string[]): string | undefined 
     throw new ConfigError(name, `must use ${protocols.map((p) => `${p}//`).join(" or ")}`);
   }
   return value;
+}
+
+const MiB = 1024 * 1024;
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  kib: 1024,
+  mib: MiB,
+  gib: 1024 * MiB,
+  tib: 1024 * 1024 * MiB,
+};
+
+/** Parse a size: a number of bytes, or a number with KiB, MiB, GiB or TiB (`500MiB`, `2GiB`). */
+export function parseSize(name: string, value: string, min = 0): number {
+  const match = /^(\d+)\s*([kmgt]ib)?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? "").toLowerCase()]! : Number.NaN;
+  if (!Number.isSafeInteger(bytes))
+    throw new ConfigError(name, `must be a size like 500MiB, 2GiB or a number of bytes (got "${value}")`);
+  if (bytes < min) throw new ConfigError(name, `must be at least ${min} bytes (got "${value}")`);
+  return bytes;
+}
+
+function size(read: Read, name: string, fallback: string, min: number): number {
+  return parseSize(name, read(name) ?? fallback, min);
 }
 
 const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };

@@ -56,10 +56,22 @@ export class ConflictError extends AppError {
   }
 }
 
-/** 413: a body or stored object over its limit. */
+/**
+ * 413: a body or stored object over its limit. `closeConnection` when the rest of the body was
+ * not read: the server then closes the connection instead of draining what the client still sends.
+ */
 export class PayloadTooLargeError extends AppError {
-  constructor(message = "Request body is too large") {
-    super(413, "payload_too_large", message);
+  constructor(message = "Request body is too large", options: { closeConnection?: boolean } = {}) {
+    super(413, "payload_too_large", message, {
+      ...(options.closeConnection ? { headers: { connection: "close" } } : {}),
+    });
+  }
+}
+
+/** 431: the URL is over its limit (the status Bun gives a request head over its own cap). */
+export class UriTooLongError extends AppError {
+  constructor(message: string) {
+    super(431, "url_too_long", message);
   }
 }
 

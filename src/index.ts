@@ -6,7 +6,6 @@
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { rememberPeer } from "./plugins/client-ip.ts";
-import { MAX_BODY_LIMIT } from "./plugins/limits.ts";
 import type { Server } from "./server.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM before connections are cut. */
@@ -26,11 +25,18 @@ const config = readConfig();
 let app: Server | undefined;
 const server = Bun.serve({
   port: config.port,
-  maxRequestBodySize: MAX_BODY_LIMIT + 64 * 1024,
+  // No cap of Bun's own: over it, Bun answers 413 with an empty body before the app sees the
+  // request. The app refuses each body over its route's limit (8 MiB at most) with the
+  // API's JSON error, by Content-Length before reading and while reading otherwise, and never
+  // reads a body without a limit; a body it does not read is drained by Bun, not buffered.
+  maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   // The app installs its own error handling; this only guards the bootstrap's await.
   error: (error) => {
     console.error(error);
-    return new Response("Internal server error", { status: 500 });
+    return Response.json(
+      { error: { code: "internal_error", message: "Internal server error" } },
+      { status: 500 },
+    );
   },
   async fetch(request, server) {
     rememberPeer(request, server.requestIP(request)?.address);

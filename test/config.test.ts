@@ -9,6 +9,7 @@ import {
   HELICONE_GATEWAY_URL,
   loadConfig,
   parseRate,
+  parseSize,
 } from "../src/config.ts";
 
 const SECRET = "s".repeat(40);
@@ -38,6 +39,11 @@ describe("configuration", () => {
     expect(config.rateLimits.loginIp).toEqual({ points: 50, durationSeconds: 900 });
     expect(config.oauth.google).toBeUndefined();
     expect(config.ai.maxStreamsPerUser).toBe(4);
+    expect(config.storage).toEqual({
+      projectBytes: 50 * 1024 * 1024,
+      userBytes: 500 * 1024 * 1024,
+      userProjects: 100,
+    });
   });
 
   test.each([
@@ -62,6 +68,11 @@ describe("configuration", () => {
     ["SANDBOX_TMP_MIB", "0"],
     ["SANDBOX_PROCESSES", "4"],
     ["AURA_DEBUG", "yes please"],
+    ["PROJECT_SIZE_LIMIT", "50 megabytes"],
+    ["PROJECT_SIZE_LIMIT", "1000"],
+    ["USER_STORAGE_QUOTA", "-1"],
+    ["USER_STORAGE_QUOTA", "99999999TiB"],
+    ["USER_PROJECT_LIMIT", "lots"],
   ])("refuses %s=%p and names the variable", (name, value) => {
     const error = failure({ [name]: value });
     expect(error.variable).toBe(name);
@@ -171,6 +182,19 @@ describe("configuration", () => {
 
   test("SANDBOX_UID_BASE overrides the derived uid range", () => {
     expect(loadConfig({ ...base(), SANDBOX_UID_BASE: "200000" }).sandbox.uidBase).toBe(200000);
+  });
+
+  test("storage limits take bytes or KiB/MiB/GiB/TiB; a quota or project limit of 0 turns it off", () => {
+    expect(parseSize("X", "1048576")).toBe(1024 * 1024);
+    expect(parseSize("X", "512KiB")).toBe(512 * 1024);
+    expect(parseSize("X", "2gib")).toBe(2 * 1024 ** 3);
+    const config = loadConfig({
+      ...base(),
+      PROJECT_SIZE_LIMIT: "1MiB",
+      USER_STORAGE_QUOTA: "0",
+      USER_PROJECT_LIMIT: "0",
+    });
+    expect(config.storage).toEqual({ projectBytes: 1024 * 1024, userBytes: 0, userProjects: 0 });
   });
 
   test("empty values count as unset", () => {

@@ -3,6 +3,7 @@ import m0 from "../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../drizzle/0001_chat_history_index.sql" with { type: "text" };
 import m2 from "../../drizzle/0002_login_throttles.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_project_members.sql" with { type: "text" };
+import m4 from "../../drizzle/0004_file_tombstones.sql" with { type: "text" };
 import type { EmbeddedMigration } from "./migrate.ts";
 
 /** The SQL migrations in journal order, embedded so a compiled binary needs no drizzle/ folder. */
@@ -11,4 +12,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0001_chat_history_index", when: 1795665246690, breakpoints: true, sql: m1 },
   { tag: "0002_login_throttles", when: 1796321842033, breakpoints: true, sql: m2 },
   { tag: "0003_project_members", when: 1796325822582, breakpoints: true, sql: m3 },
+  { tag: "0004_file_tombstones", when: 1796327142777, breakpoints: true, sql: m4 },
 ];

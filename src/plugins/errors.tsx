@@ -14,12 +14,48 @@ interface HttpError {
   headers?: Record<string, string> | undefined;
 }
 
+interface ValueError {
+  path?: string;
+  message?: string;
+  value?: unknown;
+  schema?: { anyOf?: { const?: unknown; format?: string }[] };
+  /** Per variant of a union, what was wrong against it. */
+  errors?: { First(): { message?: string } | undefined }[];
+}
+
+// Elysia's coercing types are a union of a string in one of these formats and the type itself.
+const COERCED: Record<string, string> = {
+  integer: "Expected an integer",
+  numeric: "Expected a number",
+  boolean: "Expected true or false",
+};
+
+/** TypeBox says only "Expected union value"; say what the union allows where that is short. */
+function unionDetail(error: ValueError): string | undefined {
+  const variants = error.schema?.anyOf ?? [];
+  const format = variants.find((v) => v.format && COERCED[v.format])?.format;
+  if (format) {
+    // A number out of bounds: what the numeric variant says ("… greater or equal to 0").
+    const numeric = variants.findIndex((v) => !v.format);
+    const own = typeof error.value === "string" ? undefined : error.errors?.[numeric]?.First()?.message;
+    return own ?? COERCED[format];
+  }
+  if (variants.length > 0 && variants.every((v) => "const" in v))
+    return `Expected one of ${variants.map((v) => String(v.const)).join(", ")}`;
+  return undefined;
+}
+
 /** Describe a validation failure by the field it names, e.g. `body.email: Expected string`. */
 function validationMessage(error: unknown): string {
-  const e = error as { type?: string; valueError?: { path?: string; message?: string } };
+  const e = error as { type?: string; valueError?: ValueError };
   const field = (e.valueError?.path ?? "").replace(/^\//, "").replaceAll("/", ".");
-  const where = e.type ?? "request";
-  const detail = e.valueError?.message ?? "is invalid";
+  // "property" is a coercion failing after decoding; validation-fields.ts names those itself.
+  const where = e.type && e.type !== "property" ? e.type : "request";
+  const message = e.valueError?.message;
+  const detail =
+    (message === "Expected union value" && e.valueError ? unionDetail(e.valueError) : undefined) ??
+    message ??
+    "is invalid";
   return field ? `${where}.${field}: ${detail}` : `${where}: ${detail}`;
 }
 
@@ -66,7 +102,10 @@ export function errorPlugin({ logger, debug }: { logger: Logger; debug: boolean 
         error: { code: http.code, message: http.message, ...(errorId ? { errorId } : {}) },
         ...http.extra,
       };
-      if (debug && http.status >= 500 && error instanceof Error) body.stack = error.stack;
+      // Only an unexpected error's: an AppError's message is written for the client, and its stack
+      // adds nothing but the server's file paths.
+      if (debug && http.status >= 500 && error instanceof Error && !(error instanceof AppError))
+        body.stack = error.stack;
       return Response.json(body, { status: http.status, headers });
     }
     headers["content-type"] = "text/html; charset=utf-8";

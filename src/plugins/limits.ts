@@ -1,5 +1,16 @@
-/** Request body limits; kept free of imports so the boot path can read them cheaply. */
+/** Request size limits; kept free of imports so the boot path can read them cheaply. */
 const MiB = 1024 * 1024;
+
+/**
+ * The longest URL (path and query, in bytes) Aura accepts; a longer one is a 431 in the API's
+ * error shape. It sits well under Bun's own cap on a whole request head — 16 KiB, or 64 KiB
+ * as the start scripts run it (`--max-http-header-size`): a head over Bun's cap is refused by
+ * Bun's HTTP parser, with an empty 431, before any of Aura's code runs.
+ */
+export const MAX_URL_BYTES = 8 * 1024;
+
+/** Bun's cap on a request head as Aura's start scripts set it (`--max-http-header-size`). */
+export const BUN_MAX_HEADER_BYTES = 64 * 1024;
 
 /** The default limit on a request body. */
 export const DEFAULT_BODY_LIMIT = 1 * MiB;
@@ -17,9 +28,6 @@ const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
     bytes: 8 * MiB,
   },
 ];
-
-/** The largest body any route accepts; the server refuses anything bigger outright. */
-export const MAX_BODY_LIMIT = Math.max(DEFAULT_BODY_LIMIT, ...LARGER_LIMITS.map((l) => l.bytes));
 
 export function bodyLimitFor(method: string, pathname: string): number {
   return LARGER_LIMITS.find((l) => l.method === method && l.path.test(pathname))?.bytes ?? DEFAULT_BODY_LIMIT;

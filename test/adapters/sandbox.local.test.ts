@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { tmpdir } from "node:os";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
-import { safeRelativePath } from "../../src/adapters/sandbox/workdir.ts";
+import {
+  createEmptyWorkDir,
+  fillWorkDir,
+  removeWorkDir,
+  safeRelativePath,
+} from "../../src/adapters/sandbox/workdir.ts";
+import { ConflictError } from "../../src/errors.ts";
 import { silentLogger } from "../helpers/logs.ts";
 import { sandboxFixture, sandboxSkipReason, testInstance } from "../helpers/sandbox.ts";
 
@@ -22,6 +29,24 @@ describe("path validation", () => {
       "\\\\srv\\x",
     ]) {
       expect(() => safeRelativePath(bad, "f")).toThrow();
+    }
+  });
+
+  test("files that cannot be laid out fail in the run's own terms, never naming the host's work dir", async () => {
+    const dir = await createEmptyWorkDir(tmpdir(), process.getuid?.() ?? 0);
+    try {
+      const request = {
+        language: "python" as const,
+        code: "print(1)",
+        timeoutMs: 2000,
+        files: { conf: "x", "conf/b.txt": "y" },
+      };
+      const error = await fillWorkDir(dir, request, process.getuid?.() ?? 0).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as Error).message).toBe("conf/b.txt: a file and a folder of the run share a path");
+      expect((error as Error).message).not.toContain(dir);
+    } finally {
+      await removeWorkDir(dir);
     }
   });
 

@@ -3,7 +3,7 @@ import { MemoryCache } from "../../src/adapters/cache/memory.ts";
 import { EmbeddedVectorStore } from "../../src/adapters/vectors/embedded.ts";
 import { pointId } from "../../src/adapters/vectors/ids.ts";
 import { QdrantVectorStore } from "../../src/adapters/vectors/qdrant.ts";
-import { deletePath, writeFile } from "../../src/db/queries/files.ts";
+import { deletePath, putFile } from "../../src/db/queries/files.ts";
 import { insertProject } from "../../src/db/queries/projects.ts";
 import { createUser } from "../../src/db/queries/users.ts";
 import type { Database } from "../../src/db/types.ts";
@@ -36,8 +36,12 @@ async function seedProjects(db: Database): Promise<[string, string]> {
       language: "typescript",
       template: "blank",
     });
-    for (const path of PATHS)
-      await writeFile(db, project.id, path, measureContent(path, `// ${path}\n`), { userId: user.id });
+    for (const path of PATHS) {
+      const data = measureContent(path, `// ${path}\n`);
+      await db.transaction((tx) =>
+        putFile(tx, project.id, path, data, { current: undefined, userId: user.id }),
+      );
+    }
     ids.push(project.id);
   }
   return ids as [string, string];

@@ -46,6 +46,7 @@ for (const implementation of databaseImplementations()) {
       expect(rows.map((r) => r.table_name).sort()).toEqual([
         "ai_interactions",
         "code_chunks",
+        "file_tombstones",
         "file_versions",
         "login_throttles",
         "oauth_accounts",

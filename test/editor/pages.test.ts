@@ -145,6 +145,21 @@ describe("tree changes", () => {
     expect(html).toContain('value="index.js\napp/new.js"');
   });
 
+  test("the tree's folder delete takes everything under the folder; a file inside a file is a 409", async () => {
+    for (const path of ["docs/a.md", "docs/deep/b.md"])
+      expect((await me.form(`/projects/${id()}/files`, { kind: "file", path })).status).toBe(200);
+    const res = await me.form(`/projects/${id()}/files/delete`, { path: "docs", current: "index.js" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Deleted docs");
+    const list = (await (await me.client.get(`/api/v1/projects/${id()}/files`)).json()) as {
+      files: { path: string }[];
+    };
+    expect(list.files.map((f) => f.path).filter((p) => p.startsWith("docs"))).toEqual([]);
+    const inside = await me.form(`/projects/${id()}/files`, { kind: "file", path: "index.js/x.js" });
+    expect(inside.status).toBe(409);
+    expect(await inside.text()).toContain("index.js is a file, so it cannot also be a folder");
+  });
+
   test("delete removes a file; deleting the open one opens another", async () => {
     const res = await me.form(`/projects/${id()}/files/delete`, {
       path: "app/new.js",

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { BUN_MAX_HEADER_BYTES } from "../../src/plugins/limits.ts";
 import { cleanEnv, freePort, stop, waitForStatus } from "../bench/helpers.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -47,7 +48,7 @@ function fileTail(path: string, chars: number): string {
 }
 
 /**
- * Start `bun --no-env-file src/index.ts` with only PATH, HOME, PORT, DATA_DIR and `env` in its
+ * Start `bun --no-env-file src/index.ts` (with the start script's head cap) with only PATH, HOME, PORT, DATA_DIR and `env` in its
  * environment. `logFile` sends stdout and stderr there; otherwise a tail is kept in memory.
  */
 export function spawnServer(options: {
@@ -65,7 +66,13 @@ export function spawnServer(options: {
     DATA_DIR: options.dataDir,
   });
   let output = "";
-  const cmd = [process.execPath, "--no-env-file", "src/index.ts"];
+  // As `bun run start` runs it: Bun's own head cap raised above Aura's URL limit.
+  const cmd = [
+    process.execPath,
+    "--no-env-file",
+    `--max-http-header-size=${BUN_MAX_HEADER_BYTES}`,
+    "src/index.ts",
+  ];
   let proc: Subprocess;
   if (options.logFile) {
     // One append-mode descriptor for both streams, so their lines interleave instead of overwriting.

@@ -12,6 +12,12 @@ const app = new Elysia()
     body: t.Object({ text: t.String() }),
   })
   .post("/api/v1/form", ({ body }) => body, { body: t.Object({ name: t.String() }) })
+  .post("/api/v1/text", ({ body }) => ({ text: body }), { body: t.String() })
+  .post("/api/v1/upload", ({ body }) => ({
+    kind: body instanceof FormData ? "form" : body instanceof ArrayBuffer ? "bytes" : typeof body,
+    size: body instanceof ArrayBuffer ? body.byteLength : undefined,
+    field: body instanceof FormData ? body.get("note") : undefined,
+  }))
   .put("/api/v1/projects/p1/files/a.txt", ({ body }) => ({
     size: (body as { content: string }).content.length,
   }));
@@ -79,6 +85,52 @@ describe("request body limits", () => {
     expect((await res.json()).error.message).toContain("body");
   });
 
+  test("a JSON body that is not UTF-8 is a 400 naming the body, never stored with U+FFFD", async () => {
+    const bytes = Buffer.concat([Buffer.from('{"text":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const res = await json("/api/v1/echo", bytes as unknown as string);
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.message).toBe("body: is not valid UTF-8");
+  });
+
+  test("text and form bodies are held to UTF-8 too, percent-encoded bytes included", async () => {
+    const post = (type: string, body: BodyInit) =>
+      app.handle(
+        new Request(`http://localhost/api/v1/${type === "text/plain" ? "text" : "form"}`, {
+          method: "POST",
+          headers: { "content-type": type },
+          body,
+        }),
+      );
+    expect((await post("text/plain", Buffer.from([0x61, 0xff, 0x62]))).status).toBe(400);
+    expect((await post("application/x-www-form-urlencoded", "name=caf%E9")).status).toBe(400);
+    expect((await post("application/x-www-form-urlencoded", Buffer.from([0x6e, 0x3d, 0xff]))).status).toBe(
+      400,
+    );
+    const good = await post("application/x-www-form-urlencoded", "name=caf%C3%A9+au+lait+100%");
+    expect(await good.json()).toEqual({ name: "café au lait 100%" });
+  });
+
+  test("bodies of any other type are read within the limit too: bytes, or a multipart form", async () => {
+    const upload = (type: string, body: BodyInit) =>
+      app.handle(
+        new Request("http://localhost/api/v1/upload", {
+          method: "POST",
+          headers: { "content-type": type },
+          body,
+        }),
+      );
+    const bytes = await upload("application/octet-stream", new Uint8Array(10));
+    expect(await bytes.json()).toEqual({ kind: "bytes", size: 10 });
+    const big = await upload("application/octet-stream", chunked("z".repeat(DEFAULT_BODY_LIMIT + 1)));
+    expect(big.status).toBe(413);
+    const form = new FormData();
+    form.set("note", "hello");
+    const multipart = new Request("http://localhost/api/v1/upload", { method: "POST", body: form });
+    expect(await (await app.handle(multipart)).json()).toEqual({ kind: "form", field: "hello" });
+  });
+
   test("urlencoded forms are parsed", async () => {
     const res = await app.handle(
       new Request("http://localhost/api/v1/form", {
@@ -88,6 +140,18 @@ describe("request body limits", () => {
       }),
     );
     expect(await res.json()).toEqual({ name: "Ada Lovelace" });
+  });
+});
+
+test("a URL over 8 KiB is a 431 in the error shape, before anything else happens", async () => {
+  const at = (length: number) =>
+    app.handle(new Request(`http://localhost/api/v1/echo?q=${"a".repeat(length)}`));
+  expect((await at(8 * 1024 - "/api/v1/echo?q=".length)).status).toBe(404);
+  const over = await at(8 * 1024);
+  expect(over.status).toBe(431);
+  expect((await over.json()).error).toEqual({
+    code: "url_too_long",
+    message: "The URL is 8207 bytes, over its limit of 8192",
   });
 });
 

@@ -5,10 +5,17 @@ import { join } from "node:path";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { Elysia, t } from "elysia";
 import { loadConfig } from "../../src/config.ts";
-import { ConflictError, NotFoundError, RateLimitError } from "../../src/errors.ts";
+import { ConflictError, NotFoundError, RateLimitError, UnavailableError } from "../../src/errors.ts";
 import { errorPlugin } from "../../src/plugins/errors.tsx";
 import { routeTracker, transport } from "../../src/plugins/transport.ts";
+import { nameValidationFields } from "../../src/plugins/validation-fields.ts";
 import { captureLogger } from "../helpers/logs.ts";
+
+// One schema shared by two routes, as the dashboard and the JSON list share theirs.
+const Paging = t.Object({
+  page: t.Optional(t.Integer({ minimum: 1, maximum: 1_000_000 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+});
 
 /** The error plugin as the app configures it for these variables (NODE_ENV, AURA_DEBUG). */
 function appWith(env: Record<string, string>) {
@@ -23,6 +30,15 @@ function appWith(env: Record<string, string>) {
     .use(errorPlugin({ logger: log.logger, debug: config.debugErrors }))
     .use(routeTracker())
     .post("/api/v1/things", ({ body }) => body, { body: t.Object({ email: t.String({ format: "email" }) }) })
+    .get("/api/v1/pages", ({ query }) => query, { query: Paging })
+    .get("/api/v1/other-pages", ({ query }) => query, { query: Paging })
+    .put("/api/v1/saves", ({ body }) => body, {
+      body: t.Object({
+        version: t.Integer({ minimum: 0 }),
+        nested: t.Optional(t.Object({ line: t.Integer({ minimum: 1 }) })),
+        language: t.Optional(t.Union([t.Literal("python"), t.Literal("css")])),
+      }),
+    })
     .get("/api/v1/missing", () => {
       throw new NotFoundError("Project");
     })
@@ -31,6 +47,9 @@ function appWith(env: Record<string, string>) {
     })
     .get("/api/v1/limited", () => {
       throw new RateLimitError(12.2);
+    })
+    .get("/api/v1/down", () => {
+      throw new UnavailableError("The sandbox could not write a.py into the run's directory (ENOSPC)");
     })
     .get("/api/v1/boom", () => {
       throw new Error("database password is hunter2");
@@ -46,6 +65,7 @@ function appWith(env: Record<string, string>) {
     .get("/page/boom", () => {
       throw new Error("<script>alert(1)</script>");
     });
+  nameValidationFields(app);
   return { app, log };
 }
 
@@ -71,6 +91,48 @@ describe("error plugin", () => {
     const body = await res.json();
     expect(body.error.code).toBe("invalid_request");
     expect(body.error.message).toContain("body.email");
+  });
+
+  test("a coerced number out of bounds names its field, in the query, a nested body field or a second route", async () => {
+    const { app } = appFor(true);
+    const message = async (res: Promise<Response>) => {
+      const answer = await res;
+      expect(answer.status).toBe(400);
+      return ((await answer.json()) as { error: { message: string } }).error.message;
+    };
+    expect(await message(get(app, "/api/v1/pages?page=0"))).toBe(
+      "query.page: Expected integer to be greater or equal to 1",
+    );
+    expect(await message(get(app, "/api/v1/pages?page=1e308"))).toBe(
+      "query.page: Expected integer to be less or equal to 1000000",
+    );
+    // Both hold 200; only limit is out of bounds.
+    expect(await message(get(app, "/api/v1/other-pages?page=200&limit=200"))).toBe(
+      "query.limit: Expected integer to be less or equal to 100",
+    );
+    expect(await message(get(app, "/api/v1/pages?page=abc"))).toBe("query.page: Expected an integer");
+    const put = (body: unknown) =>
+      app.handle(
+        new Request("http://localhost/api/v1/saves", {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect(await message(put({ version: "-1" }))).toBe(
+      "body.version: Expected integer to be greater or equal to 0",
+    );
+    expect(await message(put({ version: -1 }))).toBe(
+      "body.version: Expected integer to be greater or equal to 0",
+    );
+    expect(await message(put({ version: 1.5 }))).toBe("body.version: Expected integer");
+    expect(await message(put({ version: "x" }))).toBe("body.version: Expected an integer");
+    expect(await message(put({ version: 1, nested: { line: "0" } }))).toBe(
+      "body.nested.line: Expected integer to be greater or equal to 1",
+    );
+    expect(await message(put({ version: 1, language: "cobol" }))).toBe(
+      "body.language: Expected one of python, css",
+    );
   });
 
   test("service errors keep their status, code and extra fields", async () => {
@@ -119,11 +181,15 @@ describe("error plugin", () => {
     expect((logged!.err as { stack: string }).stack).toContain("password_hash");
   });
 
-  test("AURA_DEBUG=1 adds the stack to a 500 for the developer who asked for it", async () => {
+  test("AURA_DEBUG=1 adds the stack of an unexpected 500 for the developer who asked for it, not of a deliberate one", async () => {
     const { app } = appWith({ NODE_ENV: "development", AURA_DEBUG: "1" });
     const body = await (await get(app, "/api/v1/query")).json();
     expect(body.error.errorId).toBeString();
     expect(body.stack).toContain("Failed query");
+    // A deliberate 5xx says what it means in its message; no stack, so no server paths.
+    const down = await (await get(app, "/api/v1/down")).json();
+    expect(down.error.code).toBe("unavailable");
+    expect(down.stack).toBeUndefined();
   });
 
   test("unknown API routes answer JSON 404", async () => {

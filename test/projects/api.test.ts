@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { putFile } from "../../src/db/queries/files.ts";
+import { measureContent } from "../../src/features/files/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
@@ -71,6 +73,20 @@ describe("projects", () => {
     for (const query of ["limit=101", "limit=0", "page=0", "page=abc"]) {
       expect((await fresh.get(`/api/v1/projects?${query}`)).status).toBe(400);
     }
+  });
+
+  test("a page past 1,000,000 (whose offset would overflow) is a 400 naming query.page; the last allowed one is empty", async () => {
+    const fresh = api(t, (await registerUser(t)).auth);
+    for (const page of ["1e308", "9007199254740993", "1000001", "99999999999999999999"]) {
+      const res = await fresh.get(`/api/v1/projects?page=${page}`);
+      expect(res.status, page).toBe(400);
+      const { error } = await res.json();
+      expect(error.code).toBe("invalid_request");
+      expect(error.message, page).toMatch(/^query\.page: /);
+    }
+    const last = await fresh.get("/api/v1/projects?page=1000000&limit=100");
+    expect(last.status).toBe(200);
+    expect((await last.json()).projects).toEqual([]);
   });
 
   test("rename, then delete takes the files with it", async () => {
@@ -198,7 +214,7 @@ describe("files", () => {
     expect((await me.put(`${base}/blob0.txt`, { content: "small" })).status).toBe(200);
   }, 120_000);
 
-  test("lone surrogates (not UTF-8) and NUL (binary) are refused with 400", async () => {
+  test("lone surrogates and bytes that are not UTF-8, and NUL (binary), are refused with 400", async () => {
     const project = await me.project();
     const url = `/api/v1/projects/${project.id}/files/bad.txt`;
     for (const raw of ['{"content":"\\ud800"}', '{"content":"a\\u0000b"}']) {
@@ -210,6 +226,23 @@ describe("files", () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toContain("content");
     }
+    // Bytes that are not UTF-8 at all are refused as the body's fault, before any field is read.
+    const invalid = Buffer.concat([
+      Buffer.from('{"content":"a'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const res = await t.request(url, {
+      method: "PUT",
+      headers: { ...meAuth(), "content-type": "application/json" },
+      body: invalid,
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toEqual({
+      code: "invalid_request",
+      message: "body: is not valid UTF-8",
+    });
+    expect((await me.get(url)).status).toBe(404);
   });
 
   test("renaming onto an existing file is 409 and changes nothing; a folder moves with its files", async () => {
@@ -222,6 +255,120 @@ describe("files", () => {
     const moved = await (await me.post(`${base}/rename`, { from: "lib", to: "src/lib" })).json();
     expect(moved.paths).toEqual(["src/lib/a.js"]);
     expect((await me.get(`${base}/src/lib/a.js`)).status).toBe(200);
+  });
+
+  test("a path is a file or a folder, never both: saves and renames that would make it both are 409s naming the clash", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    expect((await me.put(`${base}/conf`, { content: "x" })).status).toBe(200);
+    const under = await me.put(`${base}/conf/b.txt`, { content: "y" });
+    expect(under.status).toBe(409);
+    expect((await under.json()).error).toEqual({
+      code: "conflict",
+      message: "conf/b.txt: conf is a file, so it cannot also be a folder",
+    });
+    expect((await me.put(`${base}/lib/util.js`, { content: "u" })).status).toBe(200);
+    const over = await me.put(`${base}/lib`, { content: "z" });
+    expect(over.status).toBe(409);
+    expect((await over.json()).error.message).toBe(
+      "lib: is a folder (it holds lib/util.js), so it cannot also be a file",
+    );
+    // Renaming a file onto a folder, a file under a file, or a folder under a file.
+    const renames = [
+      [{ from: "index.js", to: "lib" }, "lib/util.js: lib is a file, so it cannot also be a folder"],
+      [
+        { from: "index.js", to: "conf/index.js" },
+        "conf/index.js: conf is a file, so it cannot also be a folder",
+      ],
+      [{ from: "lib", to: "conf/lib" }, "conf/lib/util.js: conf is a file, so it cannot also be a folder"],
+    ] as const;
+    for (const [body, message] of renames) {
+      const res = await me.post(`${base}/rename`, body);
+      expect(res.status, JSON.stringify(body)).toBe(409);
+      expect((await res.json()).error.message).toBe(message);
+    }
+    const paths = (await (await me.get(base)).json()).files.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(["README.md", "conf", "index.js", "lib/util.js"]);
+  });
+
+  test("two racing saves cannot make one path a file and a folder", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    for (let round = 0; round < 6; round++) {
+      const [file, inside] = await Promise.all([
+        me.put(`${base}/race${round}`, { content: "file" }),
+        me.put(`${base}/race${round}/inner.txt`, { content: "inside" }),
+      ]);
+      expect([file.status, inside.status].sort()).toEqual([200, 409]);
+    }
+  });
+
+  test("deleting a file deletes that file only; deleting a folder deletes what is under it", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    // A file and a folder at one path, as stored before the rule existed.
+    const owner = (await (await t.request("/api/v1/auth/me", { headers: meAuth() })).json()).user.id;
+    const db = await t.deps.db.get();
+    for (const path of ["conf", "conf/b.txt"])
+      await db.transaction((tx) =>
+        putFile(tx, project.id, path, measureContent(path, path), { current: undefined, userId: owner }),
+      );
+    expect((await me.delete(`${base}/conf`)).status).toBe(204);
+    expect((await me.get(`${base}/conf/b.txt`)).status).toBe(200);
+    await me.put(`${base}/conf/c.txt`, { content: "c" });
+    expect((await me.delete(`${base}/conf`)).status).toBe(204);
+    expect((await me.get(`${base}/conf/b.txt`)).status).toBe(404);
+    expect((await me.get(`${base}/conf/c.txt`)).status).toBe(404);
+    expect((await me.delete(`${base}/conf`)).status).toBe(404);
+  });
+
+  test("a file deleted and created again never takes a base version of the old one", async () => {
+    const project = await me.project();
+    const url = `/api/v1/projects/${project.id}/files/notes.md`;
+    for (const content of ["one", "two", "three"]) await me.put(url, { content });
+    expect((await me.delete(url)).status).toBe(204);
+    // Created again, its versions continue above the deleted file's last (3).
+    expect(await (await me.put(url, { content: "fresh" })).json()).toEqual({
+      path: "notes.md",
+      version: 4,
+      size: 5,
+    });
+    for (const stale of [1, 2, 3]) {
+      const res = await me.put(url, { content: "from an old tab", baseVersion: stale });
+      expect(res.status, `baseVersion ${stale}`).toBe(409);
+      expect((await res.json()).current).toEqual({ version: 4, content: "fresh" });
+    }
+    expect((await me.put(url, { content: "next", baseVersion: 4 })).status).toBe(200);
+    // A folder's files keep their numbers the same way.
+    await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, { content: "a" });
+    await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, { content: "b" });
+    expect((await me.delete(`/api/v1/projects/${project.id}/files/docs`)).status).toBe(204);
+    const again = await me.put(`/api/v1/projects/${project.id}/files/docs/a.md`, {
+      content: "c",
+      baseVersion: 0,
+    });
+    expect((await again.json()).version).toBe(3);
+  });
+
+  test("a file moved onto a deleted file's path continues above it, and its old path keeps its numbers", async () => {
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    for (const content of ["1", "2", "3", "4"]) await me.put(`${base}/b.js`, { content });
+    expect((await me.delete(`${base}/b.js`)).status).toBe(204);
+    await me.put(`${base}/a.js`, { content: "a" });
+    expect((await me.post(`${base}/rename`, { from: "a.js", to: "b.js" })).status).toBe(200);
+    const moved = await (await me.get(`${base}/b.js`)).json();
+    expect(moved).toMatchObject({ content: "a", version: 5 });
+    expect((await me.put(`${base}/b.js`, { content: "stale", baseVersion: 1 })).status).toBe(409);
+    // a.js reached version 1 before it moved: a new a.js starts at 2.
+    expect((await (await me.put(`${base}/a.js`, { content: "new" })).json()).version).toBe(2);
+    const { fileHistory } = await import("../../src/features/files/service.ts");
+    const owner = (await (await t.request("/api/v1/auth/me", { headers: meAuth() })).json()).user.id;
+    const { versions } = await fileHistory(t.deps, owner, project.id, "b.js", { withContent: true });
+    expect(versions.map((v) => [v.version, v.content])).toEqual([
+      [5, "a"],
+      [1, "a"],
+    ]);
   });
 
   test("history keeps the last 50 versions of a file", async () => {

@@ -46,6 +46,15 @@ describe("the dashboard", () => {
     expect(res.headers.get("location")).toBe("/login?next=%2Fprojects");
   });
 
+  test("a page past 1,000,000 is a 400 naming query.page, on the page and in the fragment", async () => {
+    for (const headers of [{}, HX]) {
+      const { res, html } = await me.get("/projects?page=1e308", headers);
+      expect(res.status).toBe(400);
+      expect(html).toContain("query.page");
+      expect(html).not.toContain("select");
+    }
+  });
+
   test("lists, pages, searches and sorts; htmx gets only the table", async () => {
     await make("alpha", "python");
     await make("Beta", "css");

@@ -3,8 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { LAUNCHER_MARK } from "../../src/adapters/sandbox/command.ts";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { createApp } from "../../src/app.ts";
+import { putFile } from "../../src/db/queries/files.ts";
 import { usageAnalytics } from "../../src/db/schema/usage-analytics.ts";
 import { createSandbox } from "../../src/deps.ts";
+import { measureContent } from "../../src/features/files/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { silentLogger } from "../helpers/logs.ts";
@@ -190,6 +192,26 @@ describe("sandbox API: validation and status", () => {
       body: JSON.stringify({ language: "python", code: "print(1)" }),
     });
     expect(res.status).toBe(401);
+  });
+
+  test("a project holding one path as both a file and a folder is a 409 naming it, never a host path", async () => {
+    const project = await api(t, alice.auth).project({ language: "python" });
+    // As stored before saves refused it.
+    const db = await t.deps.db.get();
+    for (const path of ["conf", "conf/b.txt"])
+      await db.transaction((tx) =>
+        putFile(tx, project.id, path, measureContent(path, "x = 1\n"), {
+          current: undefined,
+          userId: alice.user.id,
+        }),
+      );
+    const res = await execute(alice, { language: "python", projectId: project.id, entry: "main.py" });
+    expect(res.status).toBe(409);
+    const body = await res.text();
+    expect(JSON.parse(body).error.message).toBe(
+      "The project cannot run while conf/b.txt: conf is a file, so it cannot also be a folder; rename or delete one of them",
+    );
+    expect(body).not.toMatch(/\/tmp|aura-run|ENOTDIR/);
   });
 
   test("someone else's project is 404", async () => {

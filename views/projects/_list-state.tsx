@@ -1,4 +1,5 @@
 import type { ProjectSort } from "../../src/db/queries/projects.ts";
+import { MAX_PAGE } from "../../src/features/projects/model.ts";
 
 /** What the dashboard is showing: one page of a search in one order. Kept in the URL. */
 export interface ListState {
@@ -26,7 +27,7 @@ export function listState(input: Record<string, unknown>): ListState {
   const sort = SORTS.includes(input.sort as ProjectSort) ? (input.sort as ProjectSort) : "updated";
   const order = input.order === "asc" || input.order === "desc" ? input.order : defaultOrder(sort);
   const q = typeof input.q === "string" ? input.q.trim().slice(0, 100) : "";
-  return { page: int(input.page, 1, 1_000_000), limit: int(input.limit, PAGE_SIZE, 100), q, sort, order };
+  return { page: int(input.page, 1, MAX_PAGE), limit: int(input.limit, PAGE_SIZE, 100), q, sort, order };
 }
 
 /** The dashboard URL for a state, leaving defaults out so links stay short. */

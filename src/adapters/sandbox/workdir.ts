@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ValidationError } from "../../errors.ts";
+import { ConflictError, UnavailableError, ValidationError } from "../../errors.ts";
 import type { RunLanguage, RunRequest } from "./types.ts";
 
 const DEFAULT_ENTRY: Record<RunLanguage, string> = {
@@ -108,10 +108,24 @@ export async function fillWorkDir(dir: string, request: RunRequest, uid: number)
     await writeFile(target, content, { mode: 0o600 });
     await chown(target, uid, uid);
   };
+  // The host's path of the work dir must never reach an answer: say which file, in run terms.
+  const placeOrSay = async (relative: string, content: string): Promise<void> => {
+    try {
+      await place(relative, content);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR" || code === "EISDIR" || code === "EEXIST")
+        throw new ConflictError(`${relative}: a file and a folder of the run share a path`);
+      throw new UnavailableError(
+        `The sandbox could not write ${relative} into the run's directory (${code ?? "error"})`,
+        error,
+      );
+    }
+  };
   for (const [path, content] of Object.entries(request.files ?? {})) {
-    await place(safeRelativePath(path, `files.${path}`).join("/"), content);
+    await placeOrSay(safeRelativePath(path, `files.${path}`).join("/"), content);
   }
-  await place(entryPath(request), request.code);
+  await placeOrSay(entryPath(request), request.code);
 }
 
 /** A fresh work directory holding the request's files and program (see `fillWorkDir`). */

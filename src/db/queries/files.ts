@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, like, lt, or, sql, sum } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, like, lt, not, or, sql } from "drizzle-orm";
+import { fileTombstones } from "../schema/file-tombstones.ts";
 import { fileVersions } from "../schema/file-versions.ts";
 import { type ProjectFile, projectFiles } from "../schema/project-files.ts";
+import { projects } from "../schema/projects.ts";
 import type { Database } from "../types.ts";
 
 /** How many earlier versions each file keeps. */
@@ -35,15 +37,78 @@ export async function getFile(
   return row;
 }
 
-/** Total bytes stored in a project, optionally not counting one path (the file being replaced). */
-export async function projectBytes(db: Database, projectId: string, except?: string): Promise<number> {
+/** The file at `path`, locked for the rest of the transaction; undefined when there is none. */
+export async function lockFile(
+  db: Database,
+  projectId: string,
+  path: string,
+): Promise<Pick<ProjectFile, "id" | "version" | "sizeBytes"> | undefined> {
   const [row] = await db
-    .select({ total: sum(projectFiles.sizeBytes) })
+    .select({ id: projectFiles.id, version: projectFiles.version, sizeBytes: projectFiles.sizeBytes })
+    .from(projectFiles)
+    .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
+    .for("update");
+  return row;
+}
+
+/** The folders `a`, `a/b` that hold the path `a/b/c`. */
+export function parentFolders(path: string): string[] {
+  const parts = path.split("/");
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/**
+ * What a new file at `path` would clash with, a path being either a file or a folder, never
+ * both: a file at one of its parent folders (`parent`), or a file under `path` itself (`child`).
+ */
+export async function pathClash(
+  db: Database,
+  projectId: string,
+  path: string,
+): Promise<{ path: string; kind: "parent" | "child" } | undefined> {
+  const parents = parentFolders(path);
+  const [row] = await db
+    .select({ path: projectFiles.path })
     .from(projectFiles)
     .where(
-      and(eq(projectFiles.projectId, projectId), except ? sql`${projectFiles.path} <> ${except}` : undefined),
+      and(
+        eq(projectFiles.projectId, projectId),
+        or(
+          parents.length > 0 ? inArray(projectFiles.path, parents) : undefined,
+          like(projectFiles.path, `${escapeLike(path)}/%`),
+        ),
+      ),
+    )
+    .orderBy(asc(projectFiles.path))
+    .limit(1);
+  if (!row) return undefined;
+  return { path: row.path, kind: parents.includes(row.path) ? "parent" : "child" };
+}
+
+/**
+ * Bytes of file content stored in the project and across every project of its owner, not
+ * counting the file at `except` (the one a save replaces).
+ */
+export async function storageUsage(
+  db: Database,
+  input: { ownerId: string; projectId: string; except?: string },
+): Promise<{ project: number; owner: number }> {
+  const [row] = await db
+    .select({
+      project: sql<string>`coalesce(sum(${projectFiles.sizeBytes}) filter (where ${projectFiles.projectId} = ${input.projectId}), 0)`,
+      owner: sql<string>`coalesce(sum(${projectFiles.sizeBytes}), 0)`,
+    })
+    .from(projectFiles)
+    .innerJoin(projects, eq(projects.id, projectFiles.projectId))
+    .where(
+      and(
+        eq(projects.userId, input.ownerId),
+        input.except === undefined
+          ? undefined
+          : not(and(eq(projectFiles.projectId, input.projectId), eq(projectFiles.path, input.except))!),
+      ),
     );
-  return Number(row?.total ?? 0);
+  return { project: Number(row?.project ?? 0), owner: Number(row?.owner ?? 0) };
 }
 
 /** The content a save writes, measured once. */
@@ -55,96 +120,121 @@ export interface FileContent {
 }
 
 /**
- * Create the file or replace its content, bumping `version`. With `baseVersion`, the update
- * only happens if the stored version still equals it; returns undefined when it did not
- * (a stale save). Records the new version in the history and trims it to HISTORY_LIMIT.
+ * Take the tombstone of `path`: the last version a deleted or moved-away file there reached,
+ * or undefined. The row goes (a file holds the path again), inside the caller's transaction.
  */
-export async function writeFile(
+async function takeTombstone(db: Database, projectId: string, path: string): Promise<number | undefined> {
+  const [row] = await db
+    .delete(fileTombstones)
+    .where(and(eq(fileTombstones.projectId, projectId), eq(fileTombstones.path, path)))
+    .returning({ lastVersion: fileTombstones.lastVersion });
+  return row?.lastVersion;
+}
+
+/** Remember the last version of files that left their paths (deleted, or moved away). */
+async function leaveTombstones(db: Database, projectId: string, gone: { path: string; version: number }[]) {
+  if (gone.length === 0) return;
+  await db
+    .insert(fileTombstones)
+    .values(gone.map((g) => ({ projectId, path: g.path, lastVersion: g.version })))
+    .onConflictDoUpdate({
+      target: [fileTombstones.projectId, fileTombstones.path],
+      set: { lastVersion: sql`greatest(${fileTombstones.lastVersion}, excluded.last_version)` },
+    });
+}
+
+async function recordVersion(db: Database, file: ProjectFile, userId: string | null): Promise<void> {
+  await db.insert(fileVersions).values({
+    fileId: file.id,
+    projectId: file.projectId,
+    path: file.path,
+    version: file.version,
+    content: file.content,
+    contentHash: file.contentHash,
+    sizeBytes: file.sizeBytes,
+    createdBy: userId,
+  });
+  await db
+    .delete(fileVersions)
+    .where(and(eq(fileVersions.fileId, file.id), lt(fileVersions.version, file.version - HISTORY_LIMIT + 1)));
+}
+
+/**
+ * Replace the content of `current` (the file's locked row, see lockFile), bumping its version,
+ * or create the file when there is none: at version 1, or one above the last version the path
+ * reached before (its tombstone), so versions never repeat at a path. Records the version in
+ * the history and trims it to HISTORY_LIMIT. Run inside a transaction; the caller has checked
+ * the base version, the path rule and the limits.
+ */
+export async function putFile(
   db: Database,
   projectId: string,
   path: string,
   data: FileContent,
-  options: { baseVersion?: number | undefined; userId: string },
-): Promise<ProjectFile | undefined> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: projectFiles.id, version: projectFiles.version })
-      .from(projectFiles)
-      .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
-      .for("update");
-    const base = options.baseVersion;
-    if (base !== undefined && (existing?.version ?? 0) !== base) return undefined;
-    const [file] = existing
-      ? await tx
-          .update(projectFiles)
-          .set({ ...data, version: existing.version + 1, updatedAt: new Date() })
-          .where(eq(projectFiles.id, existing.id))
-          .returning()
-      : await tx
-          .insert(projectFiles)
-          .values({ projectId, path, ...data, version: 1 })
-          .returning();
-    await tx.insert(fileVersions).values({
-      fileId: file!.id,
-      projectId,
-      path,
-      version: file!.version,
-      content: data.content,
-      contentHash: data.contentHash,
-      sizeBytes: data.sizeBytes,
-      createdBy: options.userId,
-    });
-    await tx
-      .delete(fileVersions)
-      .where(
-        and(eq(fileVersions.fileId, file!.id), lt(fileVersions.version, file!.version - HISTORY_LIMIT + 1)),
-      );
-    return file;
-  });
+  options: { current: { id: string; version: number } | undefined; userId: string },
+): Promise<ProjectFile> {
+  const { current } = options;
+  const [file] = current
+    ? await db
+        .update(projectFiles)
+        .set({ ...data, version: current.version + 1, updatedAt: new Date() })
+        .where(eq(projectFiles.id, current.id))
+        .returning()
+    : await db
+        .insert(projectFiles)
+        .values({ projectId, path, ...data, version: ((await takeTombstone(db, projectId, path)) ?? 0) + 1 })
+        .returning();
+  await recordVersion(db, file!, options.userId);
+  return file!;
 }
 
-/** Delete a file, or every file under a folder prefix; returns how many went. */
-export async function deletePath(db: Database, projectId: string, path: string): Promise<number> {
-  const deleted = await db
+/**
+ * Delete the file at `path` — only that file — or, when there is none, every file under the
+ * folder `path`. Leaves tombstones; returns the paths that went. Run inside a transaction.
+ */
+export async function deletePath(db: Database, projectId: string, path: string): Promise<string[]> {
+  const gone = { path: projectFiles.path, version: projectFiles.version };
+  let deleted = await db
     .delete(projectFiles)
-    .where(
-      and(
-        eq(projectFiles.projectId, projectId),
-        or(eq(projectFiles.path, path), like(projectFiles.path, `${escapeLike(path)}/%`)),
-      ),
-    )
-    .returning({ id: projectFiles.id });
-  return deleted.length;
+    .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
+    .returning(gone);
+  if (deleted.length === 0)
+    deleted = await db
+      .delete(projectFiles)
+      .where(and(eq(projectFiles.projectId, projectId), like(projectFiles.path, `${escapeLike(path)}/%`)))
+      .returning(gone);
+  await leaveTombstones(db, projectId, deleted);
+  return deleted.map((d) => d.path);
 }
 
-/** Paths of the file or the files under the folder `path`. */
-export async function pathsUnder(db: Database, projectId: string, path: string): Promise<string[]> {
-  const rows = await db
-    .select({ path: projectFiles.path })
-    .from(projectFiles)
-    .where(
-      and(
-        eq(projectFiles.projectId, projectId),
-        or(eq(projectFiles.path, path), like(projectFiles.path, `${escapeLike(path)}/%`)),
-      ),
-    );
-  return rows.map((r) => r.path);
-}
-
-/** Move files to new paths in one transaction (a file rename, or every file of a folder). */
+/**
+ * Move files to new paths (a file rename, or every file of a folder), leaving tombstones at
+ * the old paths. A file moved onto a path whose earlier file reached its version or beyond
+ * continues one above that (recorded in its history with unchanged content), so versions
+ * never repeat at a path. Run inside a transaction.
+ */
 export async function movePaths(
   db: Database,
   projectId: string,
-  moves: { from: string; to: string; language: string }[],
+  moves: { from: string; to: string; language: string; version: number }[],
+  userId: string,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (const { from, to, language } of moves) {
-      await tx
-        .update(projectFiles)
-        .set({ path: to, language, updatedAt: new Date() })
-        .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, from)));
-    }
-  });
+  for (const { from, to, language, version } of moves) {
+    const floor = (await takeTombstone(db, projectId, to)) ?? 0;
+    const [moved] = await db
+      .update(projectFiles)
+      .set({ path: to, language, version: Math.max(version, floor + 1), updatedAt: new Date() })
+      .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, from)))
+      .returning();
+    if (moved && moved.version !== version) await recordVersion(db, moved, userId);
+  }
+  const targets = new Set(moves.map((m) => m.to));
+  const left = moves.filter((m) => !targets.has(m.from));
+  await leaveTombstones(
+    db,
+    projectId,
+    left.map((m) => ({ path: m.from, version: m.version })),
+  );
 }
 
 /** The saved versions of a file, newest first; `content` only when asked for (it can be 50 × 1 MiB). */

@@ -123,6 +123,12 @@ export function withOwner(project: ProjectSummary, role: ProjectListItem["role"]
   return role === "owner" ? { ...project, role } : { ...project, role, owner };
 }
 
+/** How many projects the user owns (shared with them does not count). */
+export async function countProjects(db: Database, userId: string): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(projects).where(eq(projects.userId, userId));
+  return row?.total ?? 0;
+}
+
 /** The project with this id as lists show it, and its owner (callers have asked the access guard). */
 export async function getProjectSummary(
   db: Database,

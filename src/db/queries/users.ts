@@ -44,3 +44,12 @@ export async function getUserByEmail(db: Database, email: string): Promise<User 
 export async function touchUserLogin(db: Database, id: string): Promise<void> {
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
 }
+
+/**
+ * Lock the user's row until the transaction ends, serializing every change to what the user
+ * stores (saves, renames, deletes, new projects) so its limits are checked against committed
+ * totals. `no key update` leaves rows that merely reference the user (new sessions) unblocked.
+ */
+export async function lockUser(db: Database, id: string): Promise<void> {
+  await db.select({ id: users.id }).from(users).where(eq(users.id, id)).for("no key update");
+}

@@ -1,5 +1,6 @@
 export * from "./ai-interactions.ts";
 export * from "./code-chunks.ts";
+export * from "./file-tombstones.ts";
 export * from "./file-versions.ts";
 export * from "./login-throttles.ts";
 export * from "./oauth-accounts.ts";

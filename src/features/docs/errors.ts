@@ -54,7 +54,9 @@ export const ERROR_RESPONSES = {
   },
   FileConflict: {
     status: 409,
-    description: "`baseVersion` is stale: the file was saved since. `current` is what is stored now.",
+    description:
+      "`baseVersion` is stale: the file was saved since. `current` is what is stored now. (A path that " +
+      "would be both a file and a folder is a 409 too, without `current`; its message names the clash.)",
     code: "conflict",
     message: "The file changed since you opened it",
     schema: { $ref: "#/components/schemas/FileConflict" },
@@ -141,7 +143,10 @@ export function errorComponents() {
               },
             },
           },
-          stack: { type: "string", description: "Only on 5xx when the server runs with AURA_DEBUG=1" },
+          stack: {
+            type: "string",
+            description: "Only on an unexpected 5xx when the server runs with AURA_DEBUG=1",
+          },
         },
       },
       FileConflict: {

@@ -25,9 +25,12 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     operationId: "createProject",
     tag: "Projects",
     summary: "Create a project",
-    description: "Seeds starter files from `template`, or from the language's default one.",
+    description:
+      "Seeds starter files from `template`, or from the language's default one. An owner at their " +
+      "project limit (100 by default) gets 403 with code `project_limit`.",
     auth: "api",
     success: { status: 201, description: "The new project.", schema: "Project" },
+    errors: ["Forbidden"],
   },
   "GET /api/v1/projects/:id": {
     operationId: "getProject",
@@ -74,8 +77,9 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     tag: "Files",
     summary: "Rename a file or move a folder",
     description:
-      "Moves `from` (a file, or a folder with everything under it) to `to`, never onto an existing file. " +
-      "Editors and the owner; a viewer is answered 403.",
+      "Moves `from` (a file, or a folder with everything under it) to `to`, never onto an existing file " +
+      "and never so that a path would be both a file and a folder (409 naming the clash). Editors and the " +
+      "owner; a viewer is answered 403.",
     auth: "editor",
     success: { status: 200, description: "Moved.", schema: "RenamedPaths" },
     errors: ["NotFound", "Forbidden", "Conflict"],
@@ -96,9 +100,13 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     summary: "Save a file",
     description:
       "Creates the file or replaces its content. With `baseVersion` the save happens only while the stored " +
-      "version is still that one; otherwise 409 with what is stored now. The JSON body may be up to 8 MiB; " +
-      "the decoded `content` at most 1 MiB of UTF-8, and the project at most 50 MiB (413). Editors and the " +
-      "owner; a viewer is answered 403.",
+      "version is still that one; otherwise 409 with what is stored now. A path is a file or a folder, never " +
+      "both: creating `a/b` while `a` is a file, or `a` while files sit under `a/`, is a 409 naming the clash. " +
+      "Versions never repeat at a path: a file created where a deleted (or moved-away) one was starts one " +
+      "above that file's last version. The JSON body may be up to 8 MiB; the decoded `content` at most " +
+      "1 MiB of UTF-8, the project at most 50 MiB and the owner's projects together 500 MiB by default (413), " +
+      "whoever saves: an editor's save counts against the owner's limits. Editors and the owner; a viewer " +
+      "is answered 403.",
     auth: "editor",
     success: { status: 200, description: "Saved.", schema: "SavedFile" },
     errors: ["NotFound", "Forbidden", "FileConflict"],
@@ -108,7 +116,9 @@ export const PROJECT_OPERATIONS: Record<string, OperationDoc> = {
     operationId: "deleteFile",
     tag: "Files",
     summary: "Delete a file or folder",
-    description: "A folder goes with everything under it. Editors and the owner; a viewer is answered 403.",
+    description:
+      "Deletes the file at the path, and only it; a path that is no file is a folder, deleted with " +
+      "everything under it. Editors and the owner; a viewer is answered 403.",
     auth: "editor",
     success: { status: 204, description: "Deleted." },
     errors: ["NotFound", "Forbidden"],

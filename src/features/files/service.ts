@@ -1,19 +1,35 @@
 import { projectScope } from "../../adapters/cache/memo.ts";
+import type { Config } from "../../config.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import * as files from "../../db/queries/files.ts";
 import { isUuid } from "../../db/queries/ids.ts";
 import { touchProject } from "../../db/queries/projects.ts";
+import { lockUser } from "../../db/queries/users.ts";
+import type { Database } from "../../db/types.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from "../../errors.ts";
 import { type ProjectAccess, projectAccess, writingProject } from "../projects/access.ts";
 import { languageOf, validatePath } from "./paths.ts";
 
-/** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted); a project 50 MiB. */
+/** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted). */
 export const MAX_FILE_BYTES = 1024 * 1024;
-export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
 /** `context` is told of every change after it commits (tests of this service may leave it out). */
 type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context">>;
+/** Writes also check the configured storage limits. */
+type WriteDeps = FileDeps & { config: Pick<Config, "storage"> };
+
+const UNITS = [
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024],
+] as const;
+
+/** A limit as configured: `50 MiB`, `512 KiB`, else bytes. */
+function formatBytes(bytes: number): string {
+  const [unit, size] = UNITS.find(([, size]) => bytes >= size && bytes % size === 0) ?? ["bytes", 1];
+  return `${bytes / size} ${unit}`;
+}
 
 /**
  * Check and measure text for storage: well-formed Unicode (no lone surrogates, which have no
@@ -73,12 +89,54 @@ export async function readFile(deps: FileDeps, userId: string, projectId: string
 }
 
 /**
+ * Store one file inside `tx`, whose caller holds the owner's lock (lockUser): the base version
+ * (undefined when stale), then — for a new path — the rule that a path is a file or a folder,
+ * never both (409), then the project's size limit and the owner's storage quota (413, only
+ * for a write that grows what is stored, so an owner over a lowered quota can still shrink).
+ */
+export async function storeFile(
+  tx: Database,
+  storage: Config["storage"],
+  input: {
+    ownerId: string;
+    projectId: string;
+    path: string;
+    data: files.FileContent;
+    baseVersion?: number | undefined;
+    userId: string;
+  },
+) {
+  const { projectId, path, data } = input;
+  const current = await files.lockFile(tx, projectId, path);
+  if (input.baseVersion !== undefined && (current?.version ?? 0) !== input.baseVersion) return undefined;
+  if (!current) {
+    const clash = await files.pathClash(tx, projectId, path);
+    if (clash?.kind === "parent")
+      throw new ConflictError(`${path}: ${clash.path} is a file, so it cannot also be a folder`);
+    if (clash)
+      throw new ConflictError(`${path}: is a folder (it holds ${clash.path}), so it cannot also be a file`);
+  }
+  if (data.sizeBytes > (current?.sizeBytes ?? 0)) {
+    const used = await files.storageUsage(tx, { ownerId: input.ownerId, projectId, except: path });
+    if (used.project + data.sizeBytes > storage.projectBytes)
+      throw new PayloadTooLargeError(
+        `This save would take the project over its ${formatBytes(storage.projectBytes)} limit`,
+      );
+    if (storage.userBytes > 0 && used.owner + data.sizeBytes > storage.userBytes)
+      throw new PayloadTooLargeError(
+        `This save would take the owner's projects over their ${formatBytes(storage.userBytes)} storage quota`,
+      );
+  }
+  return files.putFile(tx, projectId, path, data, { current, userId: input.userId });
+}
+
+/**
  * Save a file (creating it if new). With `baseVersion` the save only applies to that version;
  * a stale one is a 409 carrying the current version and content, so nothing is overwritten
  * silently. A failed save leaves the stored file as it was.
  */
 export async function saveFile(
-  deps: FileDeps,
+  deps: WriteDeps,
   userId: string,
   input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
 ) {
@@ -89,7 +147,7 @@ export async function saveFile(
 }
 
 async function save(
-  deps: FileDeps,
+  deps: WriteDeps,
   { project }: ProjectAccess,
   userId: string,
   input: { path: string; content: string; baseVersion?: number | undefined },
@@ -97,47 +155,67 @@ async function save(
   const path = validatePath(input.path);
   const data = measureContent(path, input.content);
   const db = await deps.db.get();
-  const others = await files.projectBytes(db, project.id, path);
-  if (others + data.sizeBytes > MAX_PROJECT_BYTES) {
-    throw new PayloadTooLargeError("This save would take the project over its 50 MiB limit");
-  }
-  const write = () => files.writeFile(db, project.id, path, data, { baseVersion: input.baseVersion, userId });
-  let saved: Awaited<ReturnType<typeof files.writeFile>>;
-  try {
-    saved = await write();
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    // Two first saves of one new path raced. Without baseVersion the later one simply wins, as
-    // it would on an existing file: the row exists now, so the retry updates it. With one, the
-    // loser is stale like any other.
-    saved = input.baseVersion === undefined ? await write() : undefined;
-  }
+  // One transaction under the lock of the project's owner — not the caller's: an editor's save
+  // is charged to the owner's quota, so it must queue behind the owner's own saves and those of
+  // every other member of any of the owner's projects. Concurrent saves are checked one after
+  // another against committed totals, and two first saves of one path cannot both insert it.
+  const saved = await db.transaction(async (tx) => {
+    await lockUser(tx, project.userId);
+    const file = await storeFile(tx, deps.config.storage, {
+      ownerId: project.userId,
+      projectId: project.id,
+      path,
+      data,
+      baseVersion: input.baseVersion,
+      userId,
+    });
+    if (file) await touchProject(tx, project.id);
+    return file;
+  });
   if (!saved) {
     const current = await files.getFile(db, project.id, path);
     throw new ConflictError("The file changed since you opened it", {
       current: { version: current?.version ?? 0, content: current?.content ?? "" },
     });
   }
-  await touchProject(db, project.id);
   return saved;
 }
 
-/** Delete a file, or a folder with everything under it (editors and the owner). */
+/**
+ * Delete a file — that file only — or, when `path` is no file, a folder with everything under
+ * it (the tree's folder delete). The paths' last versions are kept, so files created there
+ * again continue above them.
+ */
 export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
   const access = await projectAccess(deps, userId, projectId, "editor");
   const { project } = access;
   const valid = validatePath(path);
-  const removed = await writingProject(deps, access, async () => {
-    const db = await deps.db.get();
-    const under = await files.pathsUnder(db, project.id, valid);
-    if ((await files.deletePath(db, project.id, valid)) === 0) throw new NotFoundError("File");
-    await touchProject(db, project.id);
-    return under;
-  });
+  const removed = await writingProject(deps, access, async () =>
+    (await deps.db.get()).transaction(async (tx) => {
+      await lockUser(tx, project.userId);
+      const gone = await files.deletePath(tx, project.id, valid);
+      if (gone.length === 0) throw new NotFoundError("File");
+      await touchProject(tx, project.id);
+      return gone;
+    }),
+  );
   for (const gone of removed) deps.context?.fileChanged(project.id, gone);
 }
 
-/** Rename a file, or move a folder (every file under it); never onto an existing file (editors and the owner). */
+/** The first way in which `paths` holds one path as both a file and a folder, as a message. */
+export function folderClash(paths: Iterable<string>): string | undefined {
+  const all = new Set(paths);
+  for (const path of all) {
+    const parent = files.parentFolders(path).find((folder) => all.has(folder));
+    if (parent) return `${path}: ${parent} is a file, so it cannot also be a folder`;
+  }
+  return undefined;
+}
+
+/**
+ * Rename a file, or move a folder (every file under it); never onto an existing file, and
+ * never so that a path would be a file and a folder at once (409).
+ */
 export async function renamePath(
   deps: FileDeps,
   userId: string,
@@ -151,25 +229,34 @@ export async function renamePath(
   validatePath(to, "to");
   if (to === from || to.startsWith(`${from}/`))
     throw new ValidationError("to: must differ from and not be inside from", "to");
-  const db = await deps.db.get();
-  const sources = await files.pathsUnder(db, project.id, from);
-  if (sources.length === 0) throw new NotFoundError("File");
-  const moves = sources.map((path) => {
-    const target = to + path.slice(from.length);
-    return { from: path, to: validatePath(target, "to"), language: languageOf(target) };
-  });
-  const taken = new Set((await files.listFiles(db, project.id)).map((f) => f.path));
-  const clash = moves.find((m) => taken.has(m.to));
-  if (clash) throw new ConflictError(`${clash.to} already exists`);
-  await writingProject(deps, access, async () => {
-    try {
-      await files.movePaths(db, project.id, moves);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`${to} already exists`);
-      throw error;
-    }
-    await touchProject(db, project.id);
-  });
+  const moves = await writingProject(deps, access, async () =>
+    (await deps.db.get()).transaction(async (tx) => {
+      await lockUser(tx, project.userId);
+      const listing = await files.listFiles(tx, project.id);
+      // A file moves alone; a path that is no file is a folder, moving with everything under it.
+      const file = listing.find((f) => f.path === from);
+      const sources = file ? [file] : listing.filter((f) => f.path.startsWith(`${from}/`));
+      if (sources.length === 0) throw new NotFoundError("File");
+      const moving = sources.map(({ path, version }) => {
+        const target = to + path.slice(from.length);
+        return { from: path, to: validatePath(target, "to"), language: languageOf(target), version };
+      });
+      const staying = new Set(listing.map((f) => f.path));
+      for (const m of moving) staying.delete(m.from);
+      const taken = moving.find((m) => staying.has(m.to));
+      if (taken) throw new ConflictError(`${taken.to} already exists`);
+      const clash = folderClash([...staying, ...moving.map((m) => m.to)]);
+      if (clash) throw new ConflictError(clash);
+      try {
+        await files.movePaths(tx, project.id, moving, userId);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`${to} already exists`);
+        throw error;
+      }
+      await touchProject(tx, project.id);
+      return moving;
+    }),
+  );
   for (const m of moves) {
     deps.context?.fileChanged(project.id, m.from);
     deps.context?.fileChanged(project.id, m.to);

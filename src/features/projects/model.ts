@@ -4,8 +4,11 @@ export const LANGUAGES = ["javascript", "python", "typescript", "html", "css"] a
 
 export const ProjectParams = t.Object({ id: t.String({ maxLength: 64 }) });
 
+/** The last page a list can be asked for: its offset (≤ 10⁸ rows at 100 a page) fits every integer type on the way. */
+export const MAX_PAGE = 1_000_000;
+
 export const ListQuery = t.Object({
-  page: t.Optional(t.Integer({ minimum: 1, default: 1 })),
+  page: t.Optional(t.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
   q: t.Optional(t.String({ maxLength: 100, description: "Search by name" })),
   sort: t.Optional(

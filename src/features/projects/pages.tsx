@@ -6,7 +6,7 @@ import { ProjectsTable } from "../../../views/projects/_table.tsx";
 import { Toasts } from "../../../views/projects/_toast.tsx";
 import { DashboardPage } from "../../../views/projects/dashboard.tsx";
 import type { Deps } from "../../deps.ts";
-import { ValidationError } from "../../errors.ts";
+import { ForbiddenError, ValidationError } from "../../errors.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
 import { type FieldErrors, formErrors } from "../auth/form-errors.ts";
@@ -127,6 +127,8 @@ export function projectPages(deps: Deps) {
           );
           return redirectAfterPost(request, `/projects/${project.id}`);
         } catch (error) {
+          if (error instanceof ForbiddenError && error.code === "project_limit")
+            return render({ form: error.message });
           if (!(error instanceof ValidationError)) throw error;
           return render({ [error.field ?? "form"]: "Choose a template for the selected language" });
         }

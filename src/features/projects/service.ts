@@ -1,14 +1,17 @@
 import { projectScope, userScope } from "../../adapters/cache/memo.ts";
-import { writeFile } from "../../db/queries/files.ts";
+import type { Config } from "../../config.ts";
 import * as projects from "../../db/queries/projects.ts";
+import { lockUser } from "../../db/queries/users.ts";
 import type { Deps } from "../../deps.ts";
-import { NotFoundError, ValidationError } from "../../errors.ts";
-import { measureContent } from "../files/service.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
+import { measureContent, storeFile } from "../files/service.ts";
 import { projectAccess, writingProject } from "./access.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
 /** `context` indexes new projects and forgets deleted ones (tests of this service may leave it out). */
 type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger">>;
+/** Creating a project also checks the configured storage limits. */
+type CreateDeps = ProjectDeps & { config: Pick<Config, "storage"> };
 
 export type ProjectLanguage = Template["language"];
 
@@ -44,9 +47,13 @@ export async function getProject(deps: ProjectDeps, userId: string, id: string) 
   return projects.withOwner(found.project, access.role, found.owner);
 }
 
-/** Create a project seeded from a template (the language's default when none is named). */
+/**
+ * Create a project seeded from a template (the language's default when none is named). An
+ * owner at their project limit gets a 403 (`project_limit`); the seeded files count against
+ * their storage quota like any save.
+ */
 export async function createProject(
-  deps: ProjectDeps,
+  deps: CreateDeps,
   userId: string,
   input: {
     name: string;
@@ -58,9 +65,17 @@ export async function createProject(
   const template = templateFor(input.language, input.template);
   if (!template)
     throw new ValidationError(`template: no template "${input.template}" for ${input.language}`, "template");
+  const { storage } = deps.config;
   const db = await deps.db.get();
   const project = await deps.memo.writing(userScope(userId), () =>
     db.transaction(async (tx) => {
+      // Under the owner's lock, so concurrent creations cannot pass the count together.
+      await lockUser(tx, userId);
+      if (storage.userProjects > 0 && (await projects.countProjects(tx, userId)) >= storage.userProjects)
+        throw new ForbiddenError(
+          `You have ${storage.userProjects} projects, the most one account may own; delete one to create another`,
+          "project_limit",
+        );
       const created = await projects.insertProject(tx, {
         userId,
         name: input.name.trim(),
@@ -69,7 +84,8 @@ export async function createProject(
         template: template.id,
       });
       for (const [path, content] of Object.entries(template.files)) {
-        await writeFile(tx, created.id, path, measureContent(path, content), { userId });
+        const data = measureContent(path, content);
+        await storeFile(tx, storage, { ownerId: userId, projectId: created.id, path, data, userId });
       }
       return created;
     }),

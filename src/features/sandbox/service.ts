@@ -2,7 +2,7 @@ import type { RunEvent, RunFailure, RunRequest } from "../../adapters/sandbox/ty
 import { safeRelativePath } from "../../adapters/sandbox/workdir.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import type { Deps } from "../../deps.ts";
-import { PayloadTooLargeError, UnavailableError, ValidationError } from "../../errors.ts";
+import { ConflictError, PayloadTooLargeError, UnavailableError, ValidationError } from "../../errors.ts";
 import * as fileService from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
 import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES } from "./model.ts";
@@ -92,6 +92,10 @@ export async function prepareRun(
     );
     files = Object.fromEntries(contents.map((f) => [f.path, f.content]));
   }
+
+  // A path both a file and a folder (stored before saves refused that) cannot be laid out on disk.
+  const clash = files && fileService.folderClash([...Object.keys(files), ...(entry ? [entry] : [])]);
+  if (clash) throw new ConflictError(`The project cannot run while ${clash}; rename or delete one of them`);
 
   let code = input.code ?? "";
   if (entry && files && input.code === undefined) {
