@@ -86,8 +86,9 @@ export function bodyLimit() {
       const limit = bodyLimitFor(request.method, new URL(request.url).pathname);
       const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
       const bytes = await readLimited(request, limit);
-      if (bytes.byteLength === 0) return undefined;
       if (type === "application/json") {
+        // No JSON at all is no body. (Elysia's own JSON parser, which gets it, reads nothing more.)
+        if (bytes.byteLength === 0) return undefined;
         const text = utf8(bytes);
         try {
           return JSON.parse(text);
@@ -95,6 +96,9 @@ export function bodyLimit() {
           throw new ValidationError(`body: is not valid JSON (${(cause as Error).message})`, "body");
         }
       }
+      // Every other type is answered here even when empty: returning nothing would hand the body,
+      // already read, to Elysia's parser, which fails on it. An empty form has no fields (an htmx
+      // button's form often has none: the CSRF token travels in a header).
       if (type === "application/x-www-form-urlencoded") return parseForm(utf8(bytes));
       if (type.startsWith("text/")) return utf8(bytes);
       if (type === "multipart/form-data") {

@@ -13,6 +13,7 @@ const app = new Elysia()
   })
   .post("/api/v1/form", ({ body }) => body, { body: t.Object({ name: t.String() }) })
   .post("/api/v1/text", ({ body }) => ({ text: body }), { body: t.String() })
+  .post("/api/v1/fields", ({ body }) => ({ fields: body }), { body: t.Record(t.String(), t.String()) })
   .post("/api/v1/upload", ({ body }) => ({
     kind: body instanceof FormData ? "form" : body instanceof ArrayBuffer ? "bytes" : typeof body,
     size: body instanceof ArrayBuffer ? body.byteLength : undefined,
@@ -140,6 +141,24 @@ describe("request body limits", () => {
       }),
     );
     expect(await res.json()).toEqual({ name: "Ada Lovelace" });
+  });
+
+  test("an empty form is a form without fields and an empty text body is empty text, not a parse failure", async () => {
+    // An htmx button's form often has no fields: the CSRF token travels in a header.
+    const post = (path: string, type: string, body?: BodyInit) =>
+      app.handle(
+        new Request(`http://localhost${path}`, { method: "POST", headers: { "content-type": type }, body }),
+      );
+    for (const body of ["", undefined]) {
+      const form = await post("/api/v1/fields", "application/x-www-form-urlencoded", body);
+      expect(form.status).toBe(200);
+      expect(await form.json()).toEqual({ fields: {} });
+    }
+    const text = await post("/api/v1/text", "text/plain", "");
+    expect(text.status).toBe(200);
+    expect(await text.json()).toEqual({ text: "" });
+    const bytes = await post("/api/v1/upload", "application/octet-stream", "");
+    expect(await bytes.json()).toEqual({ kind: "bytes", size: 0 });
   });
 });
 
