@@ -21,6 +21,7 @@ beforeAll(async () => {
   t = await createTestApp({
     RATE_LIMIT_API: "100000/1m",
     RATE_LIMIT_EDITOR: "100000/1m",
+    RATE_LIMIT_REGISTER: "1000/1h",
     PROJECT_SIZE_LIMIT: "4MiB",
     USER_STORAGE_QUOTA: "6MiB",
     USER_PROJECT_LIMIT: "3",
@@ -36,6 +37,20 @@ async function filesOf(client: Client, projectId: string) {
 }
 
 const total = (files: { size: number }[]) => files.reduce((sum, f) => sum + f.size, 0);
+
+/** An owner with a project shared with an editor: whose quota and lock does the editor's save use? */
+async function sharedProject() {
+  const owner = await registerUser(t);
+  const editor = await registerUser(t);
+  const ownerClient = api(t, owner.auth);
+  const project = await ownerClient.project({ name: "Shared" });
+  const res = await ownerClient.post(`/api/v1/projects/${project.id}/members`, {
+    email: editor.email,
+    role: "editor",
+  });
+  expect(res.status).toBe(201);
+  return { owner: ownerClient, editor: api(t, editor.auth), project };
+}
 
 describe("storage limits", () => {
   test("concurrent saves cannot take a project over its limit together", async () => {
@@ -79,6 +94,90 @@ describe("storage limits", () => {
     );
     const stored = total(await filesOf(me, one.id)) + total(await filesOf(me, two.id));
     expect(stored).toBeLessThanOrEqual(6 * MiB);
+  }, 60_000);
+
+  test("an editor's saves count against the owner's quota, not the editor's own", async () => {
+    const { owner, editor, project } = await sharedProject();
+    const shared = `/api/v1/projects/${project.id}/files`;
+    const own = await owner.project({ name: "Own" });
+    for (const name of ["a", "b", "c"])
+      expect((await owner.put(`/api/v1/projects/${own.id}/files/${name}.txt`, { content: mib })).status).toBe(
+        200,
+      );
+    // 3 MiB of the owner's 6 MiB quota are used; the editor's saves take 2 MiB more.
+    for (const name of ["x", "y"])
+      expect((await editor.put(`${shared}/${name}.txt`, { content: mib })).status).toBe(200);
+    // The shared project holds 2 MiB, well under its 4 MiB limit: it is the owner's quota that refuses.
+    const refused = await editor.put(`${shared}/z.txt`, { content: mib });
+    expect(refused.status).toBe(413);
+    expect((await refused.json()).error.message).toBe(
+      "This save would take the owner's projects over their 6 MiB storage quota",
+    );
+    expect((await owner.put(`/api/v1/projects/${own.id}/files/d.txt`, { content: mib })).status).toBe(413);
+    // The editor's own quota is untouched by what they saved for the owner: 5 MiB of their own fit.
+    const mine = await editor.project({ name: "Mine" });
+    const theirs = await editor.project({ name: "Mine too" });
+    for (const [project, name] of [
+      [mine, "a"],
+      [mine, "b"],
+      [mine, "c"],
+      [theirs, "a"],
+      [theirs, "b"],
+    ] as const)
+      expect(
+        (await editor.put(`/api/v1/projects/${project.id}/files/${name}.txt`, { content: mib })).status,
+      ).toBe(200);
+  }, 60_000);
+
+  test("concurrent saves by the owner and an editor are checked one after another against the owner's quota", async () => {
+    const { owner, editor, project } = await sharedProject();
+    const own = await owner.project({ name: "Own" });
+    for (const [client, id] of [
+      [owner, own.id],
+      [owner, own.id],
+      [editor, project.id],
+      [editor, project.id],
+      [editor, project.id],
+    ] as const)
+      expect(
+        (await client.put(`/api/v1/projects/${id}/files/${crypto.randomUUID()}.txt`, { content: mib }))
+          .status,
+      ).toBe(200);
+    // 5 MiB (and two templates) of the owner's 6 MiB are stored: room for one more half MiB, where
+    // each project alone has room for at least one. Only under one lock, the owner's whoever
+    // saves, can the owner's save and the editor's not both pass.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2
+          ? owner.put(`/api/v1/projects/${own.id}/files/race${i}.txt`, { content: "o".repeat(MiB / 2) })
+          : editor.put(`/api/v1/projects/${project.id}/files/race${i}.txt`, { content: "e".repeat(MiB / 2) }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(answers.filter((r) => r.status === 413)).toHaveLength(7);
+    const stored = total(await filesOf(owner, own.id)) + total(await filesOf(owner, project.id));
+    expect(stored).toBeLessThanOrEqual(6 * MiB);
+  }, 60_000);
+
+  test("an editor cannot take the owner's project over its size limit, also when saving concurrently", async () => {
+    const { owner, editor, project } = await sharedProject();
+    const base = `/api/v1/projects/${project.id}/files`;
+    for (const name of ["a", "b"])
+      expect((await editor.put(`${base}/${name}.txt`, { content: mib })).status).toBe(200);
+    expect((await owner.put(`${base}/c.txt`, { content: mib })).status).toBe(200);
+    // 3 MiB and the template are stored of the project's 4 MiB: a whole MiB no longer fits.
+    const refused = await editor.put(`${base}/d.txt`, { content: mib });
+    expect(refused.status).toBe(413);
+    expect((await refused.json()).error.message).toBe(
+      "This save would take the project over its 4 MiB limit",
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? owner : editor).put(`${base}/race${i}.txt`, { content: "r".repeat(MiB / 2) }),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 413, 413, 413, 413, 413, 413, 413]);
+    expect(total(await filesOf(editor, project.id))).toBeLessThanOrEqual(4 * MiB);
   }, 60_000);
 
   test("over a quota lowered since, saves that do not grow what is stored still pass", async () => {
