@@ -35,6 +35,8 @@ export interface Config {
   e2bApiKey: string | undefined;
   /** The local (bubblewrap) runner; E2B sandboxes have their own fixed size. */
   sandbox: SandboxConfig;
+  /** Live documents: connections one document accepts at once (COLLAB_MAX_CONNECTIONS). */
+  collab: { maxConnections: number };
   ai: {
     baseUrl: string | undefined;
     apiKey: string | undefined;
@@ -143,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     qdrant: qdrantUrl ? { url: qdrantUrl, apiKey: read("QDRANT_API_KEY") } : undefined,
     e2bApiKey: read("E2B_API_KEY"),
     sandbox: sandboxConfig(read, dataDir),
+    collab: { maxConnections: integer(read, "COLLAB_MAX_CONNECTIONS", 50, 1, 10_000) },
     ai: {
       baseUrl: aiBaseUrl,
       apiKey: read("AI_API_KEY") ?? read("OPENAI_API_KEY"),

@@ -12,6 +12,7 @@ import { openDatabase } from "./db/client.ts";
 import type { DatabaseHandle } from "./db/types.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
+import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/indexer.ts";
 import { HashedFeatureEmbedder } from "./features/context/local-embedder.ts";
 import type { Embedder } from "./features/context/types.ts";
@@ -32,6 +33,8 @@ export interface Deps {
   ai: Gateway;
   /** The code index of every project: background indexing and hybrid search (vector store + BM25). */
   context: CodeIndex;
+  /** The live documents open on this instance (the editor's shared text, relayed between instances). */
+  collab: CollabHub;
   /** Prometheus metrics of this instance (served at /metrics). */
   metrics: Metrics;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
@@ -85,6 +88,8 @@ export function createDeps(
   // Probed lazily (first status or run): a machine without bubblewrap still boots.
   const sandbox = given.sandbox ?? createSandbox(sandboxRunner(config, logger));
   const context = new CodeIndex({ db, store, embedder: embed, cache, logger });
+  const memo = createMemo(cache);
+  const collab = new CollabHub({ db, cache, memo, logger, config, context });
   metrics.watch({
     sandboxRunning: () => sandbox.stats().running,
     sandboxQueued: () => sandbox.stats().queued,
@@ -95,7 +100,8 @@ export function createDeps(
     logger,
     db,
     cache,
-    memo: createMemo(cache),
+    memo,
+    collab,
     ai: createGateway({ config, db, cache, logger, metrics }),
     metrics,
     tokens: createAccessTokens(config.jwtSecret),
@@ -107,7 +113,9 @@ export function createDeps(
 
 /** Close pools and connections; each is closed even if another fails. */
 export async function closeDeps(deps: Deps): Promise<void> {
-  // The index first: its running job may still write to the store, database and cache.
+  // Live documents first: unloading writes their files and folds their logs.
+  await deps.collab.close().catch((err) => deps.logger.warn({ err }, "closing live documents failed"));
+  // Then the index: its running job may still write to the store, database and cache.
   await deps.context.close().catch((err) => deps.logger.warn({ err }, "closing the code index failed"));
   await deps.context.store
     .close()

@@ -5,6 +5,7 @@
  * before the port opens, so they must not pull in any npm package (test/app/boot-graph.test.ts).
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import type { CollabSocketData } from "./features/collab/socket.ts";
 import { rememberPeer } from "./plugins/client-ip.ts";
 import type { Server } from "./server.ts";
 
@@ -23,7 +24,7 @@ function readConfig(): Config {
 
 const config = readConfig();
 let app: Server | undefined;
-const server = Bun.serve({
+const server = Bun.serve<CollabSocketData>({
   port: config.port,
   // No cap of Bun's own: over it, Bun answers 413 with an empty body before the app sees the
   // request. The app refuses each body over its route's limit (8 MiB at most) with the
@@ -40,9 +41,20 @@ const server = Bun.serve({
   },
   async fetch(request, server) {
     rememberPeer(request, server.requestIP(request)?.address);
-    if (app) return app.fetch(request);
+    if (app) return app.fetch(request, server);
     if (new URL(request.url).pathname === "/healthz") return new Response("ok");
-    return (await loading).fetch(request);
+    return (await loading).fetch(request, server);
+  },
+  // Sockets exist only once the app has loaded (their upgrade goes through it).
+  websocket: {
+    open: (ws) => app?.websocket.open?.(ws),
+    message: (ws, message) => app?.websocket.message?.(ws, message),
+    close: (ws, code, reason) => app?.websocket.close?.(ws, code, reason),
+    drain: (ws) => app?.websocket.drain?.(ws),
+    maxPayloadLength: 16 * 1024 * 1024,
+    idleTimeout: 120,
+    sendPings: true,
+    perMessageDeflate: false,
   },
 });
 const loading = import("./server.ts").then(({ startServer }) => {

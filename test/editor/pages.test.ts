@@ -207,7 +207,9 @@ describe("history", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Restored version 1 as version 3");
-    expect(html).toMatch(/data-editor[^>]*data-path="h.txt"[^>]*data-version="3"/);
+    // The open editor is the live document's, which now holds the restored text.
+    expect(html).toMatch(/data-editor[^>]*data-path="h.txt"[^>]*data-doc-id="[0-9a-f-]{36}"/);
+    expect(html).toContain("<textarea hidden>\none\n</textarea>");
     const file = (await (await me.client.get(`/api/v1/projects/${id()}/files/h.txt`)).json()) as {
       content: string;
       version: number;

@@ -3,7 +3,9 @@ import { fileTombstones } from "../schema/file-tombstones.ts";
 import { fileVersions } from "../schema/file-versions.ts";
 import { type ProjectFile, projectFiles } from "../schema/project-files.ts";
 import { projects } from "../schema/projects.ts";
+import { users } from "../schema/users.ts";
 import type { Database } from "../types.ts";
+import { dropDocs } from "./live-documents.ts";
 
 /** How many earlier versions each file keeps. */
 export const HISTORY_LIMIT = 50;
@@ -42,9 +44,14 @@ export async function lockFile(
   db: Database,
   projectId: string,
   path: string,
-): Promise<Pick<ProjectFile, "id" | "version" | "sizeBytes"> | undefined> {
+): Promise<Pick<ProjectFile, "id" | "version" | "sizeBytes" | "contentHash"> | undefined> {
   const [row] = await db
-    .select({ id: projectFiles.id, version: projectFiles.version, sizeBytes: projectFiles.sizeBytes })
+    .select({
+      id: projectFiles.id,
+      version: projectFiles.version,
+      sizeBytes: projectFiles.sizeBytes,
+      contentHash: projectFiles.contentHash,
+    })
     .from(projectFiles)
     .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.path, path)))
     .for("update");
@@ -143,17 +150,30 @@ async function leaveTombstones(db: Database, projectId: string, gone: { path: st
     });
 }
 
-async function recordVersion(db: Database, file: ProjectFile, userId: string | null): Promise<void> {
-  await db.insert(fileVersions).values({
-    fileId: file.id,
-    projectId: file.projectId,
-    path: file.path,
-    version: file.version,
-    content: file.content,
-    contentHash: file.contentHash,
-    sizeBytes: file.sizeBytes,
-    createdBy: userId,
-  });
+/**
+ * Keep the file's current content in its history (once per version), with everyone whose
+ * edits it holds, and trim the history to HISTORY_LIMIT.
+ */
+export async function recordVersion(
+  db: Database,
+  file: ProjectFile,
+  userId: string | null,
+  authors: readonly string[] = userId ? [userId] : [],
+): Promise<void> {
+  await db
+    .insert(fileVersions)
+    .values({
+      fileId: file.id,
+      projectId: file.projectId,
+      path: file.path,
+      version: file.version,
+      content: file.content,
+      contentHash: file.contentHash,
+      sizeBytes: file.sizeBytes,
+      createdBy: userId,
+      authors: [...authors],
+    })
+    .onConflictDoNothing();
   await db
     .delete(fileVersions)
     .where(and(eq(fileVersions.fileId, file.id), lt(fileVersions.version, file.version - HISTORY_LIMIT + 1)));
@@ -171,7 +191,12 @@ export async function putFile(
   projectId: string,
   path: string,
   data: FileContent,
-  options: { current: { id: string; version: number } | undefined; userId: string },
+  options: {
+    current: { id: string; version: number } | undefined;
+    userId: string;
+    /** False for a live document's write-through, whose history is kept at pauses instead. */
+    history?: boolean;
+  },
 ): Promise<ProjectFile> {
   const { current } = options;
   const [file] = current
@@ -184,7 +209,7 @@ export async function putFile(
         .insert(projectFiles)
         .values({ projectId, path, ...data, version: ((await takeTombstone(db, projectId, path)) ?? 0) + 1 })
         .returning();
-  await recordVersion(db, file!, options.userId);
+  if (options.history !== false) await recordVersion(db, file!, options.userId);
   return file!;
 }
 
@@ -204,7 +229,9 @@ export async function deletePath(db: Database, projectId: string, path: string):
       .where(and(eq(projectFiles.projectId, projectId), like(projectFiles.path, `${escapeLike(path)}/%`)))
       .returning(gone);
   await leaveTombstones(db, projectId, deleted);
-  return deleted.map((d) => d.path);
+  const paths = deleted.map((d) => d.path);
+  await dropDocs(db, projectId, paths);
+  return paths;
 }
 
 /**
@@ -228,6 +255,8 @@ export async function movePaths(
       .returning();
     if (moved && moved.version !== version) await recordVersion(db, moved, userId);
   }
+  // Moved files start new live documents at their new paths (browsers key theirs by lineage).
+  await dropDocs(db, projectId, [...moves.map((m) => m.from), ...moves.map((m) => m.to)]);
   const targets = new Set(moves.map((m) => m.to));
   const left = moves.filter((m) => !targets.has(m.from));
   await leaveTombstones(
@@ -244,12 +273,33 @@ export async function listVersions(db: Database, fileId: string, options: { with
       version: fileVersions.version,
       sizeBytes: fileVersions.sizeBytes,
       createdAt: fileVersions.createdAt,
+      authors: fileVersions.authors,
       ...(options.withContent ? { content: fileVersions.content } : {}),
     })
     .from(fileVersions)
     .where(eq(fileVersions.fileId, fileId))
     .orderBy(desc(fileVersions.version));
-  return rows as { version: number; sizeBytes: number; createdAt: Date; content?: string }[];
+  const ids = [...new Set(rows.flatMap((r) => r.authors))];
+  const names = new Map(
+    ids.length === 0
+      ? []
+      : (
+          await db
+            .select({
+              id: users.id,
+              firstName: users.firstName,
+              lastName: users.lastName,
+              email: users.email,
+            })
+            .from(users)
+            .where(inArray(users.id, ids))
+        ).map((u) => [u.id, [u.firstName, u.lastName].filter(Boolean).join(" ") || u.email]),
+  );
+  return rows.map(({ authors, ...row }) => ({
+    ...row,
+    // Accounts deleted since keep no name.
+    editedBy: authors.flatMap((id) => names.get(id) ?? []),
+  })) as { version: number; sizeBytes: number; createdAt: Date; editedBy: string[]; content?: string }[];
 }
 
 export async function getVersion(db: Database, fileId: string, version: number) {

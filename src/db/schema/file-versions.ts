@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { projectFiles } from "./project-files.ts";
 import { projects } from "./projects.ts";
@@ -22,6 +23,8 @@ export const fileVersions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     // History outlives the account that wrote it.
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    // Everyone whose edits the snapshot holds since the one before (live documents have many writers).
+    authors: uuid("authors").array().notNull().default(sql`'{}'::uuid[]`),
   },
   (t) => [unique().on(t.fileId, t.version), index().on(t.projectId)],
 );

@@ -6,15 +6,20 @@ import { entryFile } from "../projects/service.ts";
 import { lineDiff } from "./history.ts";
 import { FOLDER_MARKER } from "./tree.ts";
 
-type EditorDeps = Pick<Deps, "db" | "memo">;
+type EditorDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "collab">>;
 
 /** The file the editor shows, and the caller's role in its project (a viewer's editor is read-only). */
 export interface OpenFile {
   path: string;
+  /** The live document's text when it has one (it can be ahead of the stored file by a moment). */
   content: string;
   version: number;
   language: string;
   role: Role;
+  /** The live document's lineage id (browsers key their local copies by it). */
+  docId?: string | undefined;
+  /** The live document's state (a Yjs update, base64), so the editor starts from it without a round trip. */
+  docState?: string | undefined;
 }
 
 const isMarker = (path: string) => path === FOLDER_MARKER || path.endsWith(`/${FOLDER_MARKER}`);
@@ -48,12 +53,15 @@ export async function openFile(
   path: string,
 ): Promise<OpenFile> {
   const { access, file } = await accessFile(deps, userId, projectId, path);
+  const live = await deps.collab?.document(access.project.id, file.path);
   return {
     path: file.path,
-    content: file.content,
+    content: live?.text ?? file.content,
     version: file.version,
     language: file.language ?? languageOf(file.path),
     role: access.role,
+    docId: live?.docId,
+    docState: live && Buffer.from(live.state).toString("base64"),
   };
 }
 

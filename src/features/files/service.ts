@@ -14,8 +14,11 @@ import { languageOf, validatePath } from "./paths.ts";
 /** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
-/** `context` is told of every change after it commits (tests of this service may leave it out). */
-type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context">>;
+/**
+ * `context` is told of every change after it commits; `collab` carries saves into open live
+ * documents and tells them of files that moved or went (tests of this service may leave both out).
+ */
+type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "collab">>;
 /** Writes also check the configured storage limits. */
 type WriteDeps = FileDeps & { config: Pick<Config, "storage"> };
 
@@ -104,6 +107,8 @@ export async function storeFile(
     data: files.FileContent;
     baseVersion?: number | undefined;
     userId: string;
+    /** False for a live document's write-through (its history is kept at pauses). */
+    history?: boolean;
   },
 ) {
   const { projectId, path, data } = input;
@@ -127,7 +132,11 @@ export async function storeFile(
         `This save would take the owner's projects over their ${formatBytes(storage.userBytes)} storage quota`,
       );
   }
-  return files.putFile(tx, projectId, path, data, { current, userId: input.userId });
+  return files.putFile(tx, projectId, path, data, {
+    current,
+    userId: input.userId,
+    history: input.history,
+  });
 }
 
 /**
@@ -141,7 +150,12 @@ export async function saveFile(
   input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
 ) {
   const access = await projectAccess(deps, userId, input.projectId, "editor");
-  const saved = await writingProject(deps, access, () => save(deps, access, userId, input));
+  const write = () => writingProject(deps, access, () => save(deps, access, userId, input));
+  // A new file has no live document; an existing one's open editors receive the save as an edit.
+  const saved =
+    deps.collab && input.baseVersion !== 0
+      ? await deps.collab.saveThrough(access.project.id, validatePath(input.path), userId, write)
+      : await write();
   deps.context?.fileChanged(access.project.id, saved.path);
   return saved;
 }
@@ -200,6 +214,7 @@ export async function deleteFilePath(deps: FileDeps, userId: string, projectId: 
     }),
   );
   for (const gone of removed) deps.context?.fileChanged(project.id, gone);
+  await deps.collab?.filesRemoved(project.id, removed);
 }
 
 /** The first way in which `paths` holds one path as both a file and a folder, as a message. */
@@ -229,6 +244,8 @@ export async function renamePath(
   validatePath(to, "to");
   if (to === from || to.startsWith(`${from}/`))
     throw new ValidationError("to: must differ from and not be inside from", "to");
+  // Every keystroke reaches the stored file before it moves (its live document does not move).
+  await deps.collab?.flushFiles(project.id, (path) => path === from || path.startsWith(`${from}/`));
   const moves = await writingProject(deps, access, async () =>
     (await deps.db.get()).transaction(async (tx) => {
       await lockUser(tx, project.userId);
@@ -261,6 +278,7 @@ export async function renamePath(
     deps.context?.fileChanged(project.id, m.from);
     deps.context?.fileChanged(project.id, m.to);
   }
+  await deps.collab?.filesRemoved(project.id, [...moves.map((m) => m.from), ...moves.map((m) => m.to)]);
   return moves.map((m) => m.to);
 }
 

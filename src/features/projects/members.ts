@@ -13,7 +13,8 @@ import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../errors.ts";
 import { type ProjectAccess, projectAccess } from "./access.ts";
 
-type MemberDeps = Pick<Deps, "db" | "memo">;
+/** `collab`, when given, closes the live-document sockets of people whose access changed. */
+type MemberDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "collab">>;
 
 export type Member = members.MemberRow;
 
@@ -43,13 +44,18 @@ function find(list: Member[], key: members.MemberKey): Member | undefined {
  * included, so access changes at once on every instance) and the project list of the member
  * concerned.
  */
-function changing<T>(
+async function changing<T>(
   deps: MemberDeps,
   access: ProjectAccess,
   member: string | null,
   write: () => Promise<T>,
 ) {
-  return deps.memo.writing([projectScope(access.project.id), ...(member ? [userScope(member)] : [])], write);
+  const result = await deps.memo.writing(
+    [projectScope(access.project.id), ...(member ? [userScope(member)] : [])],
+    write,
+  );
+  await deps.collab?.accessChanged(access.project.id);
+  return result;
 }
 
 /**

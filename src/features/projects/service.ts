@@ -9,7 +9,7 @@ import { projectAccess, writingProject } from "./access.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
 /** `context` indexes new projects and forgets deleted ones (tests of this service may leave it out). */
-type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger">>;
+type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger" | "collab">>;
 /** Creating a project also checks the configured storage limits. */
 type CreateDeps = ProjectDeps & { config: Pick<Config, "storage"> };
 
@@ -120,6 +120,8 @@ export async function deleteProject(deps: ProjectDeps, userId: string, id: strin
     projects.deleteProject(await deps.db.get(), access.project.id),
   );
   if (!deleted) throw new NotFoundError("Project");
+  // Its live documents went with it: their sockets close, on every instance.
+  await deps.collab?.accessChanged(access.project.id);
   // The database's chunks went with the project; a Qdrant collection needs telling.
   await deps.context
     ?.drop(access.project.id)

@@ -1,0 +1,420 @@
+/**
+ * The live documents of this instance: loads a room on first use, relays between instances
+ * through the cache's pub/sub (Redis when configured), unloads idle rooms, and tells rooms of
+ * deleted files and changed memberships. Everything that touches a file's document from
+ * outside a socket (a save through the API, a restore, the editor page) comes through here.
+ */
+import { eq } from "drizzle-orm";
+import * as Y from "yjs";
+import { projectScope } from "../../adapters/cache/memo.ts";
+import * as files from "../../db/queries/files.ts";
+import * as docs from "../../db/queries/live-documents.ts";
+import { touchProject } from "../../db/queries/projects.ts";
+import { lockUser } from "../../db/queries/users.ts";
+import { projects } from "../../db/schema/projects.ts";
+import type { Deps } from "../../deps.ts";
+import { measureContent, storeFile } from "../files/service.ts";
+import { projectAccess } from "../projects/access.ts";
+import { CLOSE, DEFAULT_TIMINGS, type Peer, Room, type RoomTimings } from "./room.ts";
+
+type HubDeps = Pick<Deps, "db" | "cache" | "memo" | "logger" | "config"> & Partial<Pick<Deps, "context">>;
+
+const CONTROL_CHANNEL = "collab:control";
+const roomChannel = (projectId: string, path: string) => `collab:doc:${projectId}:${path}`;
+
+interface RoomMessage {
+  /** The sending instance. */
+  i: string;
+  /** The document's lineage: a message for another one is ignored. */
+  d: string;
+  k: "update" | "awareness";
+  /** The update, base64. */
+  b: string;
+}
+
+interface ControlMessage {
+  i: string;
+  k: "gone" | "access";
+  p: string;
+  paths?: string[];
+}
+
+/** A socket's place in a room, and what the room needs to know about the person. */
+export interface Connection {
+  room: Room;
+  peer: Peer;
+}
+
+export class CollabHub {
+  readonly #instance = crypto.randomUUID();
+  readonly #rooms = new Map<string, Promise<Room | undefined>>();
+  readonly #unsubscribe = new Map<Room, Promise<() => Promise<void>>>();
+  readonly #control: Promise<(() => Promise<void>) | undefined>;
+  #closing = false;
+
+  constructor(
+    private readonly deps: HubDeps,
+    private readonly timings: RoomTimings = DEFAULT_TIMINGS,
+  ) {
+    this.#control = deps.cache
+      .subscribe(CONTROL_CHANNEL, (raw) => this.#onControl(raw))
+      .catch((err) => {
+        deps.logger.warn({ err }, "live documents: cannot subscribe to control messages");
+        return undefined;
+      });
+  }
+
+  /** Rooms loaded here (metrics, tests). */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  /** The loaded room of a file, or undefined. */
+  async loaded(projectId: string, path: string): Promise<Room | undefined> {
+    return this.#rooms.get(key(projectId, path));
+  }
+
+  /**
+   * The room of a file, loading it (and creating its document from the file) when needed;
+   * undefined when the file does not exist. The caller has checked access.
+   */
+  room(projectId: string, path: string): Promise<Room | undefined> {
+    const id = projectId.toLowerCase();
+    const k = key(id, path);
+    let room = this.#rooms.get(k);
+    if (!room) {
+      room = this.#load(id, path).catch((err) => {
+        this.#rooms.delete(k);
+        throw err;
+      });
+      this.#rooms.set(k, room);
+      void room.then((r) => {
+        if (!r) this.#rooms.delete(k);
+        else r.idle();
+      });
+    }
+    return room;
+  }
+
+  /**
+   * The document of an open file as the editor page embeds it: its lineage id, its state and
+   * its text (which may be ahead of the stored file by the last fraction of a second).
+   */
+  async document(projectId: string, path: string) {
+    const room = await this.room(projectId, path);
+    if (!room) return undefined;
+    return { docId: room.docId, state: Y.encodeStateAsUpdate(room.doc), text: room.text.toString() };
+  }
+
+  /**
+   * Save a file through its live document: pending edits are written first (so the save's
+   * base version is checked against the latest text), then `save` stores the file and the
+   * new text is applied to the document as a diff that every open editor receives. A file
+   * with no document yet is just saved.
+   */
+  async saveThrough<F extends { content: string; version: number }>(
+    projectId: string,
+    path: string,
+    userId: string,
+    save: () => Promise<F>,
+  ): Promise<F> {
+    const id = projectId.toLowerCase();
+    const hasDoc =
+      this.#rooms.has(key(id, path)) ||
+      (await docs.loadDocId(await this.deps.db.get(), id, path)) !== undefined;
+    const room = hasDoc ? await this.room(id, path) : undefined;
+    if (!room) return save();
+    return room.exclusive(async () => {
+      await room.writeNow();
+      const saved = await save();
+      await room.replaceText(saved.content, userId);
+      await docs.markFileVersion(await this.deps.db.get(), room.docId, saved.version);
+      room.fileVersion = saved.version;
+      return saved;
+    });
+  }
+
+  /** Files left these paths (deleted or moved): their editors are told, here and elsewhere. */
+  async filesRemoved(projectId: string, paths: string[]): Promise<void> {
+    this.#closeGone(projectId.toLowerCase(), paths);
+    await this.#publishControl({ k: "gone", p: projectId.toLowerCase(), paths });
+  }
+
+  /**
+   * Before files move or go: write their documents' pending edits so the stored text is the
+   * latest (a rename keeps every keystroke).
+   */
+  async flushFiles(projectId: string, paths: (path: string) => boolean): Promise<void> {
+    const prefix = `${projectId.toLowerCase()}\n`;
+    const rooms = [...this.#rooms.entries()].filter(
+      ([k]) => k.startsWith(prefix) && paths(k.slice(prefix.length)),
+    );
+    await Promise.all(
+      rooms.map(async ([, pending]) => {
+        const room = await pending.catch(() => undefined);
+        if (room) await room.exclusive(() => room.writeNow());
+      }),
+    );
+  }
+
+  /** Memberships or the project changed: every socket of the project is checked again, everywhere. */
+  async accessChanged(projectId: string): Promise<void> {
+    await this.#recheck(projectId.toLowerCase());
+    await this.#publishControl({ k: "access", p: projectId.toLowerCase() });
+  }
+
+  /**
+   * After a crash, the files of documents with unfolded updates may lag behind them: load
+   * each once, which writes the file and folds the log as the room unloads.
+   */
+  async recover(): Promise<number> {
+    const pending = await docs.docsWithUpdates(await this.deps.db.get());
+    for (const { projectId, path } of pending) {
+      const room = await this.room(projectId, path).catch((err) => {
+        this.deps.logger.warn({ err, projectId, path }, "live documents: recovery could not load a document");
+        return undefined;
+      });
+      room?.markDirty();
+    }
+    if (pending.length > 0) this.deps.logger.info({ documents: pending.length }, "live documents recovered");
+    return pending.length;
+  }
+
+  /** Unload every room (writing files and folding logs) and stop listening. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const rooms = await Promise.all([...this.#rooms.values()].map((r) => r.catch(() => undefined)));
+    this.#rooms.clear();
+    await Promise.all(rooms.map((room) => room && this.#unload(room, CLOSE.shuttingDown)));
+    await (await this.#control)?.();
+  }
+
+  // --- loading and unloading -------------------------------------------------------------------
+
+  async #load(projectId: string, path: string): Promise<Room | undefined> {
+    if (this.#closing) throw new Error("live documents are shutting down");
+    const db = await this.deps.db.get();
+    const file = await files.getFile(db, projectId, path);
+    if (!file) return undefined;
+    // Listen before loading, so nothing published meanwhile is missed (an update applied
+    // twice is harmless).
+    const early: RoomMessage[] = [];
+    let room: Room | undefined;
+    const unsubscribe = this.deps.cache.subscribe(roomChannel(projectId, path), (raw) => {
+      const message = parseRoomMessage(raw);
+      if (!message || message.i === this.#instance) return;
+      if (room) {
+        if (message.d === room.docId) room.receiveRemote(message.k, Buffer.from(message.b, "base64"));
+      } else early.push(message);
+    });
+    await unsubscribe;
+    let stored = await docs.loadDoc(db, projectId, path);
+    if (!stored) {
+      const fresh = new Y.Doc();
+      fresh.getText("content").insert(0, file.content);
+      stored = await docs.createDoc(db, {
+        projectId,
+        path,
+        state: Y.encodeStateAsUpdate(fresh),
+        fileVersion: file.version,
+      });
+      fresh.destroy();
+    }
+    room = new Room(
+      projectId,
+      path,
+      stored.id,
+      { state: stored.state, updates: stored.updates.map((u) => u.update), fileVersion: stored.fileVersion },
+      {
+        logger: this.deps.logger,
+        persist: async (docId, update, userId) =>
+          docs.appendUpdate(await this.deps.db.get(), docId, update, userId),
+        writeThrough: (r, text, snapshot) => this.#writeThrough(r, text, snapshot),
+        checkpoint: async (docId) => {
+          await docs.checkpointDoc(await this.deps.db.get(), docId, mergeState);
+        },
+        publish: (r, kind, data) => this.#publish(r, kind, data),
+        release: (r) => void this.#release(r),
+      },
+      this.timings,
+    );
+    this.#unsubscribe.set(room, unsubscribe);
+    for (const message of early)
+      if (message.d === room.docId) room.receiveRemote(message.k, Buffer.from(message.b, "base64"));
+    // The file changed outside the document (a save while no document existed on an instance
+    // without this code path, or a restore of the database): the document takes the file's text.
+    const text = room.text.toString();
+    if (file.version > stored.fileVersion && text !== file.content) {
+      const loaded = room;
+      await loaded.exclusive(() => loaded.replaceText(file.content, null));
+      await docs.markFileVersion(db, room.docId, file.version);
+      room.fileVersion = file.version;
+    } else if (text !== file.content) room.markDirty();
+    return room;
+  }
+
+  async #release(room: Room): Promise<void> {
+    const k = key(room.projectId, room.path);
+    const current = await this.#rooms.get(k)?.catch(() => undefined);
+    if (current === room) this.#rooms.delete(k);
+    await this.#unload(room, CLOSE.shuttingDown);
+  }
+
+  async #unload(room: Room, code: number): Promise<void> {
+    await room.close(code);
+    const unsubscribe = this.#unsubscribe.get(room);
+    this.#unsubscribe.delete(room);
+    await (await unsubscribe?.catch(() => undefined))?.().catch(() => undefined);
+  }
+
+  // --- the file behind a document --------------------------------------------------------------
+
+  /**
+   * Store the document's text as its file — only a file that still exists: a document never
+   * brings back a deleted file. Under the owner's lock, with the project's and owner's size
+   * limits, like any save; the history gets a snapshot when asked.
+   */
+  async #writeThrough(
+    room: Room,
+    text: string,
+    snapshot: { authors: string[] } | undefined,
+  ): Promise<number | undefined> {
+    const data = measureContent(room.path, text);
+    const db = await this.deps.db.get();
+    const { projectId, path } = room;
+    const outcome = await this.deps.memo.writing([projectScope(projectId)], () =>
+      db.transaction(async (tx) => {
+        const [project] = await tx
+          .select({ userId: projects.userId })
+          .from(projects)
+          .where(eq(projects.id, projectId))
+          .limit(1);
+        if (!project) return undefined;
+        await lockUser(tx, project.userId);
+        const current = await files.lockFile(tx, projectId, path);
+        if (!current) return undefined;
+        const changed = current.contentHash !== data.contentHash;
+        const file = changed
+          ? await storeFile(tx, this.deps.config.storage, {
+              ownerId: project.userId,
+              projectId,
+              path,
+              data,
+              baseVersion: current.version,
+              userId: project.userId,
+              history: false,
+            })
+          : snapshot
+            ? await files.getFile(tx, projectId, path)
+            : undefined;
+        if (changed) await touchProject(tx, projectId);
+        if (snapshot && file)
+          await files.recordVersion(tx, file, snapshot.authors.at(-1) ?? null, snapshot.authors);
+        const version = file?.version ?? current.version;
+        await docs.markFileVersion(tx, room.docId, version);
+        return { version, changed };
+      }),
+    );
+    if (outcome?.changed) this.deps.context?.fileChanged(projectId, path);
+    return outcome?.version;
+  }
+
+  // --- between instances -----------------------------------------------------------------------
+
+  #publish(room: Room, kind: "update" | "awareness", data: Uint8Array): void {
+    const message: RoomMessage = {
+      i: this.#instance,
+      d: room.docId,
+      k: kind,
+      b: Buffer.from(data).toString("base64"),
+    };
+    this.deps.cache
+      .publish(roomChannel(room.projectId, room.path), JSON.stringify(message))
+      .catch((err) => this.deps.logger.warn({ err }, "live documents: publishing failed"));
+  }
+
+  async #publishControl(message: Omit<ControlMessage, "i">): Promise<void> {
+    await this.deps.cache
+      .publish(CONTROL_CHANNEL, JSON.stringify({ ...message, i: this.#instance }))
+      .catch((err) => this.deps.logger.warn({ err }, "live documents: publishing failed"));
+  }
+
+  #onControl(raw: string): void {
+    let message: ControlMessage;
+    try {
+      message = JSON.parse(raw) as ControlMessage;
+    } catch {
+      return;
+    }
+    if (message.i === this.#instance || typeof message.p !== "string") return;
+    if (message.k === "gone" && Array.isArray(message.paths)) this.#closeGone(message.p, message.paths);
+    if (message.k === "access") void this.#recheck(message.p);
+  }
+
+  #closeGone(projectId: string, paths: string[]): void {
+    for (const path of paths) {
+      const k = key(projectId, path);
+      const pending = this.#rooms.get(k);
+      if (!pending) continue;
+      this.#rooms.delete(k);
+      void pending.then(
+        (room) => room && this.#unload(room, CLOSE.fileGone),
+        () => undefined,
+      );
+    }
+  }
+
+  /** Close the sockets of people who lost access to the project or whose role changed. */
+  async #recheck(projectId: string): Promise<void> {
+    const prefix = `${projectId}\n`;
+    for (const [k, pending] of this.#rooms) {
+      if (!k.startsWith(prefix)) continue;
+      const room = await pending.catch(() => undefined);
+      if (!room) continue;
+      for (const peer of [...room.peers]) {
+        const role = await projectAccess(this.deps, peer.userId, projectId, "viewer").then(
+          (a) => a.role,
+          () => undefined,
+        );
+        if (!role || (role === "viewer") === peer.canWrite)
+          peer.close(
+            CLOSE.accessChanged,
+            role ? "your role in this project changed" : "you no longer have access",
+          );
+      }
+    }
+  }
+}
+
+function key(projectId: string, path: string): string {
+  return `${projectId}\n${path}`;
+}
+
+function parseRoomMessage(raw: string): RoomMessage | undefined {
+  try {
+    const message = JSON.parse(raw) as RoomMessage;
+    if (typeof message.d !== "string" || typeof message.b !== "string") return undefined;
+    if (message.k !== "update" && message.k !== "awareness") return undefined;
+    return message;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A checkpoint: the state with the updates applied, re-encoded (deleted text is dropped). */
+function mergeState(state: Uint8Array, updates: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update);
+      } catch {
+        // A stored update that does not apply was skipped when loading too.
+      }
+    }
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
