@@ -52,7 +52,9 @@ async function scenario(kind: "pglite" | "postgres") {
   };
   let server: ServerProcess = spawnServer({ dataDir, env });
   const port = server.port;
-  cleanups.push(() => server.stop(2_000));
+  cleanups.push(async () => {
+    await server.stop(2_000);
+  });
   await server.ready(60_000);
 
   const account = newAccount();

@@ -7,6 +7,8 @@ export interface HistoryEntry {
   version: number;
   sizeBytes: number;
   createdAt: Date;
+  /** Everyone whose edits the version holds since the one before (names; deleted accounts drop out). */
+  editedBy: string[];
   diff: { lines: DiffLine[]; truncated: number; added: number; removed: number };
 }
 
@@ -58,6 +60,12 @@ export function HistoryPanel({ projectId, path, currentVersion, versions, csrfTo
                   </span>
                 ) : null}
                 <span class="ml-auto text-xs text-slate-500">
+                  {v.editedBy.length > 0 ? (
+                    <span data-edited-by safe>
+                      {v.editedBy.join(", ")}
+                    </span>
+                  ) : null}
+                  {v.editedBy.length > 0 ? " · " : ""}
                   <When at={v.createdAt} /> · <span class="text-emerald-600">+{v.diff.added}</span>{" "}
                   <span class="text-red-600">−{v.diff.removed}</span>
                 </span>
