@@ -38,6 +38,11 @@ document.addEventListener("aura:saved", () => {
   if (offline) toast("Back online: your edits are saved.", "success");
   offline = false;
 });
+// The server closed the open file's live document for good (signed out, file gone, too large).
+document.addEventListener("aura:live-closed", (e) => {
+  const { path, message } = (e as CustomEvent<{ path?: string; message?: string }>).detail ?? {};
+  toast(`${path ?? "This file"}: ${message ?? "disconnected"}`, "error");
+});
 document.addEventListener("aura:analyzed", (e) => {
   const { summary, count } = (e as CustomEvent<{ summary?: string; count?: number }>).detail ?? {};
   toast(
@@ -46,10 +51,6 @@ document.addEventListener("aura:analyzed", (e) => {
 });
 document.addEventListener("aura:ai-error", (e) => {
   toast((e as CustomEvent<{ message?: string }>).detail?.message ?? "The AI request failed.", "error");
-});
-document.addEventListener("aura:conflict", (e) => {
-  const path = (e as CustomEvent<{ path?: string }>).detail?.path ?? "This file";
-  toast(`${path} changed elsewhere. Nothing was overwritten: choose what to keep.`, "error");
 });
 
 // --- The file tree (https://www.w3.org/WAI/ARIA/apg/patterns/treeview/) ---
@@ -182,8 +183,8 @@ document.addEventListener("htmx:after:request", (e) => {
   if (dialog?.open && !staysOpen(dialog)) dialog.close();
 });
 
-// Ctrl/Cmd-S anywhere saves the open file (the island's own key binding, re-sent into it);
-// Ctrl/Cmd-P goes to the file tree instead of printing.
+// Ctrl/Cmd-S anywhere goes to the open file (edits are stored as they are typed; the island's
+// binding shows how far that got) instead of saving the page; Ctrl/Cmd-P opens Go to.
 document.addEventListener("keydown", (e) => {
   if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
   const key = e.key.toLowerCase();
@@ -508,8 +509,9 @@ async function ask(form: HTMLFormElement): Promise<void> {
 
 /**
  * Apply an answer's code to its file: open the file if it is not the open one, then let the
- * island show the change as a merge view; it saves with the file's version, so nothing is
- * overwritten silently. A path that is not a file of the project is refused.
+ * island show the change as a merge view; what is applied goes in as an edit of the shared
+ * document, on top of whatever others typed meanwhile. A path that is not a file of the project
+ * is refused.
  */
 async function apply(path: string, code: string): Promise<void> {
   const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;

@@ -13,6 +13,8 @@ export interface EditorAreaProps {
   role: Role;
   /** Open with the cursor on this line (1-based), scrolled into view. */
   line?: number | undefined;
+  /** Who is looking: the others see this name (and a colour from the id) at your cursor. */
+  user?: { id: string; name: string } | undefined;
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
@@ -74,9 +76,11 @@ function Tab({
 
 /**
  * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
- * the "open file" fragment; `#tab-state` carries the tab list into the next request.
+ * the "open file" fragment; `#tab-state` carries the tab list into the next request. The island
+ * starts from the live document's state (`data-doc-state`, base64) and keys what the browser
+ * keeps by `data-doc-id`; the textarea holds the same text for anything that reads the page.
  */
-export function EditorArea({ projectId, file, tabs, ai: configured, role, line }: EditorAreaProps) {
+export function EditorArea({ projectId, file, tabs, ai: configured, role, line, user }: EditorAreaProps) {
   const active = file?.path;
   const ai = configured && role !== "viewer";
   return (
@@ -121,11 +125,14 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line }
           data-editor
           data-project={projectId}
           data-path={file.path}
-          data-version={String(file.version)}
           data-language={file.language}
           data-ai={ai ? undefined : "off"}
           data-role={role}
           data-line={line ? String(line) : undefined}
+          data-doc-id={file.docId}
+          data-doc-state={file.docState}
+          data-user-id={user?.id}
+          data-user-name={user?.name}
         >
           {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
           <textarea hidden safe>{`\n${file.content}`}</textarea>

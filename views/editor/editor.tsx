@@ -61,9 +61,11 @@ export function EditorPage(props: EditorPageProps) {
             role="progressbar"
             aria-label="Loading"
           ></span>
+          {/* The people with the open file open, drawn by the editor island (presence.ts). */}
+          <ul id="presence" aria-label="People here" class="mr-1 ml-auto flex items-center -space-x-1.5"></ul>
           {viewer ? (
             <span
-              class="ml-auto rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 dark:bg-ink-700 dark:text-slate-300"
+              class="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 dark:bg-ink-700 dark:text-slate-300"
               title="You can read this project; its owner can let you edit it"
             >
               View only
@@ -74,7 +76,7 @@ export function EditorPage(props: EditorPageProps) {
                 type="button"
                 data-run
                 data-project-id={projectId}
-                class="ml-auto inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
+                class="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
                 title="Run the open file (Ctrl+Enter)"
                 aria-keyshortcuts="Control+Enter Meta+Enter"
               >
@@ -168,7 +170,7 @@ export function EditorPage(props: EditorPageProps) {
           <span
             data-status-save
             role="status"
-            class="ml-auto data-[state=conflict]:text-red-600 data-[state=error]:text-red-600 data-[state=offline]:text-amber-600"
+            class="ml-auto data-[state=error]:text-red-600 data-[state=offline]:text-amber-600"
           ></span>
         </footer>
       </div>

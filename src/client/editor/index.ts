@@ -1,6 +1,6 @@
 import { type EditorHandle, mount } from "./mount.ts";
 
-export type { EditorHandle, MountOptions } from "./mount.ts";
+export type { EditorHandle } from "./mount.ts";
 export { mount };
 
 const mounted = new Map<HTMLElement, EditorHandle>();

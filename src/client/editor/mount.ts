@@ -1,83 +1,77 @@
-import { Compartment, EditorState, Prec, Transaction } from "@codemirror/state";
+import { ChangeSet, Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import * as Y from "yjs";
 import type { AiClient } from "./ai.ts";
 import type { AnalysisKind } from "./analyze.ts";
 import { loadProjectWords } from "./completion.ts";
 import { ghostText } from "./ghost.ts";
 import { languageFor } from "./languages.ts";
-import { type Conflict, createSaver, type Resolution, type SaveState } from "./saver.ts";
+import { openLive } from "./live.ts";
+import { showPresence } from "./presence.ts";
 import { editingSetup } from "./setup.ts";
-import { getStash } from "./stash.ts";
-import { describeCursor, describeSave, findStatusBar } from "./status.ts";
+import { describeCursor, describeSave, findStatusBar, type SaveState } from "./status.ts";
 import { followTheme } from "./theme.ts";
-
-/** Tuning for one editor; the defaults suit the project page. */
-export interface MountOptions {
-  /** Milliseconds after the last keystroke before an autosave (default 800). */
-  autosaveMs?: number;
-}
 
 /** A mounted editor. */
 export interface EditorHandle {
   view: EditorView;
-  /** Send or keep any unsaved text, then tear the editor down. */
+  /** Disconnect from the live document and tear the editor down (unacknowledged edits stay journaled). */
   destroy(): void;
 }
 
 let active: EditorView | undefined;
 
 /**
- * Mount the editor on a `[data-editor]` element rendered by the project page (file text in a
- * hidden textarea) and start saving it. Do not mount the same element twice; use `destroy`.
+ * Mount the editor on a `[data-editor]` element rendered by the project page and join the file's
+ * live document: `data-doc-state` is the server's document, `data-doc-id` keys what this browser
+ * keeps, `data-user-id`/`-name` are who you are to the others. Every edit is shared as you type;
+ * the status bar says when the server has stored it. Do not mount the same element twice; use
+ * `destroy`.
  */
-export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle {
-  const source = el.querySelector("textarea");
-  const doc = source?.value ?? "";
+export function mount(el: HTMLElement): EditorHandle {
   const file = { project: el.dataset.project ?? "", path: el.dataset.path ?? "" };
-  // A viewer of the project reads it: no edits, so nothing to save or restore from this browser.
-  const readOnly = el.dataset.role === "viewer";
+  // A viewer of the project reads it: no edits, and nothing kept in this browser.
+  const viewer = el.dataset.role === "viewer";
   const language = languageFor(file.path, el.dataset.language);
   const languageSlot = new Compartment();
+  const editable = new Compartment();
   const status = findStatusBar(el, () => active === view);
   let view: EditorView | undefined;
+  let gone = false;
   const theme = followTheme(() => view);
   const emit = (name: string, detail: unknown) =>
     el.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
 
-  const saver = createSaver({
-    file,
-    version: Number(el.dataset.version ?? 0),
-    content: doc,
-    autosaveMs: options.autosaveMs,
-    read: () => view?.state.doc.toString() ?? doc,
-    write(content) {
-      if (!view) return;
-      view.dispatch({
-        changes: { from: 0, to: view.state.doc.length, insert: content },
-        annotations: Transaction.remote.of(true),
-      });
+  let lastKind: SaveState["kind"] | undefined;
+  const { userId, userName } = el.dataset;
+  const live = openLive({
+    ...file,
+    docId: el.dataset.docId || undefined,
+    docState: el.dataset.docState || undefined,
+    readOnly: viewer,
+    user: userId && userName ? { id: userId, name: userName } : undefined,
+    onState(state) {
+      status.save(state);
+      // The page's toasts: going offline, and everything stored again after that.
+      if (state.kind === "offline" && lastKind !== "offline")
+        emit("aura:offline", { ...file, kept: state.kept });
+      if (state.kind === "saved" && lastKind !== "saved") emit("aura:saved", file);
+      lastKind = state.kind;
     },
-    onState: (state: SaveState) => status.save(describeSave(state), state.kind),
-    onSaved(version) {
-      el.dataset.version = String(version);
-      emit("aura:saved", { ...file, version });
-    },
-    onOffline: (unsaved) => emit("aura:offline", { ...file, unsaved }),
-    async resolveConflict(conflict: Conflict): Promise<Resolution> {
-      emit("aura:conflict", { ...file, version: conflict.version });
-      const { openConflictDialog } = await import("./conflict.ts");
-      return openConflictDialog(conflict, {
-        path: file.path,
-        extensions: [theme.extension, languageSlot.of(view ? (languageSlot.get(view.state) ?? []) : [])],
-        returnFocus: view?.contentDOM,
-      });
+    onClosed(code) {
+      if (code === 4404) {
+        gone = true;
+        view?.dispatch({ effects: editable.reconfigure(EditorState.readOnly.of(true)) });
+      }
+      emit("aura:live-closed", { ...file, code, message: describeSave(live.state()) });
     },
   });
+  // Undo takes back only your own edits: the manager tracks the sync plugin's origin alone
+  // (yCollab adds it), never the changes that arrive from the others.
+  const undoManager = new Y.UndoManager(live.text, { trackedOrigins: new Set() });
+  const readOnly = () => viewer || gone || !live.loaded;
 
-  const saveNow = () => {
-    saver.saveNow();
-    return true;
-  };
   // AI: ghost-text completion as you type, and analysis on `aura:analyze` or Mod-Alt-r, whose
   // code downloads on first use. `data-ai="off"` on the element
   // (AI not configured) keeps it from asking at all.
@@ -105,29 +99,39 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
   };
   const onAnalyze = (e: Event) => analyze((e as CustomEvent<{ kind?: AnalysisKind } | null>).detail?.kind);
   el.addEventListener("aura:analyze", onAnalyze);
+  // Whoever waits for the document's changes from now on (the apply dialog, while it is open).
+  const watchers = new Set<(changes: ChangeSet) => void>();
   const extension = file.path.includes(".") ? file.path.slice(file.path.lastIndexOf(".") + 1) : "";
   view = new EditorView({
     parent: el,
     state: EditorState.create({
-      doc,
+      doc: live.text.toString(),
       extensions: [
         Prec.high(
           keymap.of([
-            { key: "Mod-s", preventDefault: true, run: saveNow },
+            // Every edit is shared and stored as it is typed; Ctrl/Cmd-S only says how far that got.
+            {
+              key: "Mod-s",
+              preventDefault: true,
+              run: () => {
+                status.save(live.state());
+                return true;
+              },
+            },
             { key: "Mod-Alt-r", preventDefault: true, run: () => analyze("review") },
           ]),
         ),
+        keymap.of(yUndoManagerKeymap),
         ghostText({ client: ai, language: el.dataset.language || extension }),
         editingSetup(language?.completions),
         theme.extension,
         languageSlot.of([]),
+        yCollab(live.text, live.provider.awareness, { undoManager }),
         EditorView.contentAttributes.of({ "aria-label": `Editor: ${file.path}` }),
-        EditorState.readOnly.of(readOnly),
+        editable.of(EditorState.readOnly.of(readOnly())),
         EditorView.updateListener.of((update) => {
           if (update.focusChanged && update.view.hasFocus) activate(update.view);
-          if (update.docChanged && !update.transactions.some((tr) => tr.annotation(Transaction.remote))) {
-            saver.changed();
-          }
+          if (update.docChanged) for (const watch of watchers) watch(update.changes);
           if (update.selectionSet || update.docChanged) status.cursor(describeCursor(update.state));
         }),
       ],
@@ -137,9 +141,10 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     active = v;
     status.language(language?.name ?? "Plain text");
     status.cursor(describeCursor(v.state));
+    status.save(live.state());
   };
   activate(view);
-  status.save(readOnly ? "Read only" : "Saved", "saved");
+  const stopPresence = showPresence(live.provider.awareness, userId);
   loadProjectWords(file.project);
   // Opened from a search result or a reference: the cursor on that line, scrolled to the middle.
   const line = Number(el.dataset.line);
@@ -148,7 +153,7 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     view.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: "center" }) });
     view.focus();
   }
-  // The page's Run and assistant ask for the text (saved or not) and the selection as they are now.
+  // The page's Run and assistant ask for the text and the selection as they are now.
   const snapshot = (e: Event) => {
     const detail = (e as CustomEvent<{ content?: string; selection?: string; line?: number }>).detail;
     const state = view?.state;
@@ -157,22 +162,32 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
     detail.line = state?.doc.lineAt(state.selection.main.head).number;
   };
   el.addEventListener("aura:snapshot", snapshot);
-  // The assistant's Apply: the suggestion against the text as a merge view; the result is saved
-  // like any edit (with its version, so a change made elsewhere still meets the conflict dialog).
+  // The assistant's Apply: the suggestion against the text as a merge view. The result goes in
+  // as your edit, the smallest one a diff finds, moved past whatever the others typed while the
+  // dialog was open — so it is shared, stored and undoable like typing.
   const onApply = (e: Event) => {
     const code = (e as CustomEvent<{ code?: string }>).detail?.code;
     const v = view;
-    if (!v || code === undefined) return;
-    void import("./conflict.ts").then(async ({ openApplyDialog }) => {
-      const text = await openApplyDialog(v.state.doc.toString(), code, {
-        path: file.path,
-        extensions: [theme.extension, languageSlot.of(languageSlot.get(v.state) ?? [])],
-        returnFocus: v.contentDOM,
-      });
-      if (text === undefined || view !== v) return;
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
-      saver.saveNow();
-    });
+    if (!v || code === undefined || readOnly()) return;
+    const before = v.state.doc;
+    let since = ChangeSet.empty(before.length);
+    const watch = (changes: ChangeSet) => {
+      since = since.compose(changes);
+    };
+    watchers.add(watch);
+    void import("./apply.ts")
+      .then(async ({ editsBetween, openApplyDialog }) => {
+        const text = await openApplyDialog(before.toString(), code, {
+          path: file.path,
+          extensions: [theme.extension, languageSlot.of(languageSlot.get(v.state) ?? [])],
+          returnFocus: v.contentDOM,
+        });
+        if (text === undefined || view !== v || readOnly()) return;
+        v.dispatch({
+          changes: ChangeSet.of(editsBetween(before.toString(), text), before.length).map(since),
+        });
+      })
+      .finally(() => watchers.delete(watch));
   };
   el.addEventListener("aura:apply", onApply);
   el.dataset.editorReady = "loading";
@@ -182,10 +197,11 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
       const support = await language.load();
       view?.dispatch({ effects: languageSlot.reconfigure(support) });
     }
-    const kept = readOnly ? undefined : await getStash(file.project, file.path).catch(() => undefined);
-    if (kept && kept.content !== doc) saver.restore(kept.content, kept.baseVersion);
-    else if (kept) saver.saveNow(); // identical to the server's text: the save just forgets it
+    await live.whenLoaded;
+    if (!view) return;
+    view.dispatch({ effects: editable.reconfigure(EditorState.readOnly.of(readOnly())) });
     el.dataset.editorReady = "true";
+    live.keepLocalCopy();
   })();
 
   return {
@@ -195,10 +211,13 @@ export function mount(el: HTMLElement, options: MountOptions = {}): EditorHandle
       el.removeEventListener("aura:apply", onApply);
       el.removeEventListener("aura:analyze", onAnalyze);
       analysis?.abort();
-      saver.close();
+      stopPresence();
       theme.stop();
       if (active === view) active = undefined;
       view?.destroy();
+      view = undefined;
+      undoManager.destroy();
+      live.destroy();
       delete el.dataset.editorReady;
     },
   };

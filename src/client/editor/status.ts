@@ -1,5 +1,14 @@
 import type { EditorState } from "@codemirror/state";
-import type { SaveState } from "./saver.ts";
+
+/** What the status bar shows about the open file's edits reaching the server. */
+export type SaveState =
+  | { kind: "saved" }
+  | { kind: "saving" }
+  /** No connection; `kept` when this browser holds edits the server has not stored yet. */
+  | { kind: "offline"; kept: boolean }
+  | { kind: "read-only" }
+  /** The server closed the document for good (signed out, file gone, over the limit…). */
+  | { kind: "error"; message: string };
 
 /** Describe a save state in the words the status bar uses. */
 export function describeSave(state: SaveState): string {
@@ -8,12 +17,10 @@ export function describeSave(state: SaveState): string {
       return "Saved";
     case "saving":
       return "Saving…";
-    case "dirty":
-      return "Unsaved changes";
     case "offline":
-      return `Offline — ${state.unsaved} unsaved`;
-    case "conflict":
-      return "Conflict";
+      return state.kept ? "Offline — kept in this browser" : "Offline";
+    case "read-only":
+      return "Read only";
     case "error":
       return state.message;
   }
@@ -31,7 +38,7 @@ export function describeCursor(state: EditorState): string {
 export interface StatusBar {
   language(text: string): void;
   cursor(text: string): void;
-  save(text: string, kind: SaveState["kind"]): void;
+  save(state: SaveState): void;
 }
 
 /**
@@ -48,10 +55,10 @@ export function findStatusBar(el: HTMLElement, isActive: () => boolean): StatusB
   return {
     language: (text) => write("language", text),
     cursor: (text) => write("cursor", text),
-    save(text, kind) {
-      write("save", text);
+    save(state) {
+      write("save", describeSave(state));
       const target = slot("save");
-      if (target && isActive()) target.dataset.state = kind;
+      if (target && isActive()) target.dataset.state = state.kind;
     },
   };
 }

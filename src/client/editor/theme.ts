@@ -20,6 +20,27 @@ const lightTheme = EditorView.theme(
 const shared = EditorView.theme({
   "&": { height: "100%", fontSize: "14px" },
   ".cm-scroller": { fontFamily: 'ui-monospace, "SF Mono", "JetBrains Mono", Menlo, Consolas, monospace' },
+  // The others' cursors (y-codemirror.next draws them in each person's colour): a 2px caret
+  // with the name always shown in a small tag above it, in the page's font, not the code's.
+  ".cm-ySelectionCaret": { borderLeftWidth: "1px", borderRightWidth: "1px" },
+  ".cm-ySelectionCaretDot": { display: "none" },
+  ".cm-ySelectionInfo": {
+    opacity: "1",
+    top: "-1.4em",
+    left: "-2px",
+    padding: "1px 5px",
+    borderRadius: "4px 4px 4px 0",
+    fontFamily: 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    fontSize: "11px",
+    fontWeight: "600",
+    lineHeight: "1.3",
+    color: "#ffffff",
+    pointerEvents: "none",
+  },
+  // Hovering the caret hides its tag, so the text under it can be read.
+  ".cm-ySelectionCaret:hover > .cm-ySelectionInfo": { opacity: "0" },
+  // Room above the first line, where a tag would otherwise be cut off.
+  ".cm-content": { paddingTop: "14px" },
 });
 
 /** Tell whether the page wants dark colours: `data-theme` on <html> wins over the system setting. */

@@ -1,10 +1,9 @@
-import { MergeView } from "@codemirror/merge";
-import { EditorState, type Extension } from "@codemirror/state";
+import { MergeView, presentableDiff } from "@codemirror/merge";
+import { type ChangeSpec, EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import type { Conflict, Resolution } from "./saver.ts";
 
-/** What the conflict dialog needs besides the two texts. */
-export interface ConflictDialogOptions {
+/** What the apply dialog needs besides the two texts. */
+export interface ApplyDialogOptions {
   path: string;
   /** Theme and language, so both sides look like the editor. */
   extensions: Extension;
@@ -40,7 +39,7 @@ function mergeDialog<T>(
   docs: { left: string; right: string },
   choices: Choice<T>[],
   cancelled: T,
-  options: ConflictDialogOptions,
+  options: ApplyDialogOptions,
 ): Promise<T> {
   const dialog = element(
     "dialog",
@@ -100,44 +99,20 @@ function mergeDialog<T>(
 }
 
 /**
- * Show the server's text (left) against this browser's (right, editable) and wait for a
- * choice; Escape answers `cancel`.
- */
-export function openConflictDialog(conflict: Conflict, options: ConflictDialogOptions): Promise<Resolution> {
-  return mergeDialog<Resolution>(
-    {
-      kind: "conflict",
-      title: "This file changed somewhere else",
-      intro: `${options.path} was saved elsewhere (now version ${conflict.version}). Nothing has been overwritten: compare, then choose what to keep. Arrows in the middle copy a change from theirs into yours.`,
-      left: `Theirs · version ${conflict.version}`,
-      right: "Yours (editable)",
-    },
-    { left: conflict.theirs, right: conflict.mine },
-    [
-      { label: "Keep mine", answer: () => ({ action: "mine" }) },
-      { label: "Take theirs", answer: () => ({ action: "theirs" }) },
-      { label: "Save merged", primary: true, answer: (content) => ({ action: "merged", content }) },
-    ],
-    { action: "cancel" },
-    options,
-  );
-}
-
-/**
  * Show an AI suggestion for the open file: the file as it is now (left) against the suggestion
  * (right, editable). Resolves with the text to put in the editor, or undefined when cancelled.
  */
 export function openApplyDialog(
   current: string,
   suggested: string,
-  options: ConflictDialogOptions,
+  options: ApplyDialogOptions,
 ): Promise<string | undefined> {
   return mergeDialog<string | undefined>(
     {
       kind: "apply",
       title: `Apply the suggestion to ${options.path}`,
       intro:
-        "Review the change. Edit the right side, or use the arrows to keep single lines as they are; Apply puts the right side in the editor and saves it.",
+        "Review the change. Edit the right side, or use the arrows to keep single lines as they are; Apply puts the right side in the editor as your edit, which everyone with the file open sees.",
       left: "Now",
       right: "Suggested (editable)",
     },
@@ -149,6 +124,18 @@ export function openApplyDialog(
     undefined,
     options,
   );
+}
+
+/**
+ * The edits that turn `from` into `to`, as small as a diff finds: applied to a shared document,
+ * they leave the rest of the text (and everyone's cursors in it) where it was.
+ */
+export function editsBetween(from: string, to: string): ChangeSpec[] {
+  return presentableDiff(from, to).map((c) => ({
+    from: c.fromA,
+    to: c.toA,
+    insert: to.slice(c.fromB, c.toB),
+  }));
 }
 
 // showModal makes the page inert, but Tab can still leave for the browser's own UI; keep it inside.

@@ -1,0 +1,250 @@
+import { fromBase64 } from "lib0/buffer";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import { messageSync, WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { Journal, vectorCovers } from "./journal.ts";
+import { colorFor } from "./presence.ts";
+import type { SaveState } from "./status.ts";
+
+/** What the page says about the open file and who is looking at it. */
+export interface LiveOptions {
+  project: string;
+  path: string;
+  /** The document's lineage id; every store in this browser is keyed by it. */
+  docId: string | undefined;
+  /** Base64 of the server's document state when the page was made. */
+  docState: string | undefined;
+  readOnly: boolean;
+  user: { id: string; name: string } | undefined;
+  /** Called whenever the save state changes. */
+  onState(state: SaveState): void;
+  /** The server closed the document for good: `code` is its close code. */
+  onClosed?(code: number): void;
+}
+
+/** One open file's live document. */
+export interface LiveDoc {
+  doc: Y.Doc;
+  text: Y.Text;
+  provider: WebsocketProvider;
+  /** True once the text is the server's: at once with `docState`, else after the first sync. */
+  loaded: boolean;
+  /** Resolves when `loaded` turns true. */
+  whenLoaded: Promise<void>;
+  state(): SaveState;
+  /** Load the full local copy from IndexedDB (lazily: it is not needed to start typing). */
+  keepLocalCopy(): void;
+  /** Disconnect and let go; the journal stays for the next visit. */
+  destroy(): void;
+}
+
+/** Close codes the server uses, and what the status bar says for each. */
+const CLOSED: Record<number, string> = {
+  4401: "Signed out — sign in again; your edits are kept in this browser",
+  4403: "Your access to this project changed — reload the page",
+  4404: "This file was deleted or renamed elsewhere",
+  4413: "Over the 1 MiB file limit — this edit is kept in this browser, not saved",
+  1003: "The server refused an edit — reload the page; your edits are kept in this browser",
+  1009: "An edit was too large to send — it is kept in this browser",
+};
+
+/** Updates that are not local edits: the page's state and the journal's replay. */
+const LOADED = Symbol("loaded");
+/** How long after a reload for changed access another such reload is not tried (a loop guard). */
+const RELOAD_GUARD_MS = 15_000;
+const MAX_FILE_BYTES = 1024 * 1024;
+
+/** localStorage, or undefined where the browser refuses it. */
+function localStore(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Open the live document of a file: a Y.Doc from the page's state plus this browser's journal
+ * of unacknowledged edits, connected to the server over the y-websocket protocol.
+ *
+ * What is saved is what the server acknowledged: after it stores a batch of this connection's
+ * updates it sends its state vector (a sync step 1), and the journal forgets what that covers.
+ * Such a receipt needs no answer when the server already has everything here, so none is sent.
+ */
+export function openLive(o: LiveOptions): LiveDoc {
+  const doc = new Y.Doc();
+  const text = doc.getText("content");
+  if (o.docState) Y.applyUpdate(doc, fromBase64(o.docState), LOADED);
+  // A viewer's edits are never stored, so a viewer keeps nothing in this browser.
+  const keep = !o.readOnly && o.docId !== undefined;
+  const journal = keep ? new Journal(localStore(), `aura:journal:${o.docId}`) : undefined;
+  if (journal?.pending) {
+    try {
+      Y.applyUpdate(doc, journal.pending, LOADED);
+    } catch {
+      journal.clear();
+    }
+  }
+
+  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/collab`;
+  const room = `${encodeURIComponent(o.project)}/${o.path.split("/").map(encodeURIComponent).join("/")}`;
+  const provider = new WebsocketProvider(base, room, doc, {
+    connect: false,
+    disableBc: true,
+    // Reconnecting cannot fix these; 1013 (too many connections) and the rest are retried.
+    shouldReconnect: (event) => !(event.code in CLOSED) && !(event.code >= 4400 && event.code < 4500),
+  });
+  let idb: { destroy(): Promise<void> } | undefined;
+  let connected = false;
+  let failed = !navigator.onLine;
+  let closed: number | undefined;
+  let firstVector = true;
+  let destroyed = false;
+  let shown: SaveState | undefined;
+
+  const state = (): SaveState => {
+    if (o.readOnly) return { kind: "read-only" };
+    if (closed !== undefined) return { kind: "error", message: CLOSED[closed] ?? "Disconnected" };
+    const kept = Boolean(journal?.pending);
+    if (!connected && failed) return { kind: "offline", kept };
+    return kept ? { kind: "saving" } : { kind: "saved" };
+  };
+  const refresh = () => {
+    const next = state();
+    if (shown && JSON.stringify(shown) === JSON.stringify(next)) return;
+    shown = next;
+    o.onState(next);
+  };
+
+  let resolveLoaded = () => {};
+  const whenLoaded = new Promise<void>((resolve) => {
+    resolveLoaded = resolve;
+  });
+  const live: LiveDoc = {
+    doc,
+    text,
+    provider,
+    loaded: o.docState !== undefined,
+    whenLoaded,
+    state,
+    keepLocalCopy() {
+      if (!keep || destroyed || idb || !("indexedDB" in window)) return;
+      void import("y-indexeddb").then(({ IndexeddbPersistence }) => {
+        if (!destroyed && !idb) idb = new IndexeddbPersistence(`aura:${o.docId}`, doc);
+      });
+    },
+    destroy() {
+      destroyed = true;
+      removeEventListener("online", online);
+      removeEventListener("offline", offline);
+      provider.destroy(); // tells the others this client left, then closes the socket
+      void idb?.destroy();
+      doc.destroy();
+    },
+  };
+  if (live.loaded) resolveLoaded();
+
+  const withinLimit = () => new TextEncoder().encode(text.toString()).length <= MAX_FILE_BYTES;
+  doc.on("update", (update: Uint8Array, origin: unknown) => {
+    if (origin !== LOADED && origin !== provider && origin !== idb) {
+      journal?.add(update);
+      if (closed === 4413 && withinLimit()) {
+        closed = undefined; // back under the limit: try again
+        provider.connect();
+      }
+    }
+    refresh();
+  });
+
+  // Peek at the server's sync messages: a step 1 carries its state vector (the receipt), a
+  // step 2 its full delete set (the receipt for deletions, which the state vector cannot show).
+  const stock = provider.messageHandlers[messageSync];
+  provider.messageHandlers[messageSync] = (encoder, decoder, p, emitSynced, type) => {
+    const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
+    const step = decoding.readVarUint(peek);
+    const payload = decoding.readVarUint8Array(peek);
+    if (step === syncProtocol.messageYjsSyncStep1) {
+      const first = firstVector;
+      firstVector = false;
+      // The first one after connecting asks for what the server lacks (edits made offline): answer it.
+      if (first || !vectorCovers(Y.decodeStateVector(payload), Y.decodeStateVector(Y.encodeStateVector(doc))))
+        stock?.(encoder, decoder, p, emitSynced, type);
+      if (journal?.acknowledge(payload) === "deletions") askForDeletions();
+      refresh();
+      return;
+    }
+    stock?.(encoder, decoder, p, emitSynced, type);
+    if (step === syncProtocol.messageYjsSyncStep2) {
+      if (journal?.confirmDeletions(payload)) refresh();
+      if (!live.loaded) {
+        live.loaded = true;
+        resolveLoaded();
+      }
+    }
+  };
+  /** Send our state vector: the server answers with a step 2, which carries its delete set. */
+  const askForDeletions = () => {
+    const ws = provider.ws;
+    if (!ws || !provider.wsconnected) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, messageSync);
+    syncProtocol.writeSyncStep1(encoder, doc);
+    ws.send(encoding.toUint8Array(encoder));
+  };
+
+  provider.on("status", ({ status }) => {
+    connected = status === "connected";
+    if (connected) {
+      failed = false;
+      firstVector = true;
+    }
+    refresh();
+  });
+  provider.on("connection-close", () => {
+    failed = true;
+    refresh();
+  });
+  provider.on("closed", ({ code }) => {
+    closed = code;
+    if (code === 4403 && !reloadedLately()) {
+      sessionStorage.setItem("aura:reloaded-for-access", String(Date.now()));
+      location.reload();
+    }
+    refresh();
+    o.onClosed?.(code);
+  });
+  // The browser knows about a lost network before the socket does; back online, retry at once.
+  const offline = () => {
+    failed = true;
+    provider.ws?.close();
+    refresh();
+  };
+  const online = () => {
+    if (closed === undefined && !provider.wsconnected) provider.connect();
+  };
+  addEventListener("offline", offline);
+  addEventListener("online", online);
+
+  if (o.user) {
+    const color = colorFor(o.user.id);
+    provider.awareness.setLocalStateField("user", {
+      id: o.user.id,
+      name: o.user.name,
+      color,
+      colorLight: `${color}33`,
+    });
+  }
+  provider.connect();
+  refresh();
+  return live;
+}
+
+function reloadedLately(): boolean {
+  try {
+    return Date.now() - Number(sessionStorage.getItem("aura:reloaded-for-access")) < RELOAD_GUARD_MS;
+  } catch {
+    return true;
+  }
+}
