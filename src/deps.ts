@@ -94,6 +94,8 @@ export function createDeps(
     sandboxRunning: () => sandbox.stats().running,
     sandboxQueued: () => sandbox.stats().queued,
     indexQueue: () => context.queueDepth,
+    collabDocuments: () => collab.stats().documents,
+    collabConnections: () => collab.stats().connections,
   });
   return {
     config,

@@ -22,6 +22,8 @@ export interface GaugeSources {
   sandboxRunning: () => number;
   sandboxQueued: () => number;
   indexQueue: () => number;
+  collabDocuments: () => number;
+  collabConnections: () => number;
 }
 
 export function createMetrics(): Metrics {
@@ -41,6 +43,8 @@ export function createMetrics(): Metrics {
   gauge("aura_sandbox_running", "Sandbox runs executing now", "sandboxRunning");
   gauge("aura_sandbox_queue_depth", "Sandbox runs waiting for a slot", "sandboxQueued");
   gauge("aura_index_queue_depth", "Code-index jobs waiting or running", "indexQueue");
+  gauge("aura_collab_documents", "Live documents loaded on this instance", "collabDocuments");
+  gauge("aura_collab_connections", "Live-document sockets open on this instance", "collabConnections");
   return {
     registry,
     httpRequests: new Counter({

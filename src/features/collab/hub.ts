@@ -49,6 +49,8 @@ export class CollabHub {
   readonly #instance = crypto.randomUUID();
   readonly #rooms = new Map<string, Promise<Room | undefined>>();
   readonly #unsubscribe = new Map<Room, Promise<() => Promise<void>>>();
+  /** Rooms loaded and not yet unloaded. */
+  readonly #live = new Set<Room>();
   readonly #control: Promise<(() => Promise<void>) | undefined>;
   #closing = false;
 
@@ -64,9 +66,11 @@ export class CollabHub {
       });
   }
 
-  /** Rooms loaded here (metrics, tests). */
-  get roomCount(): number {
-    return this.#rooms.size;
+  /** Documents loaded here and sockets open on them (metrics). */
+  stats(): { documents: number; connections: number } {
+    let connections = 0;
+    for (const room of this.#live) connections += room.peers.size;
+    return { documents: this.#live.size, connections };
   }
 
   /** The loaded room of a file, or undefined. */
@@ -239,6 +243,7 @@ export class CollabHub {
       this.timings,
     );
     this.#unsubscribe.set(room, unsubscribe);
+    this.#live.add(room);
     for (const message of early)
       if (message.d === room.docId) room.receiveRemote(message.k, Buffer.from(message.b, "base64"));
     // The file changed outside the document (a save while no document existed on an instance
@@ -261,6 +266,7 @@ export class CollabHub {
   }
 
   async #unload(room: Room, code: number): Promise<void> {
+    this.#live.delete(room);
     await room.close(code);
     const unsubscribe = this.#unsubscribe.get(room);
     this.#unsubscribe.delete(room);
