@@ -50,8 +50,8 @@ test.skipIf(!shared)(
     b.text.insert(b.text.length, "from the second instance\n");
     await eventually(() => a.text.toString().endsWith("from the second instance\n"), 5_000, "a to see b");
     expect(a.text.toString()).toBe(b.text.toString());
-  // As the editor does: a presence with a cursor (the server fills in who it is).
-  b.provider.awareness.setLocalStateField("cursor", null);
+    // As the editor does: a presence with a cursor (the server fills in who it is).
+    b.provider.awareness.setLocalStateField("cursor", null);
     await eventually(
       () =>
         [...a.provider.awareness.getStates().values()].some(

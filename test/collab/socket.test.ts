@@ -241,4 +241,26 @@ describe("live documents over the y-websocket protocol", () => {
     expect((await editorSocket.closed).code).toBe(4403);
     expect(await upgradeStatus(`${live.room}?token=${editor.token}`)).toBe(404);
   });
+
+  test("a socket whose session ended (a logout) is closed with 4401 at the next check", async () => {
+    const person = await registerUser(t);
+    expect(
+      (
+        await live.o.post(`/api/v1/projects/${live.project.id}/members`, {
+          email: person.email,
+          role: "editor",
+        })
+      ).status,
+    ).toBe(201);
+    const socket = rawSocket(`${wsBase}/${live.room}?token=${person.token}`);
+    await socket.opened;
+    const out = await t.request("/api/v1/auth/logout", {
+      method: "POST",
+      headers: { ...person.auth, "content-type": "application/json" },
+      body: JSON.stringify({ refreshToken: person.refreshToken }),
+    });
+    expect(out.status).toBe(204);
+    await t.deps.collab.recheckSessions();
+    expect((await socket.closed).code).toBe(4401);
+  });
 });

@@ -250,10 +250,20 @@ export async function authenticate(
   token: string,
 ): Promise<{ userId: string; sessionId: string }> {
   const claims = await deps.tokens.verify(token);
-  // An object either way, so a revoked session is remembered too and costs no query per request.
-  const session = await deps.memo.read(sessionScope(claims.sessionId), claims.userId, async () => ({
-    active: await isSessionActive(await deps.db.get(), claims.sessionId, claims.userId),
-  }));
-  if (!session?.active) throw new UnauthorizedError("Session ended");
+  if (!(await sessionActive(deps, claims.sessionId, claims.userId)))
+    throw new UnauthorizedError("Session ended");
   return claims;
+}
+
+/** Whether a session is still active (not logged out or ended), through the memo. */
+export async function sessionActive(
+  deps: Pick<AuthDeps, "db" | "memo">,
+  sessionId: string,
+  userId: string,
+): Promise<boolean> {
+  // An object either way, so a revoked session is remembered too and costs no query per request.
+  const session = await deps.memo.read(sessionScope(sessionId), userId, async () => ({
+    active: await isSessionActive(await deps.db.get(), sessionId, userId),
+  }));
+  return session?.active === true;
 }

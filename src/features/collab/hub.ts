@@ -13,6 +13,7 @@ import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import { projects } from "../../db/schema/projects.ts";
 import type { Deps } from "../../deps.ts";
+import { sessionActive } from "../auth/service.ts";
 import { measureContent, storeFile } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
 import { CLOSE, DEFAULT_TIMINGS, type Peer, Room, type RoomTimings } from "./room.ts";
@@ -20,6 +21,8 @@ import { CLOSE, DEFAULT_TIMINGS, type Peer, Room, type RoomTimings } from "./roo
 type HubDeps = Pick<Deps, "db" | "cache" | "memo" | "logger" | "config"> & Partial<Pick<Deps, "context">>;
 
 const CONTROL_CHANNEL = "collab:control";
+/** How often open sockets' sessions are checked (a logout closes them within this). */
+const SESSION_CHECK_MS = 30_000;
 const roomChannel = (projectId: string, path: string) => `collab:doc:${projectId}:${path}`;
 
 interface RoomMessage {
@@ -52,6 +55,7 @@ export class CollabHub {
   /** Rooms loaded and not yet unloaded. */
   readonly #live = new Set<Room>();
   readonly #control: Promise<(() => Promise<void>) | undefined>;
+  readonly #sessionCheck: Timer;
   #closing = false;
 
   constructor(
@@ -64,6 +68,8 @@ export class CollabHub {
         deps.logger.warn({ err }, "live documents: cannot subscribe to control messages");
         return undefined;
       });
+    this.#sessionCheck = setInterval(() => void this.recheckSessions(), SESSION_CHECK_MS);
+    this.#sessionCheck.unref();
   }
 
   /** Documents loaded here and sockets open on them (metrics). */
@@ -187,6 +193,7 @@ export class CollabHub {
   /** Unload every room (writing files and folding logs) and stop listening. */
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#sessionCheck);
     const rooms = await Promise.all([...this.#rooms.values()].map((r) => r.catch(() => undefined)));
     this.#rooms.clear();
     await Promise.all(rooms.map((room) => room && this.#unload(room, CLOSE.shuttingDown)));
@@ -368,6 +375,16 @@ export class CollabHub {
         () => undefined,
       );
     }
+  }
+
+  /** Close the sockets whose session ended (a logout, a password change) since they opened. */
+  async recheckSessions(): Promise<void> {
+    for (const room of this.#live)
+      for (const peer of [...room.peers]) {
+        if (!peer.sessionId) continue;
+        const active = await sessionActive(this.deps, peer.sessionId, peer.userId).catch(() => true);
+        if (!active) peer.close(CLOSE.sessionEnded, "your session ended; sign in again");
+      }
   }
 
   /** Close the sockets of people who lost access to the project or whose role changed. */

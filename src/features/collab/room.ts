@@ -40,6 +40,8 @@ export const CLOSE = {
 /** One connected client, as the room sees it. */
 export interface Peer {
   readonly userId: string;
+  /** The session the socket was opened with: its end (a logout) closes the socket. */
+  readonly sessionId?: string;
   readonly name: string;
   readonly color: string;
   /** False for a viewer: their updates are ignored and answered with nothing. */

@@ -26,6 +26,7 @@ export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024 + 64 * 1024;
 export interface CollabSocketData {
   room: Room;
   userId: string;
+  sessionId: string;
   name: string;
   canWrite: boolean;
   /** Set when the socket opens. */
@@ -151,16 +152,23 @@ export async function upgradeCollab(
   const name = [user.firstName, user.lastName].filter(Boolean).join(" ") || user.email;
   const headers = new Headers();
   for (const cookie of who.cookies) headers.append("set-cookie", cookie);
-  const data: CollabSocketData = { room, userId, name, canWrite: role !== "viewer" };
+  const data: CollabSocketData = {
+    room,
+    userId,
+    sessionId: who.principal.sessionId,
+    name,
+    canWrite: role !== "viewer",
+  };
   if (!server.upgrade(request, { headers, data }))
     return refuse(400, "bad_request", "WebSocket upgrade failed");
   return undefined;
 }
 
 function peerOf(ws: ServerWebSocket<CollabSocketData>): Peer {
-  const { userId, name, canWrite } = ws.data;
+  const { userId, sessionId, name, canWrite } = ws.data;
   return {
     userId,
+    sessionId,
     name,
     color: colourOf(userId),
     canWrite,
