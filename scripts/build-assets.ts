@@ -4,7 +4,7 @@
  * manifest serves from disk in development and from the compiled binary in production.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join, relative } from "node:path";
 import { minify } from "terser";
 
@@ -102,6 +102,54 @@ function hashed(name: string, bytes: Uint8Array): string {
   return `${basename(name, ext)}.${hash}${ext}`;
 }
 
+/** What the assets are made from: Tailwind scans views and sources for class names. */
+const INPUTS = ["src", "views", "public", "scripts/build-assets.ts", "bun.lock", "package.json"];
+/** Where the hash of the inputs of the last build is kept (beside the manifest it describes). */
+const stamp = join(root, "src", "generated", "assets.inputs");
+
+function* filesUnder(path: string): Generator<string> {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isFile()) yield path;
+  else if (stat.isDirectory())
+    for (const entry of readdirSync(path).sort()) {
+      // Outputs are not inputs.
+      if (entry === "generated" || entry === "assets" || entry === "node_modules") continue;
+      yield* filesUnder(join(path, entry));
+    }
+}
+
+/** A content hash of every input file (its path and bytes): ≈30 ms for the whole tree. */
+export function inputsHash(): string {
+  const hash = createHash("sha256");
+  for (const input of INPUTS)
+    for (const file of filesUnder(join(root, input)))
+      hash.update(relative(root, file)).update("\0").update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+/**
+ * Build unless the inputs are those of the last build and its outputs are all there: a second
+ * `bun run start` skips the build. Returns whether it built.
+ */
+export async function buildAssetsIfChanged(): Promise<boolean> {
+  const hash = inputsHash();
+  const previous = existsSync(stamp) ? readFileSync(stamp, "utf8") : "";
+  if (previous === hash && existsSync(generated) && outputsPresent()) return false;
+  await buildAssets();
+  writeFileSync(stamp, hash);
+  return true;
+}
+
+/** Every file the manifest names still exists (someone may have cleaned public/assets). */
+function outputsPresent(): boolean {
+  const manifest = readFileSync(generated, "utf8");
+  const files = [...manifest.matchAll(/from "([^"]+)" with/g)].map((m) =>
+    join(root, "src", "generated", m[1]!),
+  );
+  return files.length > 0 && files.every((file) => existsSync(file));
+}
+
 export async function buildAssets(): Promise<string[]> {
   const built = [await tailwind(), copy("htmx.js", "node_modules/htmx.org/dist/htmx.min.js")];
 
@@ -142,6 +190,13 @@ export async function buildAssets(): Promise<string[]> {
 
 if (import.meta.main) {
   const started = performance.now();
-  const urls = await buildAssets();
-  console.log(`assets: ${urls.length} files in ${Math.round(performance.now() - started)} ms`);
+  // `--if-changed` (the start script): skip when nothing the assets are made from changed.
+  if (process.argv.includes("--if-changed")) {
+    const built = await buildAssetsIfChanged();
+    if (built) console.log(`assets: built in ${Math.round(performance.now() - started)} ms`);
+  } else {
+    const urls = await buildAssets();
+    writeFileSync(stamp, inputsHash());
+    console.log(`assets: ${urls.length} files in ${Math.round(performance.now() - started)} ms`);
+  }
 }

@@ -57,6 +57,8 @@ export interface Config {
     prices: Record<string, { input: number; output: number }>;
   };
   jwtSecret: string;
+  /** What this start set up for the first time (the data directory, a generated secret), in words. */
+  firstStart: string[];
   oauth: {
     google: { clientId: string; clientSecret: string } | undefined;
     github: { clientId: string; clientSecret: string } | undefined;
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(read, "NODE_ENV", ["development", "production", "test"] as const, "development");
   const production = nodeEnv === "production";
   const dataDir = resolve(read("DATA_DIR") ?? "./data");
+  const firstStart = existsSync(dataDir) ? [] : [`data directory ${dataDir} created for the embedded stores`];
 
   const heliconeApiKey = read("HELICONE_API_KEY");
   const aiBaseUrl =
@@ -163,7 +166,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxStreamsPerUser: integer(read, "AI_MAX_STREAMS_PER_USER", 4, 0, 1_000),
       prices: prices(read, "AI_PRICES"),
     },
-    jwtSecret: jwtSecret(read("JWT_SECRET"), production, dataDir),
+    jwtSecret: jwtSecret(read("JWT_SECRET"), production, dataDir, firstStart),
+    firstStart,
     oauth: {
       google: oauthPair(read, "GOOGLE"),
       github: oauthPair(read, "GITHUB"),
@@ -370,7 +374,7 @@ function oauthPair(read: Read, provider: "GOOGLE" | "GITHUB") {
 
 const MIN_SECRET_LENGTH = 32;
 
-function jwtSecret(value: string | undefined, production: boolean, dataDir: string): string {
+function jwtSecret(value: string | undefined, production: boolean, dataDir: string, notes: string[]): string {
   if (value !== undefined) {
     if (value.length < MIN_SECRET_LENGTH) {
       throw new ConfigError("JWT_SECRET", `must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -385,5 +389,6 @@ function jwtSecret(value: string | undefined, production: boolean, dataDir: stri
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
   writeFileSync(file, secret, { mode: 0o600 });
   chmodSync(file, 0o600);
+  notes.push(`a signing key was generated into ${file} (mode 600); set JWT_SECRET in production`);
   return secret;
 }

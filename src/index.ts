@@ -57,6 +57,12 @@ const server = Bun.serve<CollabSocketData>({
     perMessageDeflate: false,
   },
 });
+// One line for a person starting it by hand (the JSON log is for machines).
+if (config.nodeEnv !== "test") {
+  const where = `http://${server.hostname === "0.0.0.0" || server.hostname === "::" ? "localhost" : server.hostname}:${server.port}`;
+  const setup = config.firstStart.length > 0 ? ` — first start: ${config.firstStart.join("; ")}` : "";
+  console.log(`Aura is running at ${where}${setup}`);
+}
 const loading = import("./server.ts").then(({ startServer }) => {
   app = startServer(config, server.url.href);
   return app;
