@@ -1,5 +1,5 @@
 /**
- * AI benchmark (issue 6), against `bun src/index.ts` as a separate process (embedded PGlite and
+ * AI benchmark, against `bun src/index.ts` as a separate process (embedded PGlite and
  * in-process cache in a temp DATA_DIR) whose AI_BASE_URL is the scripted upstream of
  * test/helpers/ai-upstream.ts, served by this process over real HTTP. The server is started
  * once to create its data directory and then again on it, as it normally starts: the first

@@ -1,7 +1,7 @@
 /**
  * wrk against the authenticated "open file" fragment (a 20 KB file) and the dashboard fragment,
  * beside a raw Bun.serve hello in the same run. Run: `bun test/bench/fragments.ts`.
- * Targets (issue 4): open-file ≥ 50% of hello's throughput, p99 ≤ 20 ms at 50 connections.
+ * Targets: open-file ≥ 50% of hello's throughput, p99 ≤ 20 ms at 50 connections.
  *
  * A second baseline, a raw Bun.serve answering a constant string as large as the open-file
  * fragment, shows what moving that many bytes costs before any work is done.

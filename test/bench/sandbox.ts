@@ -1,5 +1,5 @@
 /**
- * Sandbox benchmark (issue 5): the latency of `print(1)` through `POST /api/v1/sandbox/execute`
+ * Sandbox benchmark: the latency of `print(1)` through `POST /api/v1/sandbox/execute`
  * against a bare `/usr/bin/python3 -c 'print(1)'` spawn in the same run (target ≤ 1.6×), the
  * same for JavaScript against a bare `bun -e`, then 20 concurrent runs (all must succeed) and
  * the throughput in runs/s. Samples are interleaved so machine noise hits both sides, with a

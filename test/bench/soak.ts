@@ -1,5 +1,5 @@
 /**
- * Soak benchmark (issue 8, item 7): SOAK_SECONDS (60) of mixed load on one server process
+ * Soak benchmark: SOAK_SECONDS (60) of mixed load on one server process
  * (`bun src/index.ts`, embedded PGlite and in-process cache in a temp DATA_DIR; with
  * DATABASE_URL a fresh database is created on that server and dropped afterwards; REDIS_URL is
  * used as given — point it at a database index nobody else uses). Concurrently, for the whole

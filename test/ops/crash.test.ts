@@ -12,7 +12,7 @@ import { silentLogger } from "../helpers/logs.ts";
 import { type ServerProcess, spawnServer } from "../helpers/server-process.ts";
 
 /**
- * Crash safety of saves (issue 8, item 7). For the embedded store (PGlite in a temp DATA_DIR)
+ * Crash safety of saves. For the embedded store (PGlite in a temp DATA_DIR)
  * and, when DATABASE_URL is set, PostgreSQL (a fresh database): the server runs as a real
  * process; a save storm (WORKERS concurrent clients PUTting distinct new files and new versions
  * of a few hot files, no baseVersion) runs against it; the process is killed with SIGKILL while
