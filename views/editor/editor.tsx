@@ -62,7 +62,7 @@ export function EditorPage(props: EditorPageProps) {
             aria-label="Loading"
           ></span>
           {/* The people with the open file open, drawn by the editor island (presence.ts). */}
-          <ul id="presence" aria-label="People here" class="mr-1 ml-auto flex items-center -space-x-1.5"></ul>
+          <ul id="presence" aria-label="People here" class="mr-1 ml-auto flex items-center gap-1"></ul>
           {viewer ? (
             <span
               class="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 dark:bg-ink-700 dark:text-slate-300"

@@ -2,7 +2,7 @@ import { fromBase64 } from "lib0/buffer";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
-import { messageSync, WebsocketProvider } from "y-websocket";
+import { messageAwareness, messageSync, WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { Journal, vectorCovers } from "./journal.ts";
 import { colorFor } from "./presence.ts";
@@ -162,7 +162,7 @@ export function openLive(o: LiveOptions): LiveDoc {
   // step 2 its full delete set (the receipt for deletions, which the state vector cannot show).
   const stock = provider.messageHandlers[messageSync];
   provider.messageHandlers[messageSync] = (encoder, decoder, p, emitSynced, type) => {
-    const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
+    const peek = decoding.clone(decoder);
     const step = decoding.readVarUint(peek);
     const payload = decoding.readVarUint8Array(peek);
     if (step === syncProtocol.messageYjsSyncStep1) {
@@ -183,6 +183,24 @@ export function openLive(o: LiveOptions): LiveDoc {
         resolveLoaded();
       }
     }
+  };
+  // The server relays everyone's presence with the signed-in name and colour put in, ours
+  // included: adopt that identity, so the header shows you as the others see you (also when
+  // the page named nobody).
+  const stockAwareness = provider.messageHandlers[messageAwareness];
+  provider.messageHandlers[messageAwareness] = (encoder, decoder, p, emitSynced, type) => {
+    const peek = decoding.createDecoder(decoding.readVarUint8Array(decoding.clone(decoder)));
+    for (let n = decoding.readVarUint(peek); n > 0; n--) {
+      const client = decoding.readVarUint(peek);
+      decoding.readVarUint(peek); // clock
+      const state = decoding.readVarString(peek);
+      if (client !== doc.clientID) continue;
+      const user = (JSON.parse(state) as { user?: unknown } | null)?.user;
+      const mine = provider.awareness.getLocalState()?.user;
+      if (user && typeof user === "object" && JSON.stringify(user) !== JSON.stringify(mine))
+        provider.awareness.setLocalStateField("user", user);
+    }
+    stockAwareness?.(encoder, decoder, p, emitSynced, type);
   };
   /** Send our state vector: the server answers with a step 2, which carries its delete set. */
   const askForDeletions = () => {

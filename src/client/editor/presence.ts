@@ -65,25 +65,37 @@ export function peopleIn(awareness: Awareness, selfId: string | undefined): Pers
   return [...people.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
 }
 
+/** How many people the header shows by face; the rest are one "+N" with their names in its title. */
+const SHOWN = 5;
+const BADGE =
+  "flex size-7 items-center justify-center rounded-full text-[11px] font-semibold text-white select-none";
+
+function badge(text: string, label: string, color: string): HTMLLIElement {
+  const item = document.createElement("li");
+  item.title = label;
+  const face = document.createElement("span");
+  face.className = BADGE;
+  face.style.backgroundColor = color; // through the CSSOM: a bad value is dropped, never parsed as CSS
+  face.setAttribute("aria-hidden", "true");
+  face.textContent = text;
+  const name = document.createElement("span");
+  name.className = "sr-only";
+  name.textContent = label;
+  item.append(face, name);
+  return item;
+}
+
 /** Fill the header's presence list; names go in as text, never as markup. */
 export function renderPeople(list: HTMLElement, people: Person[]): void {
-  const items = people.map((person) => {
+  const faces = people.length > SHOWN ? people.slice(0, SHOWN - 1) : people;
+  const rest = people.slice(faces.length);
+  const items = faces.map((person) => {
     const label = person.self && person.name !== "You" ? `${person.name} (you)` : person.name;
-    const item = document.createElement("li");
-    item.title = label;
+    const item = badge(initials(person.name), label, person.color);
     item.dataset.person = person.self ? "self" : "other";
-    const badge = document.createElement("span");
-    badge.className =
-      "flex size-7 items-center justify-center rounded-full text-[11px] font-semibold text-white ring-2 ring-white select-none dark:ring-ink-900";
-    badge.style.backgroundColor = person.color; // through the CSSOM: a bad value is dropped, not parsed as CSS
-    badge.setAttribute("aria-hidden", "true");
-    badge.textContent = initials(person.name);
-    const name = document.createElement("span");
-    name.className = "sr-only";
-    name.textContent = label;
-    item.append(badge, name);
     return item;
   });
+  if (rest.length > 0) items.push(badge(`+${rest.length}`, rest.map((p) => p.name).join(", "), "#64748b"));
   list.replaceChildren(...items);
 }
 
