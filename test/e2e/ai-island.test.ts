@@ -5,8 +5,11 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { bundleEditor } from "../../scripts/build-assets.ts";
 import { assetUrl } from "../../src/assets.ts";
-import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
-import { FIXTURE_TOKEN, type IslandFixture, startIslandFixture } from "../helpers/island-fixture.ts";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
+import { api } from "../helpers/projects.ts";
+import { listen } from "../helpers/server.ts";
 
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`AI island browser tests skipped: ${unavailable}`);
@@ -24,8 +27,10 @@ interface AiCall {
 }
 
 describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browser", () => {
-  let fixture: IslandFixture;
+  let t: TestApp;
+  let server: ReturnType<typeof listen>;
   let browser: Browser;
+  let user: Awaited<ReturnType<typeof registerUser>>;
   let n = 0;
 
   beforeAll(async () => {
@@ -34,22 +39,36 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
     rmSync(scratch, { recursive: true, force: true });
     if (!assetUrl("editor.js").endsWith(`/${fresh}`))
       throw new Error("public/assets is stale: run `bun run assets`");
+    // An AI endpoint is configured so the page offers AI; the browser's AI calls are stubbed
+    // below and never reach it.
+    t = await createTestApp({
+      AI_BASE_URL: "http://127.0.0.1:9/v1",
+      RATE_LIMIT_EDITOR: "100000/15m",
+      RATE_LIMIT_API: "100000/15m",
+      RATE_LIMIT_LOGIN: "1000/15m",
+      RATE_LIMIT_LOGIN_IP: "1000/15m",
+    });
+    server = listen(t);
     browser = await launchBrowser();
+    user = await registerUser(t);
     console.log(`screenshots: ${screenshotDir()}`);
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await browser?.close();
-    await fixture?.stop();
+    await server?.stop();
+    await t?.close();
   });
 
   /**
    * Open a fresh file with the AI endpoints stubbed: `answer` decides each call's fate (fulfil it
-   * or hold it); every call lands in `calls`, and aborted ones in `aborted`.
+   * or hold it); every call lands in `calls`, and aborted ones in `aborted`. `token` is the
+   * page's CSRF token, which every call must carry.
    */
   async function open(answer: (call: AiCall) => Promise<void> | void) {
-    await fixture?.stop();
-    const path = `src/ai-${++n}.js`;
-    fixture = startIslandFixture({ [path]: SOURCE });
+    const client = api(t, user.auth);
+    const project = await client.project({ name: `AI ${++n}` });
+    const path = `src/ai-${n}.js`;
+    await client.put(`/api/v1/projects/${project.id}/files/${path}`, { content: SOURCE });
     const context = await browser.newContext({ viewport: { width: 1100, height: 640 }, colorScheme: "dark" });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -61,7 +80,7 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
       if (r.url().includes("/ai/") && r.failure()?.errorText.includes("ABORTED"))
         aborted.push(JSON.parse(r.postData() ?? "{}"));
     });
-    await page.route(/\/projects\/p1\/ai\/(complete|analyze)$/, async (route) => {
+    await page.route(/\/projects\/[^/]+\/ai\/(complete|analyze)$/, async (route) => {
       const request = route.request();
       const call: AiCall = {
         endpoint: request.url().split("/").pop() ?? "",
@@ -72,9 +91,21 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
       calls.push(call);
       await answer(call);
     });
-    await page.goto(`${fixture.url}/projects/p1/files/${path}`);
+    // The project's identifiers for local completion come from its code index; the stub keeps
+    // this test about the editor, not about indexing.
+    await page.route(/\/projects\/[^/]+\/words$/, (route) =>
+      route.fulfill({
+        contentType: "application/json",
+        body: JSON.stringify({ words: ["projectWideHelper"] }),
+      }),
+    );
+    await signIn(page, server.url, user);
+    await page.goto(`${server.url}/projects/${project.id}?file=${encodeURIComponent(path)}`);
     await page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
-    return { context, page, path, problems, calls, aborted };
+    const token = await page.evaluate(
+      () => /"X-CSRF-Token":"([^"]+)"/.exec(document.body.getAttribute("hx-headers:inherited") ?? "")?.[1],
+    );
+    return { context, page, path, problems, calls, aborted, token };
   }
 
   const suggest = (text: string) => ({
@@ -129,7 +160,7 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
   }, 30_000);
 
   test("typing asks once after a pause, shows ghost text, and Tab inserts it", async () => {
-    const { context, page, problems, calls } = await open((call) =>
+    const { context, page, problems, calls, token } = await open((call) =>
       fulfil(call, suggest('("World");\n// done')),
     );
     await typeAtEnd(page, "greet");
@@ -139,10 +170,10 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
     expect(calls).toHaveLength(1);
     const sent = `${SOURCE}greet`;
     expect(calls[0]!.endpoint).toBe("complete");
-    expect(calls[0]!.token).toBe(FIXTURE_TOKEN);
+    expect(calls[0]!.token).toBe(token ?? "");
     expect(calls[0]!.body).toEqual({
       code: sent,
-      language: "js",
+      language: "javascript",
       cursorPosition: sent.length,
       contextWindow: 2000,
     });
@@ -234,7 +265,7 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
   }, 30_000);
 
   test("an analysis shows findings as diagnostics, and Apply fix replaces the line", async () => {
-    const { context, page, path, problems, calls } = await open((call) =>
+    const { context, page, path, problems, calls, token } = await open((call) =>
       fulfil(call, {
         summary: "One bug.",
         findings: [
@@ -257,7 +288,7 @@ describe.skipIf(Boolean(unavailable))("AI in the editor island, in a real browse
     );
     expect(await analyzed).toEqual({ summary: "One bug.", count: 3 });
     expect(calls.map((c) => [c.endpoint, c.body, c.token])).toEqual([
-      ["analyze", { path, code: SOURCE, kind: "bugs" }, FIXTURE_TOKEN],
+      ["analyze", { path, code: SOURCE, kind: "bugs" }, token ?? ""],
     ]);
     const error = page.locator(".cm-lintRange-error");
     await error.waitFor();

@@ -100,13 +100,15 @@ describe.skipIf(Boolean(unavailable))("sharing a project in a real browser", () 
     expect(await theirs.getByLabel("Invite by email").count()).toBe(0);
     await shot(guestPage, "share-dialog-viewer");
 
-    // Made an editor by the owner, the guest can edit after a reload.
+    // Made an editor by the owner, the guest can edit: their open page reloads by itself (the
+    // server closes the file's live connection when access changes).
     await ownerPage.getByLabel("Role of Grace Hopper").selectOption("editor");
+    const reloaded = guestPage.waitForEvent("load", { timeout: 10_000 });
     await Promise.all([
       ownerPage.waitForResponse((r) => r.url().endsWith("/role") && r.status() === 200),
       ownerPage.getByRole("button", { name: "Save" }).click(),
     ]);
-    await guestPage.reload();
+    await reloaded;
     await ready(guestPage);
     expect(await guestPage.locator("[data-run]").count()).toBe(1);
     expect(await guestPage.locator("[data-editor]").getAttribute("data-role")).toBe("editor");
