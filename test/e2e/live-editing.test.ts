@@ -256,6 +256,21 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
     await done(ada, alan);
   }, 90_000);
 
+  test("a file deleted elsewhere: the open editor says so and takes no more typing", async () => {
+    const project = await sharedProject();
+    const grace = await open(editor, project.id);
+    const res = await api(t, owner.auth).delete(`/api/v1/projects/${project.id}/files/index.js`);
+    expect(res.status).toBeLessThan(300);
+    await statusIs(grace.page, "This file was deleted or renamed elsewhere");
+    await grace.page.waitForSelector('#toasts [data-toast="error"]');
+    expect(await grace.page.locator("#toasts").textContent()).not.toContain("offline");
+    const before = await text(grace.page);
+    await typeAt(grace.page, "end", "typed into a deleted file");
+    expect(await text(grace.page)).toBe(before);
+    await shot(grace.page, "live-file-deleted");
+    await done(grace);
+  }, 90_000);
+
   test("undo takes back only your own edit", async () => {
     const project = await sharedProject();
     const ada = await open(owner, project.id);

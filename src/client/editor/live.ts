@@ -93,8 +93,7 @@ export function openLive(o: LiveOptions): LiveDoc {
   const provider = new WebsocketProvider(base, room, doc, {
     connect: false,
     disableBc: true,
-    // Reconnecting cannot fix these; 1013 (too many connections) and the rest are retried.
-    shouldReconnect: (event) => !(event.code in CLOSED) && !(event.code >= 4400 && event.code < 4500),
+    shouldReconnect: (event) => !final(event.code),
   });
   let idb: { destroy(): Promise<void> } | undefined;
   let connected = false;
@@ -220,8 +219,9 @@ export function openLive(o: LiveOptions): LiveDoc {
     }
     refresh();
   });
-  provider.on("connection-close", () => {
+  provider.on("connection-close", (event) => {
     failed = true;
+    if (event && final(event.code)) closed = event.code; // not "offline": the "closed" event follows
     refresh();
   });
   provider.on("closed", ({ code }) => {
@@ -257,6 +257,11 @@ export function openLive(o: LiveOptions): LiveDoc {
   provider.connect();
   refresh();
   return live;
+}
+
+/** Close codes that reconnecting cannot fix; 1013 (too many connections) and the rest are retried. */
+function final(code: number): boolean {
+  return code in CLOSED || (code >= 4400 && code < 4500);
 }
 
 function reloadedLately(): boolean {
