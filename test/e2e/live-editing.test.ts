@@ -271,6 +271,24 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
     await done(grace);
   }, 90_000);
 
+  test("over the 1 MiB limit the editor says so; back under it, it connects again and saves", async () => {
+    const project = await sharedProject();
+    const ada = await open(owner, project.id);
+    await ada.page.locator(".cm-content").click();
+    await ada.page.keyboard.press("Control+End");
+    await ada.page.keyboard.insertText(`// ${"x".repeat(1024 * 1024)}\n`);
+    await statusIs(
+      ada.page,
+      "Over the 1 MiB file limit — not saved until it is smaller (kept in this browser)",
+    );
+    await shot(ada.page, "live-too-large");
+    await ada.page.keyboard.press("Control+z");
+    await typeAt(ada.page, "end", "// small again");
+    await statusIs(ada.page, "Saved");
+    await storedSoon(project.id, (c) => c.endsWith("\n// small again") && c.length < 1000);
+    await done(ada);
+  }, 90_000);
+
   test("undo takes back only your own edit", async () => {
     const project = await sharedProject();
     const ada = await open(owner, project.id);

@@ -45,7 +45,7 @@ const CLOSED: Record<number, string> = {
   4401: "Signed out — sign in again; your edits are kept in this browser",
   4403: "Your access to this project changed — reload the page",
   4404: "This file was deleted or renamed elsewhere",
-  4413: "Over the 1 MiB file limit — this edit is kept in this browser, not saved",
+  4413: "Over the 1 MiB file limit — not saved until it is smaller (kept in this browser)",
   1003: "The server refused an edit — reload the page; your edits are kept in this browser",
   1009: "An edit was too large to send — it is kept in this browser",
 };
