@@ -14,10 +14,10 @@ import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/indexer.ts";
-import { HashedFeatureEmbedder } from "./features/context/local-embedder.ts";
-import type { Embedder } from "./features/context/types.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
+import type { Embedder } from "./search/types.ts";
+import { HashedFeatureEmbedder } from "./search/vectors.ts";
 
 /** Everything a service may use. Built once at boot; the only place implementations are chosen. */
 export interface Deps {

@@ -1,5 +1,5 @@
 /**
- * Retrieval eval (issue 7) on code nobody here wrote: the Python 3.11 standard library.
+ * Retrieval eval of code search (src/search/) on code nobody here wrote: the Python 3.11 standard library.
  * Run: `bun test/bench/context.ts` (BENCH_QUICK=1 skips the ≥ 100k-chunk latency part). Queries are
  * the first sentences of function docstrings; each query's target is its function's chunk, indexed
  * with the docstring cut out (every other chunk is indexed as chunked), so a hit means the code
@@ -15,11 +15,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chunkFile } from "../../src/features/context/chunker.ts";
-import { embeddingText, fuse, HybridSearch, type Scored } from "../../src/features/context/hybrid.ts";
-import { createLexicalIndex } from "../../src/features/context/lexical.ts";
-import { HashedFeatureEmbedder } from "../../src/features/context/local-embedder.ts";
-import type { Chunk } from "../../src/features/context/types.ts";
+import { chunkFile } from "../../src/search/chunker.ts";
+import { embeddingText, fuse, HybridSearch } from "../../src/search/hybrid.ts";
+import { createLexicalIndex } from "../../src/search/lexical.ts";
+import type { Chunk, Scored } from "../../src/search/types.ts";
+import { HashedFeatureEmbedder } from "../../src/search/vectors.ts";
 
 const ROOT = process.env.BENCH_PYLIB ?? "/usr/lib/python3.11";
 const MAX_QUERIES = 1000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CodeIndex, indexPlan } from "../../src/features/context/indexer.ts";
-import { HashedFeatureEmbedder } from "../../src/features/context/local-embedder.ts";
+import { HashedFeatureEmbedder } from "../../src/search/vectors.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";

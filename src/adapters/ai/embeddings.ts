@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import type { Embedder } from "../../features/context/types.ts";
+import type { Embedder } from "../../search/types.ts";
 import { ModelError } from "./openai.ts";
 
 /** Texts per request: OpenAI takes up to 2,048 inputs; smaller batches keep one failure cheap. */

@@ -1,7 +1,8 @@
 import type { Config } from "../../config.ts";
 import type { DatabaseHandle } from "../../db/types.ts";
-import type { Embedder, VectorStore } from "../../features/context/types.ts";
+import type { VectorStore } from "../../features/context/types.ts";
 import type { Logger } from "../../logger.ts";
+import type { Embedder } from "../../search/types.ts";
 import type { Cache } from "../cache/types.ts";
 import { EmbeddedVectorStore } from "./embedded.ts";
 import { QdrantVectorStore } from "./qdrant.ts";

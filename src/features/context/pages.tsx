@@ -4,8 +4,9 @@ import { AsyncQueue } from "../../async-queue.ts";
 import type { Deps } from "../../deps.ts";
 import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
+import { fuzzyScore } from "../../search/fuzzy.ts";
 import { listProjectFiles } from "../files/service.ts";
-import { fuzzyScore, type ReindexProgress } from "./indexer.ts";
+import type { ReindexProgress } from "./indexer.ts";
 import {
   indexStatus,
   projectSymbols,

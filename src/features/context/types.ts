@@ -1,31 +1,8 @@
 /**
- * The code-context ports (issue 7): chunks of project files, the embedder that turns text into
- * vectors, and the vector store that finds the nearest ones. Implementations live beside this
- * file (chunker, embedders) and in src/adapters/vectors/ (embedded, Qdrant).
+ * The project index's port: the vector store that keeps every project's chunks with their vectors
+ * and finds the nearest ones. Implementations live in src/adapters/vectors/ (embedded, Qdrant);
+ * chunks and embedders are code search's (src/search/types.ts).
  */
-
-/** One indexed piece of a file: a function, method or class, module-level code, or a line window. */
-export interface Chunk {
-  /** Project-relative path of the file. */
-  path: string;
-  language: string;
-  functionName?: string | undefined;
-  className?: string | undefined;
-  /** 1-based, inclusive. */
-  lineStart: number;
-  lineEnd: number;
-  content: string;
-  /** sha256 (hex) of `content` plus its position-independent identity (path, names). */
-  contentHash: string;
-}
-
-/** Turns texts into unit-length vectors of a fixed size. */
-export interface Embedder {
-  /** Names the model; stored with every vector so a model change re-embeds. */
-  readonly model: string;
-  readonly dimensions: number;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
-}
 
 /** What a vector store keeps with each vector (the seed's Qdrant payload). */
 export interface ChunkPayload {

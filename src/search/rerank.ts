@@ -19,12 +19,8 @@
  * (test/bench/context.ts) and checked on half B.
  */
 
-import type { Scored } from "./lexical.ts";
-import { codeTokens } from "./local-embedder.ts";
-import type { Chunk } from "./types.ts";
-
-/** What the re-ranker reads of a candidate chunk. */
-export type ChunkNames = Pick<Chunk, "functionName" | "className"> & { signature: string };
+import { codeTokens } from "./tokens.ts";
+import type { ChunkNames, Scored } from "./types.ts";
 
 const WEIGHTS = {
   name: 0.05,

@@ -7,11 +7,9 @@
  * beats one that only a single retriever likes. `HybridSearch` then re-ranks the fused candidates
  * by how the query meets each one's name and declaration line (`rerank`, +0.014 MRR@10).
  */
-import { type LexicalIndex, type Scored, signatureOf } from "./lexical.ts";
+import { type LexicalIndex, signatureOf } from "./lexical.ts";
 import { rerank } from "./rerank.ts";
-import type { Chunk, Embedder } from "./types.ts";
-
-export type { Scored } from "./lexical.ts";
+import type { Chunk, Embedder, Scored } from "./types.ts";
 
 /**
  * Reciprocal rank fusion: score(d) = Σ 1/(k + rank) over the lists that contain d (rank from 1),

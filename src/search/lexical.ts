@@ -1,20 +1,14 @@
 /**
  * BM25 keyword search over chunks with MiniSearch. Identifiers are indexed both split
  * ("getUserById" → get, user, id) and whole ("getuserbyid"), with the same tokenizer the hashed
- * embedder uses (stems, folded abbreviations, run-together names split), so "user by id" finds
- * getUserById and an exact name still ranks first. Names are fields of their own, each with its
+ * embedder uses (tokens.ts: stems, folded abbreviations, run-together names split), so "user by id"
+ * finds getUserById and an exact name still ranks first. Names are fields of their own, each with its
  * own BM25 statistics and boost: a word in a function's name or signature is a strong statement of
  * what the chunk is about, and a rare word there is rarer still.
  */
 import MiniSearch, { type SearchResult } from "minisearch";
-import { codeTokens } from "./local-embedder.ts";
-import type { ChunkNames } from "./rerank.ts";
-import type { Chunk } from "./types.ts";
-
-export interface Scored {
-  id: string;
-  score: number;
-}
+import { codeTokens } from "./tokens.ts";
+import type { Chunk, ChunkNames, Scored } from "./types.ts";
 
 export interface LexicalIndex {
   add(id: string, chunk: Chunk): void;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chunkFile } from "../../src/features/context/chunker.ts";
+import { chunkFile } from "../../src/search/chunker.ts";
 
 const names = (path: string, src: string) =>
   chunkFile(path, src).map((c) => [c.className ?? null, c.functionName ?? null, c.lineStart, c.lineEnd]);
