@@ -2,10 +2,11 @@
  * The words of code and of questions about it, as both retrievers see them. A text becomes the
  * sub-tokens of its identifiers ("getHTTPResponse" → get, http, response), run-together lower-case
  * names split into known words ("isdir" → is, dir), stopwords dropped, each word Porter-stemmed
- * and common programming abbreviations folded into one form ("directory"
+ * (the `stemmer` package) and common programming abbreviations folded into one form ("directory"
  * and `dir` meet), plus each multi-part identifier whole. The same words go to the keyword index
  * (lexical.ts), the hashed vectors (vectors.ts) and the re-ranker (rerank.ts).
  */
+import { stemmer } from "stemmer";
 import vocabulary from "./vocabulary.txt" with { type: "text" };
 
 /** Keywords and English function words: present everywhere, so they only blur similarity. */
@@ -21,143 +22,18 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-// ---- Porter stemmer (M. F. Porter, "An algorithm for suffix stripping", 1980) ----
-
-function isConsonant(w: string, i: number): boolean {
-  const c = w[i];
-  if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
-  return c !== "y" || i === 0 || !isConsonant(w, i - 1);
-}
-
-/** Porter's m: the number of vowel-consonant sequences in w[0, end). */
-function measure(w: string, end: number): number {
-  let m = 0;
-  let i = 0;
-  while (i < end && isConsonant(w, i)) i++;
-  while (i < end) {
-    while (i < end && !isConsonant(w, i)) i++;
-    if (i >= end) break;
-    m++;
-    while (i < end && isConsonant(w, i)) i++;
-  }
-  return m;
-}
-
-function hasVowel(w: string, end: number): boolean {
-  for (let i = 0; i < end; i++) if (!isConsonant(w, i)) return true;
-  return false;
-}
-
-function endsDoubleConsonant(w: string): boolean {
-  const n = w.length;
-  return n >= 2 && w[n - 1] === w[n - 2] && isConsonant(w, n - 1);
-}
-
-/** Consonant-vowel-consonant before `end`, the last not w, x or y ("hop", not "snow"). */
-function endsCvc(w: string, end: number): boolean {
-  if (end < 3 || !isConsonant(w, end - 1) || isConsonant(w, end - 2) || !isConsonant(w, end - 3))
-    return false;
-  const c = w[end - 1];
-  return c !== "w" && c !== "x" && c !== "y";
-}
-
-/** Replace the first matching suffix when the stem before it has m > 0. */
-function replaceSuffix(w: string, rules: readonly (readonly [string, string])[]): string {
-  for (const [suffix, by] of rules)
-    if (w.endsWith(suffix)) {
-      const end = w.length - suffix.length;
-      return measure(w, end) > 0 ? w.slice(0, end) + by : w;
-    }
-  return w;
-}
-
-const STEP2 = [
-  ["ational", "ate"],
-  ["tional", "tion"],
-  ["enci", "ence"],
-  ["anci", "ance"],
-  ["izer", "ize"],
-  ["bli", "ble"],
-  ["alli", "al"],
-  ["entli", "ent"],
-  ["eli", "e"],
-  ["ousli", "ous"],
-  ["ization", "ize"],
-  ["ation", "ate"],
-  ["ator", "ate"],
-  ["alism", "al"],
-  ["iveness", "ive"],
-  ["fulness", "ful"],
-  ["ousness", "ous"],
-  ["aliti", "al"],
-  ["iviti", "ive"],
-  ["biliti", "ble"],
-  ["logi", "log"],
-] as const;
-const STEP3 = [
-  ["icate", "ic"],
-  ["ative", ""],
-  ["alize", "al"],
-  ["iciti", "ic"],
-  ["ical", "ic"],
-  ["ful", ""],
-  ["ness", ""],
-] as const;
-const STEP4 = "al ance ence er ic able ible ant ement ment ent ion ou ism ate iti ous ive ize".split(" ");
-
-/** The Porter stem of a lower-case word: "initialize"/"initialization" → "initi", "equality" → "equal". */
-export function porterStem(word: string): string {
-  let w = word;
-  if (w.length <= 2) return w;
-  // Step 1a: plurals.
-  if (w.endsWith("sses") || w.endsWith("ies")) w = w.slice(0, -2);
-  else if (w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
-  // Step 1b: -eed, -ed, -ing.
-  let trimmed = false;
-  if (w.endsWith("eed")) {
-    if (measure(w, w.length - 3) > 0) w = w.slice(0, -1);
-  } else if (w.endsWith("ed") && hasVowel(w, w.length - 2)) {
-    w = w.slice(0, -2);
-    trimmed = true;
-  } else if (w.endsWith("ing") && hasVowel(w, w.length - 3)) {
-    w = w.slice(0, -3);
-    trimmed = true;
-  }
-  if (trimmed) {
-    if (w.endsWith("at") || w.endsWith("bl") || w.endsWith("iz")) w += "e";
-    else if (endsDoubleConsonant(w) && !/[lsz]$/.test(w)) w = w.slice(0, -1);
-    else if (measure(w, w.length) === 1 && endsCvc(w, w.length)) w += "e";
-  }
-  // Step 1c: y → i after a vowel.
-  if (w.endsWith("y") && hasVowel(w, w.length - 1)) w = `${w.slice(0, -1)}i`;
-  // Steps 2 and 3: double and derivational suffixes.
-  w = replaceSuffix(w, STEP2);
-  w = replaceSuffix(w, STEP3);
-  // Step 4: drop a suffix when m > 1.
-  for (const suffix of STEP4)
-    if (w.endsWith(suffix)) {
-      const end = w.length - suffix.length;
-      if (measure(w, end) > 1 && (suffix !== "ion" || /[st]$/.test(w.slice(0, end)))) w = w.slice(0, end);
-      break;
-    }
-  // Step 5: a final -e, and -ll → -l.
-  if (w.endsWith("e")) {
-    const m = measure(w, w.length - 1);
-    if (m > 1 || (m === 1 && !endsCvc(w, w.length - 1))) w = w.slice(0, -1);
-  }
-  if (w.endsWith("ll") && measure(w, w.length) > 1) w = w.slice(0, -1);
-  return w;
-}
-
 /** Memo for the hot path: a code base repeats a few thousand words millions of times. */
 const stems = new Map<string, string>();
 const MEMO_LIMIT = 200_000;
 
-/** Porter stem, memoised: applied identically to queries and code, so "returns"/"return" meet. */
+/**
+ * The Porter stem of a lower-case word ("initialize"/"initialization" → "initi", "equality" →
+ * "equal"), memoised: applied identically to queries and code, so "returns"/"return" meet.
+ */
 export function stem(word: string): string {
   let s = stems.get(word);
   if (s === undefined) {
-    s = porterStem(word);
+    s = stemmer(word);
     if (stems.size < MEMO_LIMIT) stems.set(word, s);
   }
   return s;
