@@ -13,7 +13,7 @@ import type { DatabaseHandle } from "./db/types.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
-import { CodeIndex } from "./features/context/indexer.ts";
+import { CodeIndex } from "./features/context/code-index.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Embedder } from "./search/types.ts";

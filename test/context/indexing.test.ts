@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CodeIndex, indexPlan } from "../../src/features/context/indexer.ts";
+import { CodeIndex } from "../../src/features/context/code-index.ts";
+import { indexPlan } from "../../src/features/context/indexer.ts";
 import { HashedFeatureEmbedder } from "../../src/search/vectors.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";

@@ -1,4 +1,5 @@
-import type { IndexSymbol, Skipped } from "../../src/features/context/indexer.ts";
+import type { Skipped } from "../../src/features/context/indexer.ts";
+import type { IndexSymbol } from "../../src/features/context/search.ts";
 import type { ContextResult } from "../../src/features/context/service.ts";
 import { allows, type Role } from "../../src/features/projects/access.ts";
 import { CsrfField } from "../components/_csrf-field.tsx";

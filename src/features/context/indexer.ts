@@ -1,37 +1,27 @@
 /**
- * The project code index: keeps every project's chunks in the vector store in step with its
- * files, and answers hybrid (BM25 + vector) searches over them.
+ * Writing the project code index: keeps every project's chunks in the vector store in step with
+ * its files.
  *
- * - Saves, deletes and renames enqueue a job per file on a background queue (one worker per
- *   process, so saves stay fast and two cores are not swamped). A job reads the file as it is
- *   when the job runs, so ten quick saves of one file index it once or twice, not ten times.
  * - A file is re-chunked whole (cheap), but only chunks whose content hash is new are embedded;
  *   chunks that merely moved keep their vectors and get new lines; vanished ones are removed.
- * - Every operation on a project runs under that project's lock, so a full re-index and a
- *   file job never interleave.
- * - The keyword index and chunk payloads of a searched project stay in memory, dropped on every
- *   change here and, through the cache's pub/sub, on every other instance.
- * - The queue lives in memory: a crash or a save handled by another instance can leave the index
- *   behind the files. So the first time a process loads a project it re-indexes it in the
- *   background (only changed chunks cost anything) — unless this process has already re-indexed
- *   it whole, as it does a project it created — and the first search of a project with no index
- *   at all indexes it before answering.
+ * - Every operation on a project runs under that project's lock, so a full re-index and a file
+ *   job never interleave.
+ * - Every write that changed something drops the project's in-memory state (states.ts), here and
+ *   on every other instance.
  */
 
-import type { Cache, Unsubscribe } from "../../adapters/cache/types.ts";
+import { LRUCache } from "lru-cache";
 import { pointId } from "../../adapters/vectors/ids.ts";
 import * as files from "../../db/queries/files.ts";
 import { indexingEnabledOf } from "../../db/queries/projects.ts";
 import type { DatabaseHandle } from "../../db/types.ts";
 import type { Logger } from "../../logger.ts";
 import { chunkFile } from "../../search/chunker.ts";
-import { fuzzyScore } from "../../search/fuzzy.ts";
-import { embeddingText, HybridSearch } from "../../search/hybrid.ts";
-import { createLexicalIndex, type LexicalIndex } from "../../search/lexical.ts";
+import { embeddingText } from "../../search/hybrid.ts";
 import type { Chunk, Embedder } from "../../search/types.ts";
+import { ProjectLocks } from "./queue.ts";
+import type { ProjectStates } from "./states.ts";
 import type { ChunkPayload, LineMove, VectorStore } from "./types.ts";
-
-export const CONTEXT_CHANGED_CHANNEL = "context:changed";
 
 export interface IndexLimits {
   /** Files indexed per project, in path order; the rest are reported as skipped. */
@@ -74,20 +64,6 @@ export function indexPlan(
   return { paths, skipped };
 }
 
-export interface IndexHit {
-  id: string;
-  /** Reciprocal-rank-fusion score over keyword and vector ranks: 1 = first in both. */
-  score: number;
-  payload: ChunkPayload;
-}
-
-export interface IndexSymbol {
-  name: string;
-  kind: "class" | "function" | "method";
-  path: string;
-  line: number;
-}
-
 export interface ReindexProgress {
   done: number;
   total: number;
@@ -105,117 +81,42 @@ export interface ReindexResult {
   cancelled: boolean;
 }
 
-interface ProjectState {
-  entries: Map<string, ChunkPayload>;
-  lexical: LexicalIndex;
-  words?: string[];
+export interface ReindexOptions {
+  /** Aborting stops between files, keeping what is done. */
+  signal?: AbortSignal;
+  onProgress?: (p: ReindexProgress) => void;
+  /** No log line for the result (background re-indexes). */
+  quiet?: boolean;
 }
 
-type Job = { kind: "file"; projectId: string; path: string } | { kind: "project"; projectId: string };
+/** Projects whose per-file chunk counts are kept (for a file job's chunk limit). */
+const MAX_COUNTED = 64;
 
-/** Projects whose keyword index stays in memory; the least recently used goes first. */
-const MAX_STATES = 64;
-/** A project's in-memory state is reloaded after this long even if no change was announced. */
-const STATE_MAX_AGE_MS = 60_000;
-/** Identifiers offered for local completion per project. */
-const MAX_WORDS = 3_000;
-
-export interface CodeIndexOptions {
+export interface ProjectIndexerOptions {
   db: DatabaseHandle;
   store: VectorStore;
   embedder: Embedder;
-  cache?: Pick<Cache, "publish" | "subscribe"> | undefined;
+  states: ProjectStates;
   logger: Logger;
   limits?: Partial<IndexLimits> | undefined;
 }
 
-export class CodeIndex {
+export class ProjectIndexer {
   readonly limits: IndexLimits;
-  private readonly states = new Map<string, Promise<ProjectState>>();
-  private readonly loadedAt = new Map<string, number>();
-  private readonly counts = new Map<string, Map<string, number>>();
-  private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly pending = new Map<string, Job>();
-  private readonly reconciled = new Set<string>();
-  private working = false;
-  private closed = false;
-  private waiters: (() => void)[] = [];
-  private readonly subscription: Promise<Unsubscribe | undefined>;
+  private readonly locks = new ProjectLocks();
+  private readonly counts = new LRUCache<string, Map<string, number>>({ max: MAX_COUNTED });
 
-  constructor(private readonly options: CodeIndexOptions) {
+  constructor(private readonly options: ProjectIndexerOptions) {
     this.limits = { ...INDEX_LIMITS, ...options.limits };
-    const cache = options.cache;
-    this.subscription = cache
-      ? cache
-          .subscribe(CONTEXT_CHANGED_CHANNEL, (projectId) => this.states.delete(projectId))
-          .catch((err) => {
-            options.logger.warn({ err }, "code index: cannot subscribe to invalidations");
-            return undefined;
-          })
-      : Promise.resolve(undefined);
   }
 
-  get store(): VectorStore {
+  private get store(): VectorStore {
     return this.options.store;
   }
 
-  // --- The queue -------------------------------------------------------------------------------
-
-  /** A file was saved, created, or moved here: index it soon. */
-  fileChanged(projectId: string, path: string): void {
-    if (this.pending.has(`p:${projectId}`)) return; // a whole-project job covers it
-    this.enqueue(`f:${projectId}:${path}`, { kind: "file", projectId, path });
-  }
-
-  /** Many files changed (a project from a template, indexing switched on): index the project soon. */
-  projectChanged(projectId: string): void {
-    for (const key of this.pending.keys()) if (key.startsWith(`f:${projectId}:`)) this.pending.delete(key);
-    this.enqueue(`p:${projectId}`, { kind: "project", projectId });
-  }
-
-  /** Jobs waiting or running. */
-  get queueDepth(): number {
-    return this.pending.size + (this.working ? 1 : 0);
-  }
-
-  /** Resolves when the queue is empty (tests, shutdown). */
-  idle(): Promise<void> {
-    if (!this.working && this.pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private enqueue(key: string, job: Job): void {
-    if (this.closed) return;
-    // An already waiting job of the same key reads the newest files when it runs: keep its place.
-    if (!this.pending.has(key)) this.pending.set(key, job);
-    if (!this.working) void this.work();
-  }
-
-  private async work(): Promise<void> {
-    this.working = true;
-    try {
-      for (let next = this.pending.entries().next(); !next.done && !this.closed; ) {
-        const [key, job] = next.value;
-        this.pending.delete(key);
-        try {
-          if (job.kind === "file") await this.indexFile(job.projectId, job.path);
-          else await this.reindex(job.projectId, { quiet: true });
-        } catch (err) {
-          this.options.logger.warn({ err, projectId: job.projectId }, "code index: indexing failed");
-        }
-        next = this.pending.entries().next();
-      }
-    } finally {
-      this.working = false;
-      for (const resolve of this.waiters.splice(0)) resolve();
-    }
-  }
-
-  // --- Writing ---------------------------------------------------------------------------------
-
   /** Bring one file's chunks in step with the file as stored now (gone or skipped: none). */
   indexFile(projectId: string, path: string): Promise<void> {
-    return this.locked(projectId, async () => {
+    return this.locks.run(projectId, async () => {
       const db = await this.options.db.get();
       const enabled = await indexingEnabledOf(db, projectId);
       if (!enabled) return; // gone (its chunks went with it) or switched off (already dropped)
@@ -225,7 +126,7 @@ export class CodeIndex {
         this.counts.get(projectId)?.delete(path);
         if ((await this.store.entries(projectId, path)).length > 0) {
           await this.store.removeFile(projectId, path);
-          await this.changed(projectId);
+          await this.options.states.changed(projectId);
         }
         return;
       }
@@ -245,11 +146,8 @@ export class CodeIndex {
    * Re-index a whole project: every planned file synced, chunks of files no longer indexed
    * removed. Progress is reported per file; an abort stops between files, keeping what is done.
    */
-  reindex(
-    projectId: string,
-    options: { signal?: AbortSignal; onProgress?: (p: ReindexProgress) => void; quiet?: boolean } = {},
-  ): Promise<ReindexResult> {
-    return this.locked(projectId, async () => {
+  reindex(projectId: string, options: ReindexOptions = {}): Promise<ReindexResult> {
+    return this.locks.run(projectId, async () => {
       const db = await this.options.db.get();
       const result: ReindexResult = { files: 0, chunks: 0, embedded: 0, skipped: [], cancelled: false };
       if (!(await indexingEnabledOf(db, projectId))) return result;
@@ -286,14 +184,14 @@ export class CodeIndex {
       }
       if (!result.cancelled) {
         // In step with the files as of now: nothing for a first load here to reconcile.
-        this.reconciled.add(projectId);
+        this.options.states.inStep(projectId);
         this.counts.delete(projectId); // recounted from the store on next use
         const gone = (await this.store.entries(projectId))
           .filter((e) => !kept.has(e.payload.filename))
           .map((e) => e.id);
         if (gone.length > 0) {
           await this.store.remove(projectId, gone);
-          await this.changed(projectId);
+          await this.options.states.changed(projectId);
         }
       }
       if (!options.quiet)
@@ -307,10 +205,10 @@ export class CodeIndex {
 
   /** Indexing was switched off: forget the project's chunks (switching on re-indexes it). */
   drop(projectId: string): Promise<void> {
-    return this.locked(projectId, async () => {
+    return this.locks.run(projectId, async () => {
       await this.store.dropProject(projectId);
       this.counts.delete(projectId);
-      await this.changed(projectId);
+      await this.options.states.changed(projectId);
     });
   }
 
@@ -327,7 +225,6 @@ export class CodeIndex {
       for (const { payload } of await this.store.entries(projectId))
         counts.set(payload.filename, (counts.get(payload.filename) ?? 0) + 1);
       this.counts.set(projectId, counts);
-      while (this.counts.size > MAX_STATES) this.counts.delete(this.counts.keys().next().value!);
     }
     return counts;
   }
@@ -359,172 +256,8 @@ export class CodeIndex {
     if (moves.length > 0) await this.store.relocate(projectId, moves);
     if (stale.length > 0) await this.store.remove(projectId, stale);
     this.counts.get(projectId)?.set(path, wanted.size);
-    if (fresh.length + moves.length + stale.length > 0) await this.changed(projectId);
+    if (fresh.length + moves.length + stale.length > 0) await this.options.states.changed(projectId);
     return fresh.length;
-  }
-
-  // --- Reading ---------------------------------------------------------------------------------
-
-  /** The `limit` best chunks for a query, keyword and vector ranks fused. */
-  async search(projectId: string, query: string, limit: number, signal?: AbortSignal): Promise<IndexHit[]> {
-    const state = await this.ready(projectId);
-    if (state.entries.size === 0 || !query.trim()) return [];
-    const seen = new Map<string, ChunkPayload>();
-    const hybrid = new HybridSearch(state.lexical, this.options.embedder, async (vector, k) =>
-      (await this.store.search(projectId, vector, k)).map((hit) => {
-        seen.set(hit.id, hit.payload);
-        return { id: hit.id, score: hit.score };
-      }),
-    );
-    const fused = await hybrid.search(query, limit, signal);
-    const hits: IndexHit[] = [];
-    for (const { id, score } of fused) {
-      const payload = state.entries.get(id) ?? seen.get(id);
-      if (payload) hits.push({ id, score, payload });
-    }
-    return hits;
-  }
-
-  /** Every indexed chunk of one file, in line order. */
-  async fileChunks(projectId: string, path: string): Promise<ChunkPayload[]> {
-    const state = await this.ready(projectId);
-    return [...state.entries.values()]
-      .filter((p) => p.filename === path)
-      .sort((a, b) => a.line_start - b.line_start);
-  }
-
-  /** Classes, functions and methods whose name matches `query` (fuzzy: letters in order), best first. */
-  async symbols(projectId: string, query: string, limit: number): Promise<IndexSymbol[]> {
-    const state = await this.ready(projectId);
-    const found = new Map<string, IndexSymbol & { score: number }>();
-    for (const p of state.entries.values()) {
-      const kind = p.function_name
-        ? p.class_name
-          ? "method"
-          : "function"
-        : p.class_name
-          ? "class"
-          : undefined;
-      if (!kind) continue;
-      const name =
-        p.function_name && p.class_name
-          ? `${p.class_name}.${p.function_name}`
-          : (p.function_name ?? p.class_name)!;
-      const score = fuzzyScore(query, p.function_name ?? p.class_name ?? "", name);
-      if (score === undefined) continue;
-      const key = `${p.filename}\0${name}`;
-      const known = found.get(key);
-      // A long function is cut into windows: point at its first.
-      if (!known || p.line_start < known.line)
-        found.set(key, { name, kind, path: p.filename, line: p.line_start, score });
-    }
-    return [...found.values()]
-      .sort((a, b) => b.score - a.score || a.name.length - b.name.length || (a.name < b.name ? -1 : 1))
-      .slice(0, limit)
-      .map(({ score: _score, ...symbol }) => symbol);
-  }
-
-  /** The project's identifiers, most frequent first, for instant local completion. */
-  async words(projectId: string): Promise<string[]> {
-    const state = await this.ready(projectId);
-    if (!state.words) {
-      const counts = new Map<string, number>();
-      for (const p of state.entries.values())
-        for (const m of p.code_snippet.matchAll(/[A-Za-z_$][\w$]{2,}/g))
-          counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
-      state.words = [...counts]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, MAX_WORDS)
-        .map(([word]) => word);
-    }
-    return state.words;
-  }
-
-  /** How much of the project is indexed. */
-  async status(projectId: string): Promise<{ chunks: number; files: number }> {
-    const state = await this.state(projectId, true);
-    return {
-      chunks: state.entries.size,
-      files: new Set([...state.entries.values()].map((p) => p.filename)).size,
-    };
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.pending.clear();
-    await this.idle();
-    await (await this.subscription)?.();
-  }
-
-  /**
-   * The project's state for a search: a project with nothing indexed yet (new since the index
-   * existed, or whose index was lost) is indexed first.
-   */
-  private async ready(projectId: string): Promise<ProjectState> {
-    const state = await this.state(projectId, true);
-    if (state.entries.size > 0) return state;
-    const result = await this.reindex(projectId, { quiet: true });
-    return result.chunks > 0 ? this.state(projectId, false) : state;
-  }
-
-  private state(projectId: string, reconcile: boolean): Promise<ProjectState> {
-    let loading = this.states.get(projectId);
-    if (loading) this.states.delete(projectId);
-    // A change announced while this instance could not hear it (Redis reconnecting) is lost; the
-    // age limit bounds how long such a stale copy can serve.
-    if (loading && Date.now() - (this.loadedAt.get(projectId) ?? 0) > STATE_MAX_AGE_MS) loading = undefined;
-    if (!loading) {
-      this.loadedAt.set(projectId, Date.now());
-      loading = this.load(projectId);
-      loading.catch(() => {
-        if (this.states.get(projectId) === loading) this.states.delete(projectId);
-      });
-      if (reconcile && !this.reconciled.has(projectId)) {
-        this.reconciled.add(projectId);
-        void loading.then((s) => s.entries.size > 0 && this.projectChanged(projectId)).catch(() => {});
-      }
-    }
-    this.states.set(projectId, loading);
-    while (this.states.size > MAX_STATES) {
-      const oldest = this.states.keys().next().value!;
-      this.states.delete(oldest);
-      this.loadedAt.delete(oldest);
-    }
-    return loading;
-  }
-
-  private async load(projectId: string): Promise<ProjectState> {
-    const entries = new Map<string, ChunkPayload>();
-    const lexical = createLexicalIndex();
-    for (const { id, payload } of await this.store.entries(projectId)) {
-      entries.set(id, payload);
-      lexical.add(id, chunkOf(payload));
-    }
-    return { entries, lexical };
-  }
-
-  private async changed(projectId: string): Promise<void> {
-    this.states.delete(projectId);
-    try {
-      await this.options.cache?.publish(CONTEXT_CHANGED_CHANNEL, projectId);
-    } catch (err) {
-      this.options.logger.warn({ err }, "code index: cannot publish an invalidation");
-    }
-  }
-
-  /** Run `task` after every earlier task of the project has settled. */
-  private locked<T>(projectId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(projectId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(projectId, settled);
-    void settled.then(() => {
-      if (this.locks.get(projectId) === settled) this.locks.delete(projectId);
-    });
-    return run;
   }
 }
 
@@ -539,18 +272,5 @@ function payloadOf(projectId: string, chunk: Chunk): ChunkPayload {
     line_start: chunk.lineStart,
     line_end: chunk.lineEnd,
     content_hash: chunk.contentHash,
-  };
-}
-
-function chunkOf(p: ChunkPayload): Chunk {
-  return {
-    path: p.filename,
-    language: p.language,
-    functionName: p.function_name ?? undefined,
-    className: p.class_name ?? undefined,
-    lineStart: p.line_start,
-    lineEnd: p.line_end,
-    content: p.code_snippet,
-    contentHash: p.content_hash,
   };
 }
