@@ -1,4 +1,5 @@
 import { and, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { isUuid } from "../../db/queries/ids.ts";
 import { type CodeChunk, codeChunks } from "../../db/schema/code-chunks.ts";
 import { projectFiles } from "../../db/schema/project-files.ts";
@@ -20,7 +21,10 @@ export const VECTORS_CHANGED_CHANNEL = "vectors:changed";
 
 /** Projects whose matrices stay in memory at once; the least recently searched goes first. */
 const MAX_CACHED_PROJECTS = 64;
-/** A matrix is reloaded after this long even without an invalidation. */
+/**
+ * A matrix is reloaded after this long even without an invalidation: one sent while this instance
+ * could not hear it (Redis reconnecting) is lost, and this bounds how long a stale matrix serves.
+ */
 const MATRIX_MAX_AGE_MS = 60_000;
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at 12 per row. */
 const INSERT_BATCH = 500;
@@ -63,11 +67,21 @@ export interface EmbeddedVectorOptions {
  */
 export class EmbeddedVectorStore implements VectorStore {
   readonly kind = "embedded" as const;
-  private readonly matrices = new Map<string, Promise<ProjectMatrix>>();
-  private readonly loadedAt = new Map<string, number>();
+  /**
+   * Loaded matrices, the least recently searched evicted first. Concurrent searches share one
+   * load; a failed load is not kept (the next search retries); a matrix dropped while it loads
+   * still answers the searches waiting for it (`ignoreFetchAbort`) but is not kept either.
+   */
+  private readonly matrices: LRUCache<string, ProjectMatrix>;
   private readonly subscription: Promise<Unsubscribe | undefined>;
 
   constructor(private readonly options: EmbeddedVectorOptions) {
+    this.matrices = new LRUCache<string, ProjectMatrix>({
+      max: MAX_CACHED_PROJECTS,
+      ttl: MATRIX_MAX_AGE_MS,
+      ignoreFetchAbort: true,
+      fetchMethod: (projectId) => this.load(projectId),
+    });
     const cache = options.cache;
     this.subscription = cache
       ? cache
@@ -182,7 +196,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]> {
     checkDimensions([vector], this.options.dimensions, "vector store search");
     if (limit <= 0 || !isUuid(projectId)) return [];
-    return topK(await this.matrix(projectId), vector, limit);
+    return topK(await this.matrices.forceFetch(projectId), vector, limit);
   }
 
   ping(): Promise<void> {
@@ -192,31 +206,6 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Stop listening for other instances' invalidations. */
   async close(): Promise<void> {
     await (await this.subscription)?.();
-  }
-
-  /** The project's matrix, loading it once for concurrent searches. */
-  private matrix(projectId: string): Promise<ProjectMatrix> {
-    let loading = this.matrices.get(projectId);
-    // Re-insert to mark it recently used (a Map iterates in insertion order).
-    if (loading) this.matrices.delete(projectId);
-    // An invalidation sent while this instance could not hear it (Redis reconnecting) is lost;
-    // the age limit bounds how long such a stale matrix can serve.
-    if (loading && Date.now() - (this.loadedAt.get(projectId) ?? 0) > MATRIX_MAX_AGE_MS) loading = undefined;
-    if (!loading) {
-      this.loadedAt.set(projectId, Date.now());
-      loading = this.load(projectId);
-      // A failed load is not remembered; the next search retries.
-      loading.catch(() => {
-        if (this.matrices.get(projectId) === loading) this.matrices.delete(projectId);
-      });
-    }
-    this.matrices.set(projectId, loading);
-    while (this.matrices.size > MAX_CACHED_PROJECTS) {
-      const oldest = this.matrices.keys().next().value!;
-      this.matrices.delete(oldest);
-      this.loadedAt.delete(oldest);
-    }
-    return loading;
   }
 
   private async load(projectId: string): Promise<ProjectMatrix> {
