@@ -1,11 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import * as Y from "yjs";
-import {
-  deletionsCovered,
-  Journal,
-  type JournalStorage,
-  vectorCovers,
-} from "../../src/client/editor/journal.ts";
+import { deletionsCovered, Journal, type JournalStorage } from "../../src/client/editor/journal.ts";
 
 /** localStorage's face over a Map. */
 function memoryStorage(): JournalStorage & { map: Map<string, string> } {
@@ -111,13 +106,6 @@ describe("the journal of unacknowledged edits", () => {
 });
 
 describe("coverage", () => {
-  test("a state vector covers another when no client is behind", () => {
-    expect(vectorCovers(new Map([[1, 5]]), new Map([[1, 5]]))).toBe(true);
-    expect(vectorCovers(new Map([[1, 4]]), new Map([[1, 5]]))).toBe(false);
-    expect(vectorCovers(new Map([[1, 5]]), new Map([[2, 1]]))).toBe(false);
-    expect(vectorCovers(new Map([[1, 5]]), new Map())).toBe(true);
-  });
-
   test("a delete set covers another across adjacent and overlapping ranges", () => {
     const ds = (ranges: [number, number, number][]) => {
       const clients = new Map<number, { clock: number; len: number }[]>();

@@ -120,9 +120,3 @@ export function deletionsCovered(need: DeleteSet, have: DeleteSet): boolean {
   }
   return true;
 }
-
-/** Does state vector `server` hold every id of state vector `local`? */
-export function vectorCovers(server: Map<number, number>, local: Map<number, number>): boolean {
-  for (const [client, clock] of local) if ((server.get(client) ?? 0) < clock) return false;
-  return true;
-}

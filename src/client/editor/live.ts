@@ -4,7 +4,7 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import { messageAwareness, messageSync, WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { Journal, vectorCovers } from "./journal.ts";
+import { Journal } from "./journal.ts";
 import { colorFor } from "./presence.ts";
 import type { SaveState } from "./status.ts";
 
@@ -71,7 +71,9 @@ function localStore(): Storage | undefined {
  *
  * What is saved is what the server acknowledged: after it stores a batch of this connection's
  * updates it sends its state vector (a sync step 1), and the journal forgets what that covers.
- * Such a receipt needs no answer when the server already has everything here, so none is sent.
+ * Only the server's first step 1 of a connection is answered with a step 2 (what it lacks): a
+ * receipt answered that way would be stored as an update and acknowledged with another receipt,
+ * for ever.
  */
 export function openLive(o: LiveOptions): LiveDoc {
   const doc = new Y.Doc();
@@ -111,6 +113,7 @@ export function openLive(o: LiveOptions): LiveDoc {
     return kept ? { kind: "saving" } : { kind: "saved" };
   };
   const refresh = () => {
+    if (destroyed) return;
     const next = state();
     if (shown && JSON.stringify(shown) === JSON.stringify(next)) return;
     shown = next;
@@ -165,11 +168,10 @@ export function openLive(o: LiveOptions): LiveDoc {
     const step = decoding.readVarUint(peek);
     const payload = decoding.readVarUint8Array(peek);
     if (step === syncProtocol.messageYjsSyncStep1) {
-      const first = firstVector;
+      // The first one after connecting asks for what the server lacks (edits made offline):
+      // answer it. The later ones are receipts; every edit since went out as it was made.
+      if (firstVector) stock?.(encoder, decoder, p, emitSynced, type);
       firstVector = false;
-      // The first one after connecting asks for what the server lacks (edits made offline): answer it.
-      if (first || !vectorCovers(Y.decodeStateVector(payload), Y.decodeStateVector(Y.encodeStateVector(doc))))
-        stock?.(encoder, decoder, p, emitSynced, type);
       if (journal?.acknowledge(payload) === "deletions") askForDeletions();
       refresh();
       return;
@@ -226,10 +228,7 @@ export function openLive(o: LiveOptions): LiveDoc {
   });
   provider.on("closed", ({ code }) => {
     closed = code;
-    if (code === 4403 && !reloadedLately()) {
-      sessionStorage.setItem("aura:reloaded-for-access", String(Date.now()));
-      location.reload();
-    }
+    if (code === 4403 && reloadOnce()) return;
     refresh();
     o.onClosed?.(code);
   });
@@ -264,10 +263,18 @@ function final(code: number): boolean {
   return code in CLOSED || (code >= 4400 && code < 4500);
 }
 
-function reloadedLately(): boolean {
+/**
+ * Reload the page for changed access, unless it was reloaded for that moments ago (the server
+ * would close the new page's socket the same way: say so instead). True if reloading.
+ */
+function reloadOnce(): boolean {
   try {
-    return Date.now() - Number(sessionStorage.getItem("aura:reloaded-for-access")) < RELOAD_GUARD_MS;
+    const last = Number(sessionStorage.getItem("aura:reloaded-for-access"));
+    if (Date.now() - last < RELOAD_GUARD_MS) return false;
+    sessionStorage.setItem("aura:reloaded-for-access", String(Date.now()));
   } catch {
-    return true;
+    return false; // no session storage, so no loop guard: do not reload
   }
+  location.reload();
+  return true;
 }
