@@ -10,16 +10,21 @@ function memoryStorage(): JournalStorage & { map: Map<string, string> } {
     getItem: (k) => map.get(k) ?? null,
     setItem: (k, v) => void map.set(k, v),
     removeItem: (k) => void map.delete(k),
+    key: (i) => [...map.keys()][i] ?? null,
+    get length() {
+      return map.size;
+    },
   };
 }
 
+const NAME = "aura:journal:doc-1";
+
 /** A server document and a browser's copy of it, the browser's local updates journaled. */
-function setup(storage = memoryStorage()) {
-  const server = new Y.Doc();
-  server.getText("content").insert(0, "hello world\n");
+function setup(storage = memoryStorage(), server = new Y.Doc()) {
+  if (server.getText("content").length === 0) server.getText("content").insert(0, "hello world\n");
   const browser = new Y.Doc();
   Y.applyUpdate(browser, Y.encodeStateAsUpdate(server));
-  const journal = new Journal(storage, "aura:journal:doc-1");
+  const journal = new Journal(storage, NAME);
   browser.on("update", (update: Uint8Array) => journal.add(update));
   /** Deliver what the server lacks, as a sync step 2 from the browser would. */
   const deliver = () => Y.applyUpdate(server, Y.encodeStateAsUpdate(browser, Y.encodeStateVector(server)));
@@ -27,12 +32,31 @@ function setup(storage = memoryStorage()) {
 }
 
 describe("the journal of unacknowledged edits", () => {
-  test("keeps every edit in storage at once, and a new page reads it back", () => {
+  test("keeps every edit in storage at once, and a new page takes it over", () => {
     const { text, storage, journal } = setup();
     text.insert(5, ",");
     text.insert(text.length, "more");
-    expect(storage.map.get("aura:journal:doc-1")).toBeString();
-    expect(new Journal(storage, "aura:journal:doc-1").pending).toEqual(journal.pending!);
+    expect([...storage.map.keys()]).toEqual([expect.stringMatching(/^aura:journal:doc-1:/)]);
+    const next = new Journal(storage, NAME, "next");
+    expect(next.pending).toEqual(journal.pending!);
+    expect([...storage.map.keys()]).toEqual(["aura:journal:doc-1:next"]);
+  });
+
+  test("two tabs on one file keep their own entries; one's acknowledgement leaves the other's", () => {
+    const storage = memoryStorage();
+    const a = setup(storage);
+    const b = setup(storage, a.server);
+    a.text.insert(0, "A");
+    b.text.insert(b.text.length, "B");
+    expect(storage.map.size).toBe(2);
+    a.deliver();
+    expect(a.journal.acknowledge(Y.encodeStateVector(a.server))).toBe("nothing");
+    expect(storage.map.size).toBe(1);
+    // The next page has B's edit, though B never sent it.
+    const page = new Y.Doc();
+    Y.applyUpdate(page, Y.encodeStateAsUpdate(a.server));
+    Y.applyUpdate(page, new Journal(storage, NAME).pending!);
+    expect(page.getText("content").toString()).toBe("Ahello world\nB");
   });
 
   test("edits on top of the page's state come back whole after a reload", () => {
@@ -40,7 +64,7 @@ describe("the journal of unacknowledged edits", () => {
     first.text.insert(0, "// typed\n");
     const page = new Y.Doc();
     Y.applyUpdate(page, Y.encodeStateAsUpdate(first.server));
-    Y.applyUpdate(page, new Journal(first.storage, "aura:journal:doc-1").pending!);
+    Y.applyUpdate(page, new Journal(first.storage, NAME).pending!);
     expect(page.getText("content").toString()).toBe("// typed\nhello world\n");
   });
 
@@ -90,8 +114,8 @@ describe("the journal of unacknowledged edits", () => {
 
   test("a damaged entry is dropped, not applied", () => {
     const storage = memoryStorage();
-    storage.map.set("aura:journal:doc-1", "not base64 of an update!");
-    const journal = new Journal(storage, "aura:journal:doc-1");
+    storage.map.set(`${NAME}:old`, "not base64 of an update!");
+    const journal = new Journal(storage, NAME);
     expect(journal.pending).toBeUndefined();
     expect(storage.map.size).toBe(0);
   });

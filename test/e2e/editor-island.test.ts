@@ -96,11 +96,12 @@ describe.skipIf(Boolean(unavailable))("the editor island in a real browser, agai
       await Bun.sleep(50);
     }
   };
-  /** The journal this page keeps for the open file (localStorage), or null. */
+  /** The journal this browser keeps for the open file (its localStorage entries), or null. */
   const journal = (page: Page) =>
     page.evaluate(() => {
-      const id = document.querySelector<HTMLElement>("[data-editor]")?.dataset.docId;
-      return localStorage.getItem(`aura:journal:${id}`);
+      const name = `aura:journal:${document.querySelector<HTMLElement>("[data-editor]")?.dataset.docId}`;
+      const keys = Object.keys(localStorage).filter((k) => k.startsWith(`${name}:`));
+      return keys.length > 0 ? keys.map((k) => localStorage.getItem(k)).join() : null;
     });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir(), `${name}.png`) });
   const close = async (context: BrowserContext, problems: string[]) => {

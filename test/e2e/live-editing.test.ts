@@ -114,6 +114,12 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
   /** Poll the stored file until `check` holds; the server writes the file shortly after storing an edit. */
   const storedSoon = (projectId: string, check: (content: string) => boolean, ms = 1500) =>
     waitUntil(async () => check(await stored(projectId)), "the stored file", ms);
+  /** The journal entries this browser keeps for a document (one per page), or null. */
+  const journalOf = (page: Page, docId: string | null) =>
+    page.evaluate((name) => {
+      const keys = Object.keys(localStorage).filter((k) => k.startsWith(`${name}:`));
+      return keys.length > 0 ? keys.map((k) => localStorage.getItem(k)).join() : null;
+    }, `aura:journal:${docId}`);
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
   const done = async (...sessions: { context: BrowserContext; problems: string[] }[]) => {
     for (const s of sessions) await s.context.close();
@@ -170,7 +176,7 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
     const ada = await open(owner, project.id);
     const docId = await ada.page.locator("[data-editor]").getAttribute("data-doc-id");
     expect(docId).toBeTruthy();
-    const journal = () => ada.page.evaluate((key) => localStorage.getItem(key), `aura:journal:${docId}`);
+    const journal = () => journalOf(ada.page, docId);
     // From the next page on, its socket delivers the server's messages but none of the page's.
     let cut = true;
     await ada.page.routeWebSocket(/\/api\/v1\/collab\//, (ws) => {
@@ -204,7 +210,7 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
     await ada.page.keyboard.press("Control+End");
     for (let i = 0; i < 4; i++) await ada.page.keyboard.press("Backspace");
     await statusIs(ada.page, "Saved");
-    expect(await ada.page.evaluate((key) => localStorage.getItem(key), `aura:journal:${docId}`)).toBeNull();
+    expect(await journalOf(ada.page, docId)).toBeNull();
     await storedSoon(project.id, (c) => c.endsWith('console.log(greet("Aura"'));
     await done(ada);
   }, 90_000);

@@ -2,7 +2,7 @@ import { fromBase64, toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
 
 /** Where a journal is written: localStorage in the page, a Map-backed stand-in in tests. */
-export type JournalStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+export type JournalStorage = Pick<Storage, "getItem" | "setItem" | "removeItem" | "key" | "length">;
 
 type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
 
@@ -18,16 +18,25 @@ export type Outstanding = "nothing" | "edits" | "deletions";
  * whether it holds them (`acknowledge`). A deletion adds no id, so the state vector cannot show
  * it: a journal left with only deletions waits for the server's full delete set, which comes
  * with every sync step 2 (`confirmDeletions`).
+ *
+ * Each page writes its own entry, `<name>:<page>`, so two tabs on one file never overwrite or
+ * clear each other's. A new page takes over every entry of the document it finds (a closed tab's,
+ * the reloaded page's, an open tab's): it merges them into its own and removes them. An open
+ * tab whose entry was taken loses nothing, since the new page's entry holds its edits until the
+ * server has them, and it writes its own entry again at its next edit.
  */
 export class Journal {
   #pending: Uint8Array | undefined;
   readonly #storage: JournalStorage | undefined;
+  readonly #name: string;
   readonly #key: string;
 
-  constructor(storage: JournalStorage | undefined, key: string) {
+  /** `name` is the document's (aura:journal:<docId>); `page` tells this page's entry apart. */
+  constructor(storage: JournalStorage | undefined, name: string, page: string = crypto.randomUUID()) {
     this.#storage = storage;
-    this.#key = key;
-    this.#pending = this.#read();
+    this.#name = name;
+    this.#key = `${name}:${page}`;
+    this.#takeOver();
   }
 
   /** The unacknowledged edits as one update, or undefined when the server has them all. */
@@ -82,16 +91,32 @@ export class Journal {
     }
   }
 
-  #read(): Uint8Array | undefined {
+  /**
+   * Merge every entry of this document into this page's, written before the others are removed;
+   * damaged entries are dropped.
+   */
+  #takeOver(): void {
+    const storage = this.#storage;
     try {
-      const kept = this.#storage?.getItem(this.#key);
-      if (!kept) return undefined;
-      const update = fromBase64(kept);
-      Y.decodeUpdate(update); // throws on a damaged entry, which is dropped below
-      return update;
+      const keys: string[] = [];
+      for (let i = 0; storage && i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key === this.#name || key?.startsWith(`${this.#name}:`)) keys.push(key);
+      }
+      const updates = keys.flatMap((key) => {
+        try {
+          const update = fromBase64(storage?.getItem(key) ?? "");
+          Y.decodeUpdate(update); // throws on a damaged entry
+          return [update];
+        } catch {
+          return [];
+        }
+      });
+      if (updates.length > 0) this.#pending = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      this.#write();
+      for (const key of keys) storage?.removeItem(key);
     } catch {
-      this.clear();
-      return undefined;
+      // Storage refused (private mode, disabled): nothing was kept there either.
     }
   }
 
