@@ -71,9 +71,9 @@ function localStore(): Storage | undefined {
  *
  * What is saved is what the server acknowledged: after it stores a batch of this connection's
  * updates it sends its state vector (a sync step 1), and the journal forgets what that covers.
- * Only the server's first step 1 of a connection is answered with a step 2 (what it lacks): a
- * receipt answered that way would be stored as an update and acknowledged with another receipt,
- * for ever.
+ * Only the server's first step 1 of a connection is answered with a step 2 (what it lacks):
+ * every edit made on an open connection goes out as it is made, so answering a receipt would
+ * only send again the keystrokes still in flight.
  */
 export function openLive(o: LiveOptions): LiveDoc {
   const doc = new Y.Doc();
@@ -169,7 +169,7 @@ export function openLive(o: LiveOptions): LiveDoc {
     const payload = decoding.readVarUint8Array(peek);
     if (step === syncProtocol.messageYjsSyncStep1) {
       // The first one after connecting asks for what the server lacks (edits made offline):
-      // answer it. The later ones are receipts; every edit since went out as it was made.
+      // answer it. The later ones are receipts.
       if (firstVector) stock?.(encoder, decoder, p, emitSynced, type);
       firstVector = false;
       if (journal?.acknowledge(payload) === "deletions") askForDeletions();
