@@ -13,6 +13,8 @@ export type Outstanding = "nothing" | "edits" | "deletions";
  * The local edits of one document that the server has not acknowledged yet, merged into one
  * Yjs update and written to storage synchronously on every edit, so a reload or a closed tab a
  * moment after typing loses nothing: the next page applies the journal before it shows the text.
+ * Nothing is left for pagehide or beforeunload to flush: the entry is written before the
+ * keystroke's handler returns.
  *
  * Acknowledgement has two halves. Inserted text has ids, so the server's state vector says
  * whether it holds them (`acknowledge`). A deletion adds no id, so the state vector cannot show
