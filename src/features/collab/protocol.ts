@@ -59,11 +59,16 @@ function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 1: the server's state vector. Sent on connect, and after each stored batch as its receipt. */
-export function step1Message(doc: Y.Doc): Uint8Array {
+/**
+ * Sync step 1: a state vector — the server's stored one, so a client never takes an edit
+ * still waiting to be stored as saved. Sent on connect, and after each stored batch as its
+ * receipt.
+ */
+export function step1Message(stateVector: Map<number, number>): Uint8Array {
   return message((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC);
-    sync.writeSyncStep1(e, doc);
+    encoding.writeVarUint(e, sync.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(stateVector));
   });
 }
 

@@ -133,6 +133,8 @@ export class Room {
   #authors = new Set<string>();
   #lastSnapshotAt = Date.now();
   #updatesSinceCheckpoint = 0;
+  /** What is stored (here or by another instance), per Yjs client: the receipts' state vector. */
+  #stored = new Map<number, number>();
   #writeTimer: Timer | undefined;
   #snapshotTimer: Timer | undefined;
   #lingerTimer: Timer | undefined;
@@ -156,6 +158,7 @@ export class Room {
       }
     }
     this.#updatesSinceCheckpoint = stored.updates.length;
+    this.#stored = Y.decodeStateVector(Y.encodeStateVector(this.doc));
     // The server is no participant: no awareness state of its own.
     this.awareness.setLocalState(null);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
@@ -168,7 +171,7 @@ export class Room {
   join(peer: Peer): void {
     clearTimeout(this.#lingerTimer);
     this.peers.add(peer);
-    peer.send(step1Message(this.doc));
+    peer.send(step1Message(this.#stored));
     const states = this.awareness.getStates();
     if (states.size > 0)
       peer.send(
@@ -238,6 +241,7 @@ export class Room {
   receiveRemote(kind: "update" | "awareness", data: Uint8Array): void {
     if (this.#closed) return;
     if (kind === "update") {
+      this.#markStored(data);
       Y.applyUpdate(this.doc, data, REMOTE);
       this.#changed(false);
     } else awarenessProtocol.applyAwarenessUpdate(this.awareness, data, REMOTE);
@@ -349,7 +353,8 @@ export class Room {
         batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update)),
       );
       // The receipt: the server's state vector now covers what each sender sent.
-      const receipt = step1Message(this.doc);
+      for (const { update } of batch) this.#markStored(update);
+      const receipt = step1Message(this.#stored);
       for (const { origin } of batch)
         if (!(origin instanceof ServerEdit) && this.peers.has(origin)) origin.send(receipt);
       for (const userId of byUser.keys()) if (userId) this.#authors.add(userId);
@@ -363,6 +368,13 @@ export class Room {
           );
       }
     }
+  }
+
+  /** Count a stored update's ids in the stored state vector (a client's clocks only grow). */
+  #markStored(update: Uint8Array): void {
+    // `to`: per client, the clock after the update's last item (the update may start anywhere).
+    for (const [client, clock] of Y.parseUpdateMeta(update).to)
+      if ((this.#stored.get(client) ?? 0) < clock) this.#stored.set(client, clock);
   }
 
   #send(message: Uint8Array): void {
