@@ -5,6 +5,7 @@ import { ToastPartial } from "../../../views/editor/_toast.tsx";
 import { FileTree } from "../../../views/editor/_tree.tsx";
 import { EditorPage } from "../../../views/editor/editor.tsx";
 import { projectUrl } from "../../../views/editor/urls.ts";
+import { displayName } from "../../../views/layouts/app.tsx";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { html, isHtmx } from "../../plugins/htmx.ts";
@@ -15,6 +16,9 @@ import { filePathOf } from "../projects/routes.ts";
 import { decodeTabs, isUnder, nextTabs, renamedPath } from "./tabs.ts";
 import { buildTree, FOLDER_MARKER } from "./tree.ts";
 import { loadHistory, loadTree, loadWorkspace, openFile } from "./workspace.ts";
+
+/** Who the editor's presence shows as "you" before the socket confirms it (and offline). */
+const personOf = (viewer: Viewer) => ({ id: viewer.user.id, name: displayName(viewer.user) });
 
 const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const field = t.Optional(t.String({ maxLength: 8000 }));
@@ -89,6 +93,7 @@ export function editorPages(deps: Deps) {
               tabs={nextTabs(tabs, file?.path)}
               ai={deps.ai.enabled}
               role={role}
+              user={personOf(viewer)}
             />
           </hx-partial>
         ) : null}
@@ -109,6 +114,7 @@ export function editorPages(deps: Deps) {
           <EditorPage
             ai={deps.ai.enabled}
             role={ws.role}
+            user={personOf(viewer)}
             projectId={ws.project.id}
             projectName={ws.project.name}
             nodes={buildTree(ws.paths)}
@@ -146,7 +152,15 @@ export function editorPages(deps: Deps) {
             }))
           : await loadWorkspace(deps, viewer.user.id, params.id);
         const tabs = nextTabs(decodeTabs(query.tabs), file?.path, { close: query.close });
-        const props = { projectId: params.id, file, tabs, ai: deps.ai.enabled, role, line: query.line };
+        const props = {
+          projectId: params.id,
+          file,
+          tabs,
+          ai: deps.ai.enabled,
+          role,
+          line: query.line,
+          user: personOf(viewer),
+        };
         return html(<EditorArea {...props} />);
       },
       { session: true, params: Params, query: OpenQuery },
@@ -262,6 +276,7 @@ export function editorPages(deps: Deps) {
                   tabs={nextTabs(decodeTabs(body.tabs), open.path)}
                   ai={deps.ai.enabled}
                   role={open.role}
+                  user={personOf(viewer)}
                 />
               </hx-partial>
             ) : null}
