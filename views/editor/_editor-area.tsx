@@ -1,3 +1,4 @@
+import { highlightLines } from "../../src/features/editor/code.ts";
 import { encodeTabs } from "../../src/features/editor/tabs.ts";
 import type { OpenFile } from "../../src/features/editor/workspace.ts";
 import type { Role } from "../../src/features/projects/access.ts";
@@ -75,6 +76,50 @@ function Tab({
 }
 
 /**
+ * The open file as CodeMirror draws it, made on the server so the code is readable before any
+ * script runs: the same `.cm-editor > .cm-scroller > .cm-gutters + .cm-content > .cm-line`
+ * structure, the same metrics (app.css, `.cm-static`) and the same `tok-*` highlighting. The
+ * gutters carry hidden spacers as CodeMirror's do ("9…9" for the widest line number, "›" for the
+ * fold gutter), so the text starts at the same x. The island mounts CodeMirror beside it and
+ * removes this copy once its own has rendered (mount.ts).
+ */
+function StaticCode({ file, line }: { file: OpenFile; line: number | undefined }) {
+  const lines = highlightLines(file.path, file.language, file.content);
+  let widest = 9;
+  while (widest < lines.length) widest = widest * 10 + 9;
+  const active = Math.min(Math.max(line ?? 1, 1), lines.length);
+  return (
+    <div class="cm-editor cm-static" data-static-editor>
+      <div class="cm-scroller">
+        <div class="cm-gutters cm-gutters-before" aria-hidden="true">
+          <div class="cm-gutter cm-lineNumbers">
+            <div class="cm-gutterElement cm-static-spacer">{widest}</div>
+            {lines.map((_, i) => (
+              <div class={i + 1 === active ? "cm-gutterElement cm-activeLineGutter" : "cm-gutterElement"}>
+                {i + 1}
+              </div>
+            ))}
+          </div>
+          <div class="cm-gutter cm-foldGutter">
+            <div class="cm-gutterElement cm-static-spacer">
+              <span>›</span>
+            </div>
+          </div>
+        </div>
+        <div class="cm-content">
+          {lines.map((safeLineHtml, i) => (
+            // An empty line holds a <br>, as CodeMirror's do, so it keeps its height.
+            <div class={i + 1 === active ? "cm-line cm-activeLine" : "cm-line"}>
+              {safeLineHtml === "" ? <br /> : safeLineHtml}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/**
  * The open-file tabs and the editor island for one file. Rendered inside the page and alone as
  * the "open file" fragment; `#tab-state` carries the tab list into the next request. The island
  * starts from the live document's state (`data-doc-state`, base64) and keys what the browser
@@ -121,7 +166,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
       </div>
       {file ? (
         <div
-          class="min-h-0 flex-1 overflow-hidden [&_.cm-editor]:h-full"
+          class="relative min-h-0 flex-1 overflow-hidden [&_.cm-editor]:h-full"
           data-editor
           data-project={projectId}
           data-path={file.path}
@@ -136,6 +181,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
         >
           {/* A newline right after <textarea> is dropped by the HTML parser; this one keeps the file's own. */}
           <textarea hidden safe>{`\n${file.content}`}</textarea>
+          <StaticCode file={file} line={line} />
         </div>
       ) : (
         <div class="flex flex-1 items-center justify-center p-8 text-center text-slate-500">

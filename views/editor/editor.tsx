@@ -1,4 +1,4 @@
-import { assetUrl } from "../../src/assets.ts";
+import { assetUrl, modulePreloads } from "../../src/assets.ts";
 import type { TreeNode } from "../../src/features/editor/tree.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
@@ -30,6 +30,10 @@ export function EditorPage(props: EditorPageProps) {
   const viewer = role === "viewer";
   return (
     <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
+      {/* Module scripts are deferred; the preloads fetch the island's static chunks alongside it. */}
+      {[...modulePreloads("editor.js"), ...modulePreloads("shell.js")].map((href) => (
+        <link rel="modulepreload" href={href} />
+      ))}
       <script type="module" src={assetUrl("shell.js")}></script>
       <script type="module" src={assetUrl("editor.js")}></script>
       <div class="flex h-dvh flex-col" data-status-scope {...{ "hx-indicator:inherited": "#spinner" }}>

@@ -102,6 +102,9 @@ export function mount(el: HTMLElement): EditorHandle {
   // Whoever waits for the document's changes from now on (the apply dialog, while it is open).
   const watchers = new Set<(changes: ChangeSet) => void>();
   const extension = file.path.includes(".") ? file.path.slice(file.path.lastIndexOf(".") + 1) : "";
+  // The server's copy of the code (`.cm-static`, views/editor/_editor-area.tsx) stays on screen
+  // until this editor has drawn the same lines, highlighted; see `reveal`.
+  const staticCopy = el.querySelector<HTMLElement>(":scope > [data-static-editor]");
   view = new EditorView({
     parent: el,
     state: EditorState.create({
@@ -137,6 +140,7 @@ export function mount(el: HTMLElement): EditorHandle {
       ],
     }),
   });
+  if (staticCopy) view.dom.style.cssText = "position:absolute;inset:0;visibility:hidden";
   const activate = (v: EditorView) => {
     active = v;
     status.language(language?.name ?? "Plain text");
@@ -191,12 +195,36 @@ export function mount(el: HTMLElement): EditorHandle {
   };
   el.addEventListener("aura:apply", onApply);
   el.dataset.editorReady = "loading";
+  // Swap the static copy for the editor in one frame, after CodeMirror's own measuring, at the
+  // static copy's scroll position (unless the editor was opened at a line, which it scrolls to).
+  const reveal = () => {
+    const v = view;
+    if (!v || !staticCopy?.isConnected) return;
+    v.requestMeasure({
+      read: () => null,
+      write: () => {
+        if (view !== v || !staticCopy.isConnected) return;
+        const scroller = staticCopy.querySelector<HTMLElement>(".cm-scroller");
+        const top = scroller?.scrollTop ?? 0;
+        const left = scroller?.scrollLeft ?? 0;
+        staticCopy.remove();
+        v.dom.style.cssText = "";
+        if (line > 0) v.focus();
+        else {
+          v.scrollDOM.scrollTop = top;
+          v.scrollDOM.scrollLeft = left;
+        }
+      },
+    });
+  };
 
   void (async () => {
     if (language) {
-      const support = await language.load();
-      view?.dispatch({ effects: languageSlot.reconfigure(support) });
+      // Without its grammar the file is still editable, as plain text.
+      const support = await language.load().catch(() => undefined);
+      if (support) view?.dispatch({ effects: languageSlot.reconfigure(support) });
     }
+    reveal();
     await live.whenLoaded;
     if (!view) return;
     view.dispatch({ effects: editable.reconfigure(EditorState.readOnly.of(readOnly())) });

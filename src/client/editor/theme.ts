@@ -1,7 +1,8 @@
-import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { syntaxHighlighting } from "@codemirror/language";
 import { Compartment, type Extension } from "@codemirror/state";
-import { oneDark } from "@codemirror/theme-one-dark";
+import { oneDarkTheme } from "@codemirror/theme-one-dark";
 import { EditorView } from "@codemirror/view";
+import { classHighlighter } from "@lezer/highlight";
 
 const lightTheme = EditorView.theme(
   {
@@ -43,6 +44,11 @@ const shared = EditorView.theme({
   ".cm-content": { paddingTop: "14px" },
 });
 
+// Tokens get @lezer/highlight's `tok-*` classes, coloured in app.css for light and dark: the
+// server highlights the page's first copy of the code with the same classes (src/features/
+// editor/code.ts), so the colours cannot change when the island takes over.
+const highlighting = syntaxHighlighting(classHighlighter);
+
 /** Tell whether the page wants dark colours: `data-theme` on <html> wins over the system setting. */
 export function prefersDark(): boolean {
   const forced = document.documentElement.dataset.theme;
@@ -51,7 +57,7 @@ export function prefersDark(): boolean {
 }
 
 function themeFor(dark: boolean): Extension {
-  return dark ? oneDark : [lightTheme, syntaxHighlighting(defaultHighlightStyle)];
+  return dark ? oneDarkTheme : lightTheme;
 }
 
 /**
@@ -72,7 +78,7 @@ export function followTheme(getView: () => EditorView | undefined): { extension:
   const observer = new MutationObserver(update);
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   return {
-    extension: [shared, slot.of(themeFor(dark))],
+    extension: [shared, highlighting, slot.of(themeFor(dark))],
     stop() {
       media.removeEventListener("change", update);
       observer.disconnect();

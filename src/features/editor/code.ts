@@ -1,0 +1,32 @@
+import { highlight } from "../ai/render.ts";
+
+/** Above either cap the static copy is plain escaped lines: highlighting would cost the server more than it saves the reader. */
+export const HIGHLIGHT_MAX_BYTES = 200 * 1024;
+export const HIGHLIGHT_MAX_LINES = 5_000;
+
+/** Extensions whose grammar `highlight` knows under the extension itself (tsx and jsx need their dialect). */
+const BY_EXTENSION = new Set(["js", "mjs", "jsx", "ts", "tsx", "py", "css", "html", "json"]);
+
+/**
+ * A file's lines as HTML, one string per line (no newlines): every character escaped, tokens in
+ * `<span class="tok-…">` from the same Lezer grammars and classHighlighter the editor island
+ * uses, so the server's colours and the editor's are the same CSS. Line breaks are split as
+ * CodeMirror splits them (\n, \r\n, \r). Over HIGHLIGHT_MAX_BYTES or HIGHLIGHT_MAX_LINES the
+ * lines are escaped but not highlighted, so a huge file costs the page one pass of escaping.
+ */
+export function highlightLines(path: string, language: string, text: string): string[] {
+  const normal = text.replace(/\r\n?/g, "\n");
+  const lineCount = countLines(normal);
+  if (normal.length > HIGHLIGHT_MAX_BYTES || lineCount > HIGHLIGHT_MAX_LINES)
+    return normal.split("\n").map((line) => Bun.escapeHTML(line));
+  const dot = path.lastIndexOf(".");
+  const ext = dot > path.lastIndexOf("/") ? path.slice(dot + 1).toLowerCase() : "";
+  // highlight() escapes what it does not know, and never puts a newline inside a span.
+  return highlight(normal, BY_EXTENSION.has(ext) ? ext : language).split("\n");
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
