@@ -46,6 +46,8 @@ for (const implementation of databaseImplementations()) {
       expect(rows.map((r) => r.table_name).sort()).toEqual([
         "ai_interactions",
         "code_chunks",
+        "doc_states",
+        "doc_updates",
         "file_tombstones",
         "file_versions",
         "login_throttles",
