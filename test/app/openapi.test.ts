@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import type { OpenApiDocument, Operation, Schema } from "../../src/features/docs/types.ts";
+import { Value } from "@sinclair/typebox/value";
+import { ErrorBody } from "../../src/features/docs/api-schema.ts";
+import type {
+  OpenApiDocument,
+  Operation,
+  Reference,
+  Response,
+  Schema,
+} from "../../src/features/docs/types.ts";
 import { ApiDocsPage } from "../../views/docs/api-docs.tsx";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 
@@ -31,12 +39,15 @@ const jsonRoutes = () =>
   t.app.routes
     .filter((r) => r.path.startsWith("/api/v1/") && r.path !== JSON_URL)
     .map((r) => ({
+      route: r,
       method: r.method.toLowerCase(),
       path: r.path
         .replace(/(.)\/$/, "$1")
         .replace(/:(\w+)/g, "{$1}")
         .replace(/\/\*$/, "/{path}"),
     }));
+
+type RouteDetail = { summary?: string; tags?: string[]; responses?: Record<string, unknown> };
 
 const resolve = (ref: string): unknown =>
   ref
@@ -88,19 +99,42 @@ describe("the OpenAPI document", () => {
     expect(result.valid).toBe(true);
   });
 
-  test("documents every JSON route of the app, each with a summary, a tag and a success response", () => {
+  test("every /api/v1 route documents itself: a summary, a tag, a success and its errors", () => {
     const routes = jsonRoutes();
     expect(routes.length).toBeGreaterThan(20);
-    const tags = new Set(doc.tags.map((tag) => tag.name));
-    for (const { method, path } of routes) {
-      const operation = doc.paths[path]?.[method as keyof OpenApiDocument["paths"][string]];
-      expect({ method, path, documented: Boolean(operation?.summary) }).toEqual({
+    for (const { route, method, path } of routes) {
+      const detail = (route.hooks.detail ?? {}) as RouteDetail;
+      const declared = Object.keys({
+        ...(route.hooks.response as Record<string, unknown> | undefined),
+        ...detail.responses,
+      });
+      expect({
         method,
         path,
-        documented: true,
+        summary: Boolean(detail.summary),
+        tagged: (detail.tags ?? []).length > 0,
+        success: declared.some((status) => /^2\d\d$/.test(status)),
+        errors: ["500", "503"].every((status) => declared.includes(status)),
+      }).toEqual({ method, path, summary: true, tagged: true, success: true, errors: true });
+    }
+  });
+
+  test("documents every JSON route of the app as the route declares it", () => {
+    const tags = new Set(doc.tags.map((tag) => tag.name));
+    for (const { route, method, path } of jsonRoutes()) {
+      const operation = doc.paths[path]?.[method as keyof OpenApiDocument["paths"][string]];
+      const detail = (route.hooks.detail ?? {}) as RouteDetail;
+      const declared = Object.keys({
+        ...(route.hooks.response as Record<string, unknown> | undefined),
+        ...detail.responses,
       });
+      expect({
+        method,
+        path,
+        summary: operation?.summary,
+        statuses: Object.keys(operation?.responses ?? {}),
+      }).toEqual({ method, path, summary: detail.summary, statuses: declared.sort() });
       expect(operation!.tags.every((tag) => tags.has(tag))).toBe(true);
-      expect(Object.keys(operation!.responses).some((status) => /^2\d\d$/.test(status))).toBe(true);
     }
     const ids = operations().map((e) => e.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -133,20 +167,23 @@ describe("the OpenAPI document", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
-  test("gives errors as reusable components, every one referenced, every reference resolving", () => {
+  test("gives every error as a reusable response of the one Error schema, every reference resolving", () => {
     const referenced = new Set<string>();
     for (const { operation } of operations())
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (/^2\d\d$/.test(status)) continue;
+        if (/^[123]\d\d$/.test(status)) continue;
         expect(response).toHaveProperty("$ref");
-        referenced.add((response as { $ref: string }).$ref);
+        const ref = (response as Reference).$ref;
+        referenced.add(ref);
+        const shared = resolve(ref) as Response;
+        expect(shared.content?.["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/Error" });
       }
     for (const name of [
       "BadRequest",
       "Unauthorized",
+      "Forbidden",
       "NotFound",
       "Conflict",
-      "FileConflict",
       "PayloadTooLarge",
       "TooManyRequests",
       "InternalError",
@@ -171,16 +208,30 @@ describe("the OpenAPI document", () => {
     expect(error.properties?.error?.required).toEqual(["code", "message"]);
     const unauthorized = await (await t.request("/api/v1/auth/me")).json();
     expect(unauthorized.error).toMatchObject({ code: "unauthorized", message: GUARD_MESSAGE });
+    expect(Value.Check(ErrorBody, unauthorized)).toBe(true);
     const invalid = await t.request("/api/v1/auth/register", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "a@b.co", password: "long enough!", firstName: "", lastName: "L" }),
     });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).error).toMatchObject({
+    const body = await invalid.json();
+    expect(Value.Check(ErrorBody, body)).toBe(true);
+    expect(body.error).toMatchObject({
       code: "invalid_request",
       message: expect.stringContaining("firstName"),
     });
+  });
+
+  test("documents the streams: the JSON answer and the events of chat and runs", () => {
+    for (const [path, schema] of [
+      ["/api/v1/ai/chat", "ChatAnswer"],
+      ["/api/v1/sandbox/execute", "RunResult"],
+    ] as const) {
+      const ok = doc.paths[path]?.post?.responses["200"] as Response;
+      expect(ok.content?.["application/json"]?.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
+      expect(ok.content?.["text/event-stream"]?.schema?.description).toContain("Server-sent events");
+    }
   });
 
   test("marks exactly the operations the app guards as needing a bearer token", async () => {

@@ -19,30 +19,30 @@ function answer(request: Request, { body, etag }: Rendered, type: string): Respo
 }
 
 /**
- * The API reference: `/api/v1/openapi.json` (OpenAPI 3.1) and `/api/docs`, the same document
- * rendered as a page that needs no script. Use as `.use(apiDocs)` on the whole app, after the
- * JSON routes: it documents the app it is used in. Both are built on first request, once.
+ * The API reference: `/api/v1/openapi.json` (OpenAPI 3.1, generated from the routes' own schemas
+ * and `detail`) and `/api/docs`, the same document rendered as a page that needs no script. Use
+ * as `.use(apiDocs)` on the whole app, after the JSON routes: it documents the app it is used
+ * in. Both are built on first request, once.
  */
 export function apiDocs<const App extends AnyElysia>(app: App): App {
-  let built: { json: Rendered; page: Rendered } | undefined;
-  const docs = () => {
-    if (!built) {
-      const doc = buildOpenApi(app);
-      built = {
-        json: rendered(JSON.stringify(doc)),
-        page: rendered(ApiDocsPage({ doc, jsonUrl: DOCS_PATHS.json }) as string),
-      };
-    }
-    return built;
-  };
+  let built: Promise<{ json: Rendered; page: Rendered }> | undefined;
+  const docs = () =>
+    (built ??= buildOpenApi(app).then((doc) => ({
+      json: rendered(JSON.stringify(doc)),
+      page: rendered(ApiDocsPage({ doc, jsonUrl: DOCS_PATHS.json }) as string),
+    })));
   const hide = { detail: { hide: true } };
   return app.use(
     new Elysia({ name: "api-docs" })
       .get(
         DOCS_PATHS.json,
-        ({ request }) => answer(request, docs().json, "application/json; charset=utf-8"),
+        async ({ request }) => answer(request, (await docs()).json, "application/json; charset=utf-8"),
         hide,
       )
-      .get(DOCS_PATHS.page, ({ request }) => answer(request, docs().page, "text/html; charset=utf-8"), hide),
+      .get(
+        DOCS_PATHS.page,
+        async ({ request }) => answer(request, (await docs()).page, "text/html; charset=utf-8"),
+        hide,
+      ),
   ) as App;
 }

@@ -1,12 +1,7 @@
-// The generator alone: the package's index also carries its Scalar and Swagger UI pages, which Aura does not serve.
-import { toOpenAPISchema, unwrapSchema } from "@elysiajs/openapi/openapi";
-import type { AnyElysia, InternalRoute } from "elysia";
+import type { AnyElysia } from "elysia";
 import pkg from "../../../package.json" with { type: "json" };
-import { OPERATIONS, type OperationDoc, TAGS } from "./catalogue.ts";
-import { ERROR_RESPONSES, type ErrorName, errorComponents } from "./errors.ts";
-import { RESPONSE_SCHEMAS } from "./schemas.ts";
+import { errorComponents, errorResponseRef, RATE_HEADERS } from "./errors.ts";
 import {
-  type JsonObject,
   METHODS,
   type Method,
   type OpenApiDocument,
@@ -17,9 +12,21 @@ import {
 } from "./types.ts";
 
 const VERSION = "3.1.0";
-const JSON_FACE = /^\/api\/v1\//;
 /** The routes of the document itself; never part of it. */
 export const DOCS_PATHS = { json: "/api/v1/openapi.json", page: "/api/docs" } as const;
+/** Everything but the JSON face (`/api/v1/…`): pages, forms, OAuth redirects, health, assets. */
+const NOT_JSON_FACE = /^(?!\/api\/v1\/)/;
+
+/** The groups of the reference, in the order the page shows them. */
+const TAGS = [
+  { name: "Auth", description: "Accounts, tokens and sessions." },
+  { name: "Projects", description: "The projects the caller owns or is a member of." },
+  { name: "Members", description: "Who may use a project, and how: owner, editor or viewer." },
+  { name: "Files", description: "Reading and saving a project's files." },
+  { name: "Code search", description: "Search over a project's indexed code." },
+  { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
+  { name: "Sandbox", description: "Running code in an isolated sandbox." },
+];
 
 const DESCRIPTION =
   "The JSON face of Aura: the same services as the web pages, for scripts, the CLI and tests. " +
@@ -29,39 +36,39 @@ const DESCRIPTION =
   "allowance (`RATE_LIMIT_API`, or `RATE_LIMIT_EDITOR` for editor traffic) and carry `RateLimit-*` " +
   "headers; every 429 carries `Retry-After`.";
 
-const RATE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
-const errorRef = (name: ErrorName) => ({ $ref: `#/components/responses/${name}` });
-
-/** The OpenAPI path of an Elysia route pattern: `{param}`s, the `*` tail named `path`, no trailing slash. */
-function openApiPath(routePath: string): string {
-  return routePath
-    .replace(/(.)\/$/, "$1")
-    .replace(/:([^/]+)/g, "{$1}")
-    .replace(/\/\*$/, "/{path}");
-}
-
 /** Plain JSON: drops TypeBox's symbol keys and shares nothing with the live route schemas. */
 const plainJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-const COERCED_FORMATS = new Set([
-  "integer",
-  "numeric",
-  "boolean",
-  "date-time",
-  "ObjectString",
-  "ArrayString",
-]);
+// Elysia's coercing types (`t.Integer`, `t.Numeric`, `t.Date`, …) accept a string form too.
+const COERCED_FORMATS = new Set(["integer", "numeric", "boolean", "ObjectString", "ArrayString"]);
 
 /**
- * Undo Elysia's query coercion in a schema: it widens `integer` to `integer | string(format: integer)`
- * so that query strings validate; a client should see the integer.
+ * A schema as a client sees it: Elysia's coercing types widen `integer` to `integer | string
+ * (format: integer)` so that query strings validate, and `t.Date` accepts a date, a date-time or
+ * a number; what a client sends in JSON, and every date the API answers, is the plain type.
  */
 function uncoerce(schema: Schema): Schema {
-  const { anyOf, ...rest } = schema;
+  // `$id` names a model inside the generator; `nullable` is OpenAPI 3.0's, which t.Nullable also writes.
+  const {
+    anyOf,
+    $id: _id,
+    nullable: _nullable,
+    ...rest
+  } = schema as Schema & { $id?: string; nullable?: boolean };
   if (anyOf) {
-    const kept = anyOf.filter((s) => !(s.type === "string" && s.format && COERCED_FORMATS.has(s.format)));
-    if (kept.length === 1 && kept.length < anyOf.length) return uncoerce({ ...rest, ...kept[0] });
-    return { ...rest, anyOf: kept.map(uncoerce) };
+    // `t.Date`: a Date, a date-time, a date or a number going in; always a date-time coming out.
+    if (anyOf.some((s) => s.type === "string" && s.format === "date-time"))
+      return { ...rest, type: "string", format: "date-time" };
+    const kept = anyOf
+      .filter((s) => !(s.type === "string" && s.format && COERCED_FORMATS.has(s.format)))
+      .map(uncoerce);
+    if (kept.length === 1) return uncoerce({ ...rest, ...kept[0] });
+    // `T | null` of a plain type: `type: [T, "null"]`, as the generator writes its own.
+    const nonNull = kept.filter((s) => s.type !== "null");
+    const only = nonNull[0];
+    if (kept.length === 2 && nonNull.length === 1 && only && typeof only.type === "string" && !only.anyOf)
+      return { ...rest, ...only, type: [only.type, "null"] };
+    return { ...rest, anyOf: kept };
   }
   if (rest.properties)
     rest.properties = Object.fromEntries(Object.entries(rest.properties).map(([k, v]) => [k, uncoerce(v)]));
@@ -69,115 +76,132 @@ function uncoerce(schema: Schema): Schema {
   return rest;
 }
 
-const uncoerceAll = (schemas: Record<string, Schema>) =>
-  Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, uncoerce(schema)]));
+/** The OpenAPI path of a generated path: `{param}`s as they are, `*` named `path`, no trailing slash. */
+const openApiPath = (path: string) => path.replace(/(.)\/$/, "$1").replace(/\/\*$/, "/{path}");
 
-function parametersOf(route: InternalRoute, generated: Operation | undefined, doc: OperationDoc | undefined) {
-  const parameters: Parameter[] = (generated?.parameters ?? []).map((p) => {
+/** Parameters declared in `detail` describe (or, for a `*`, add) those the generator found. */
+function parametersOf(generated: Parameter[] = [], declared: Parameter[] = []): Parameter[] {
+  const parameters = generated.map((p): Parameter => {
+    const about = declared.find((d) => d.name === p.name && d.in === p.in);
     const { description, ...schema } = uncoerce(p.schema ?? {});
-    const about = doc?.params?.[p.name] ?? description;
-    return { ...p, ...(about ? { description: about } : {}), schema };
+    const text = about?.description ?? description;
+    return { ...p, ...(text ? { description: text } : {}), schema };
   });
-  if (route.path.endsWith("/*"))
-    parameters.push({
-      name: "path",
-      in: "path",
-      required: true,
-      ...(doc?.params?.path ? { description: doc.params.path } : {}),
-      schema: { type: "string", minLength: 1 },
-    });
+  for (const d of declared)
+    if (!parameters.some((p) => p.name === d.name && p.in === d.in)) parameters.push(d);
   return parameters;
 }
 
-function responsesOf(route: InternalRoute, doc: OperationDoc | undefined, secured: boolean) {
-  const hooks = route.hooks as { body?: unknown; query?: unknown; params?: unknown };
+const rateHeaders = () =>
+  Object.fromEntries(Object.keys(RATE_HEADERS).map((h) => [h, { $ref: `#/components/headers/${h}` }]));
+
+/**
+ * The responses of an operation: the route's `response` schemas, as generated, with what its
+ * `detail.responses` adds (a stream's media type; a generator's JSON answer), errors as the
+ * reusable responses of their status, and RateLimit headers on the successes of guarded routes.
+ */
+function responsesOf(
+  generated: Record<string, Response> = {},
+  declared: Record<string, Response> = {},
+  guarded: boolean,
+): Operation["responses"] {
   const responses: Operation["responses"] = {};
-  if (doc) {
-    const { status, description, schema, stream } = doc.success;
-    const ok: Response = {
-      description: stream ? `${description} With \`Accept: text/event-stream\`: ${stream}` : description,
+  const statuses = [...new Set([...Object.keys(generated), ...Object.keys(declared)])].sort();
+  for (const status of statuses) {
+    const ref = /^[45]/.test(status) ? errorResponseRef(status) : undefined;
+    if (ref) {
+      responses[status] = ref;
+      continue;
+    }
+    const made = generated[status];
+    const said = declared[status];
+    // A `t.Void()` has no media type: the generator writes the schema itself as `content`.
+    const content = Object.fromEntries(
+      Object.entries({ ...made?.content, ...said?.content })
+        .filter(([type]) => type.includes("/"))
+        .map(([type, media]) => [
+          type,
+          { ...media, ...(media.schema ? { schema: uncoerce(media.schema) } : {}) },
+        ]),
+    );
+    responses[status] = {
+      description: said?.description ?? made?.description ?? "",
+      ...(guarded && status.startsWith("2") ? { headers: rateHeaders() } : {}),
+      ...(Object.keys(content).length ? { content } : {}),
     };
-    if (secured)
-      ok.headers = Object.fromEntries(RATE_HEADERS.map((h) => [h, { $ref: `#/components/headers/${h}` }]));
-    if (schema) ok.content = { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } };
-    if (stream)
-      ok.content = {
-        ...ok.content,
-        "text/event-stream": { schema: { type: "string", description: stream } },
-      };
-    responses[String(status)] = ok;
   }
-  const errors = new Set<ErrorName>(doc?.errors);
-  if (hooks.body || hooks.query || hooks.params || route.path.includes("*")) errors.add("BadRequest");
-  if (hooks.body) errors.add("PayloadTooLarge");
-  if (secured) errors.add("Unauthorized").add("TooManyRequests");
-  errors.add("InternalError").add("ServiceUnavailable");
-  const byStatus = [...errors].sort((a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status);
-  for (const name of byStatus) responses[String(ERROR_RESPONSES[name].status)] ??= errorRef(name);
   return responses;
 }
 
-function operationOf(route: InternalRoute, generated: Operation | undefined): Operation {
-  const doc = OPERATIONS[`${route.method} ${route.path}`];
-  const detail = (route.hooks.detail ?? {}) as Partial<Operation>;
-  const summary = detail.summary ?? doc?.summary;
-  const description = detail.description ?? doc?.description;
-  const security = detail.security ?? (doc?.auth ? [{ bearerAuth: [] }] : []);
-  const parameters = parametersOf(route, generated, doc);
-  const body = (route.hooks as { body?: unknown }).body;
-  const bodySchema = body ? (unwrapSchema(body as never, undefined, "input", VERSION) as Schema) : undefined;
-  const operation: Operation & JsonObject = {
-    operationId: detail.operationId ?? doc?.operationId ?? generated?.operationId ?? "",
-    tags: detail.tags ?? [doc?.tag ?? "Other"],
-    ...(summary ? { summary } : {}),
-    ...(description ? { description } : {}),
-    security,
-    ...(doc?.auth ? { "x-allowance": doc.auth } : {}),
-    ...(parameters.length ? { parameters } : {}),
-    ...(bodySchema
-      ? { requestBody: { required: true, content: { "application/json": { schema: uncoerce(bodySchema) } } } }
-      : {}),
-    responses: { ...responsesOf(route, doc, security.length > 0), ...generated?.responses },
-  };
-  return plainJson(operation);
+type Generated = {
+  paths: Record<string, Partial<Record<Method, Operation>>>;
+  components: { schemas: Record<string, Schema> };
+};
+
+/**
+ * The app as the generator should see it. Every body of the JSON face is JSON, but the
+ * body-limit plugin parses bodies with a function of its own, and the generator gives a body
+ * parsed by a function no media type: the routes are shown to it as parsed by `json`.
+ */
+function jsonFaceOf(app: AnyElysia): AnyElysia {
+  const routes = () =>
+    app.routes.map((route) => ({ ...route, hooks: { ...route.hooks, parse: [{ fn: "json" }] } }));
+  return Object.create(app, { getGlobalRoutes: { value: routes } }) as AnyElysia;
 }
 
 /**
- * Build the OpenAPI 3.1 document of the app's JSON face (`/api/v1/…`) from its registered routes:
- * `@elysiajs/openapi` turns the routes' TypeBox schemas into parameters and bodies; the catalogue
- * adds what routes do not declare (summaries, auth, success bodies) and every route gets the
- * error responses it can give.
+ * Build the OpenAPI 3.1 document of the app's JSON face (`/api/v1/…`) from its routes: their
+ * `detail`, `params`, `query`, `body` and `response` schemas, turned into a document by
+ * `@elysiajs/openapi`'s generator, then completed where the generator stops short (see each step).
  */
-export function buildOpenApi(app: AnyElysia): OpenApiDocument {
-  const generated = toOpenAPISchema(app, { paths: [/^(?!\/api\/v1\/)/] }, undefined, undefined, VERSION)
-    .paths as Record<string, Partial<Record<Method, Operation>>>;
+export async function buildOpenApi(app: AnyElysia): Promise<OpenApiDocument> {
+  // Loaded on the first request for the document: it is large and nothing else needs it.
+  const { toOpenAPISchema } = await import("@elysiajs/openapi");
+  const generated = plainJson(
+    toOpenAPISchema(jsonFaceOf(app), { paths: [NOT_JSON_FACE] }, undefined, undefined, VERSION),
+  ) as unknown as Generated;
   const paths: OpenApiDocument["paths"] = {};
   for (const route of app.routes) {
     const method = route.method.toLowerCase() as Method;
-    if (!JSON_FACE.test(route.path) || !METHODS.includes(method)) continue;
-    if ((route.hooks.detail as { hide?: boolean } | undefined)?.hide || route.path === DOCS_PATHS.json)
-      continue;
-    const pluginPath = route.path.replace(/:([^/]+)/g, "{$1}");
-    const path = openApiPath(route.path);
-    paths[path] = { ...paths[path], [method]: operationOf(route, generated[pluginPath]?.[method]) };
+    const generatedPath = route.path.replace(/:([^/]+)/g, "{$1}");
+    const operation = generated.paths[generatedPath]?.[method];
+    if (!operation || !METHODS.includes(method)) continue;
+    // What the generator drops from `detail` when it has its own: described parameters, streamed answers.
+    const detail = plainJson(route.hooks.detail ?? {}) as Partial<Operation>;
+    const { parameters, requestBody, responses, ...rest } = operation;
+    const guarded = (operation.security ?? []).length > 0;
+    const inputs = parametersOf(parameters, detail.parameters);
+    const body = requestBody?.content["application/json"]?.schema;
+    const path = openApiPath(generatedPath);
+    paths[path] = {
+      ...paths[path],
+      [method]: {
+        ...rest,
+        security: operation.security ?? [],
+        ...(inputs.length ? { parameters: inputs } : {}),
+        ...(body
+          ? { requestBody: { required: true, content: { "application/json": { schema: uncoerce(body) } } } }
+          : {}),
+        responses: responsesOf(
+          responses as Record<string, Response> | undefined,
+          detail.responses as Record<string, Response> | undefined,
+          guarded,
+        ),
+      },
+    };
   }
-  const errors = errorComponents();
   const used = new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
-  const known = new Set<string>(TAGS.map((t) => t.name));
+  const errors = errorComponents();
   return {
     openapi: VERSION,
     info: { title: "Aura IDE API", version: pkg.version, description: DESCRIPTION },
-    tags: [
-      ...TAGS.filter((t) => used.has(t.name)),
-      ...[...used].filter((t) => !known.has(t)).map((name) => ({ name })),
-    ],
+    tags: TAGS.filter((t) => used.has(t.name)),
     paths,
     components: {
-      schemas: {
-        ...uncoerceAll(plainJson(RESPONSE_SCHEMAS as Record<string, Schema>)),
-        ...(errors.schemas as Record<string, Schema>),
-      },
-      responses: errors.responses as unknown as Record<string, Response>,
+      schemas: Object.fromEntries(
+        Object.entries(generated.components.schemas).map(([name, schema]) => [name, uncoerce(schema)]),
+      ),
+      responses: errors.responses,
       headers: errors.headers,
       securitySchemes: {
         bearerAuth: {
