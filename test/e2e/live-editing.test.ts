@@ -80,7 +80,7 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
   const ready = (page: Page) => page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
   const statusIs = (page: Page, text: string) =>
     page.waitForFunction((want) => document.querySelector("[data-status-save]")?.textContent === want, text, {
-      timeout: 10_000,
+      timeout: 25_000,
     });
   /** The editor's text: its lines without the others' cursors and name tags drawn into them. */
   const text = (page: Page) =>
@@ -320,7 +320,7 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
 });
 
 /** Poll `check` every 50 ms until it holds; throw naming `what` after `ms`. */
-async function waitUntil(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean> | boolean, what: string, ms = 25_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
