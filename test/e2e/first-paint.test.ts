@@ -10,8 +10,7 @@ import { listen } from "../helpers/server.ts";
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(`first-paint browser tests skipped: ${unavailable}`);
 
-const SOURCE =
-  '// Shown before the island runs\nexport function greet(name) {\n  return `Hello, ${name}!`;\n}\n\nconst html = "<script>alert(1)</script>";\nconsole.log(greet("Aura"), html, 42);\n';
+const SOURCE = `// Shown before the island runs\nexport function greet(name) {\n  return \`Hello, \${name}!\`;\n}\n\nconst html = "<script>alert(1)</script>";\nconsole.log(greet("Aura"), html, 42);\n`;
 
 /** Where the text of the editor's first line is drawn, in page pixels. */
 const firstLineBox = (page: Page) =>
@@ -114,7 +113,9 @@ describe.skipIf(Boolean(unavailable))("the editor page before and after its scri
         expect(Math.abs(liveBox.height - staticBox.height)).toBeLessThanOrEqual(1);
         // The island's highlighting uses the same classes, so the same colours.
         const keyword = (p: Page) =>
-          p.evaluate(() => getComputedStyle(document.querySelector("[data-editor] .tok-keyword") as Element).color);
+          p.evaluate(
+            () => getComputedStyle(document.querySelector("[data-editor] .tok-keyword") as Element).color,
+          );
         expect(await keyword(after.page)).toBe(await keyword(before.page));
       } finally {
         await before.context.close();
