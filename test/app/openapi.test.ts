@@ -14,6 +14,8 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 
 const JSON_URL = "/api/v1/openapi.json";
 const GUARD_MESSAGE = "Bearer access token required";
+/** Served outside Elysia (src/handlers.ts), so documented by the document itself rather than by a route. */
+const LIVE_DOCUMENT = "/api/v1/collab/{projectId}/{path}";
 
 let t: TestApp;
 let doc: OpenApiDocument;
@@ -33,6 +35,9 @@ const operations = (): Entry[] =>
   Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => ({ method, path, operation: operation as Operation })),
   );
+
+/** The operations of routes the app itself serves: all but the live-document socket. */
+const servedOperations = () => operations().filter((e) => e.path !== LIVE_DOCUMENT);
 
 /** The app's own JSON routes (not the document's route itself), named as OpenAPI names them. */
 const jsonRoutes = () =>
@@ -141,7 +146,8 @@ describe("the OpenAPI document", () => {
   });
 
   test("holds the JSON face only: no HTML page, OAuth redirect or operations route", () => {
-    expect(operations().length).toBe(jsonRoutes().length);
+    expect(servedOperations().length).toBe(jsonRoutes().length);
+    expect(Object.keys(doc.paths[LIVE_DOCUMENT] ?? {})).toEqual(["get"]);
     for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/api\/v1\//);
     for (const path of [
       "/projects",
@@ -185,6 +191,7 @@ describe("the OpenAPI document", () => {
       "NotFound",
       "Conflict",
       "PayloadTooLarge",
+      "UpgradeRequired",
       "TooManyRequests",
       "InternalError",
       "BadGateway",
@@ -223,6 +230,19 @@ describe("the OpenAPI document", () => {
     });
   });
 
+  test("documents the live-document WebSocket, which the app serves outside its routes", () => {
+    const socket = doc.paths[LIVE_DOCUMENT]?.get;
+    expect(socket?.summary).toContain("WebSocket");
+    expect(socket?.description).toContain("y-websocket");
+    expect(Object.keys(socket?.responses ?? {})).toEqual(["101", "401", "403", "404", "426", "503"]);
+    expect(socket?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual([
+      "path:projectId",
+      "path:path",
+      "query:token",
+    ]);
+    expect(socket?.security).toEqual([{ accessTokenQuery: [] }, { sessionCookie: [] }]);
+  });
+
   test("documents the streams: the JSON answer and the events of chat and runs", () => {
     for (const [path, schema] of [
       ["/api/v1/ai/chat", "ChatAnswer"],
@@ -235,7 +255,7 @@ describe("the OpenAPI document", () => {
   });
 
   test("marks exactly the operations the app guards as needing a bearer token", async () => {
-    for (const entry of operations()) {
+    for (const entry of servedOperations()) {
       const res = await t.request(...requestFor(entry));
       const body = res.headers.get("content-type")?.includes("json") ? await res.json() : {};
       const guarded = res.status === 401 && body.error?.message === GUARD_MESSAGE;

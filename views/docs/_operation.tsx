@@ -31,8 +31,12 @@ const ALLOWANCES: Record<string, string> = {
   editor: "editor allowance (RATE_LIMIT_EDITOR)",
 };
 
-// Typed as string, not as its literal, so the `safe` that escapes its `<` is not taken for unneeded.
-const TOKEN_HEADER: string = "Authorization: Bearer <access token>";
+// Typed as strings, not as their literals, so the `safe` that escapes their `<` is not taken for unneeded.
+const CREDENTIALS: Record<string, string> = {
+  bearerAuth: "Authorization: Bearer <access token>",
+  accessTokenQuery: "?token=<access token>",
+  sessionCookie: "the session cookie",
+};
 const refName = (ref: string) => ref.slice(ref.lastIndexOf("/") + 1);
 const H4 = "mt-5 mb-2 text-xs font-semibold uppercase tracking-widest text-slate-500";
 
@@ -49,14 +53,20 @@ export function MethodBadge({ method }: { method: string }) {
 }
 
 function AuthLine({ operation }: { operation: OperationProps["operation"] }) {
-  if (!operation.security.length) return <p class="mt-3 text-sm">No token needed.</p>;
+  const schemes = operation.security.flatMap((requirement) => Object.keys(requirement));
+  if (!schemes.length) return <p class="mt-3 text-sm">No token needed.</p>;
   const allowance = ALLOWANCES[operation["x-allowance"] ?? ""];
   return (
     <p class="mt-3 text-sm">
       Needs{" "}
-      <code class="font-mono text-[0.85em]" safe>
-        {TOKEN_HEADER}
-      </code>
+      {schemes.map((scheme, i) => (
+        <>
+          {i > 0 ? " or " : ""}
+          <code class="font-mono text-[0.85em]" safe>
+            {CREDENTIALS[scheme] ?? scheme}
+          </code>
+        </>
+      ))}
       {allowance ? <span safe>{`; counts against the caller's ${allowance}.`}</span> : "."}
     </p>
   );

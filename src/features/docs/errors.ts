@@ -59,6 +59,12 @@ export const ERROR_STATUSES: Record<number, ErrorStatusDoc> = {
     code: "payload_too_large",
     message: "Request body is over its limit of 1048576 bytes",
   },
+  426: {
+    name: "UpgradeRequired",
+    description: "A plain request to a WebSocket address.",
+    code: "upgrade_required",
+    message: "This address is a WebSocket (the y-websocket protocol)",
+  },
   429: {
     name: "TooManyRequests",
     description: "Rate limited. Wait `Retry-After` seconds before trying again.",

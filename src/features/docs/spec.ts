@@ -1,5 +1,6 @@
 import type { AnyElysia } from "elysia";
 import pkg from "../../../package.json" with { type: "json" };
+import { FILE_PATH_RULES } from "./api-schema.ts";
 import { errorComponents, errorResponseRef, RATE_HEADERS } from "./errors.ts";
 import {
   METHODS,
@@ -23,6 +24,7 @@ const TAGS = [
   { name: "Projects", description: "The projects the caller owns or is a member of." },
   { name: "Members", description: "Who may use a project, and how: owner, editor or viewer." },
   { name: "Files", description: "Reading and saving a project's files." },
+  { name: "Live documents", description: "Editing a file together, live, over a WebSocket." },
   { name: "Code search", description: "Search over a project's indexed code." },
   { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
   { name: "Sandbox", description: "Running code in an isolated sandbox." },
@@ -35,6 +37,63 @@ const DESCRIPTION =
   "comes with 5xx answers and is logged with the failure. Authenticated calls count against a per-user " +
   "allowance (`RATE_LIMIT_API`, or `RATE_LIMIT_EDITOR` for editor traffic) and carry `RateLimit-*` " +
   "headers; every 429 carries `Retry-After`.";
+
+/**
+ * `GET /api/v1/collab/{projectId}/{path}`: served outside Elysia (src/handlers.ts upgrades it
+ * before the app sees the request), so no route documents it.
+ */
+const LIVE_DOCUMENT: Operation = {
+  operationId: "openLiveDocument",
+  tags: ["Live documents"],
+  summary: "Edit a file live (WebSocket)",
+  description:
+    "A WebSocket speaking the y-websocket protocol (message type 0: y-protocols sync step 1, step 2 and " +
+    "updates; 1: awareness; 3: awareness query) over the file's shared Yjs document, whose text is " +
+    '`doc.getText("content")`; an unmodified `y-websocket` client works. Authenticated by the session ' +
+    "cookie (a page of another site is refused with 403) or by `?token=<access token>`. The upgrade is " +
+    "refused before any document is loaded; once open, viewers receive every edit but their updates are " +
+    "dropped. Close codes: 1003 a text frame or an undecodable message, 1009 a message over 2 MiB, 4401 " +
+    "session ended, 4403 access changed, 4404 the file was deleted or renamed, 4413 the document would " +
+    "exceed 1 MiB, 1001 the server is restarting, 1011 the server could not keep up. See " +
+    "docs/live-documents.md.",
+  security: [{ accessTokenQuery: [] }, { sessionCookie: [] }],
+  parameters: [
+    {
+      name: "projectId",
+      in: "path",
+      required: true,
+      description: "The project's id.",
+      schema: { type: "string" },
+    },
+    {
+      name: "path",
+      in: "path",
+      required: true,
+      description: `${FILE_PATH_RULES} Anything else is a 404.`,
+      schema: { type: "string", minLength: 1 },
+    },
+    {
+      name: "token",
+      in: "query",
+      required: false,
+      description: "An access token, for clients without the session cookie.",
+      schema: { type: "string" },
+    },
+  ],
+  responses: {
+    "101": {
+      description:
+        "Switching Protocols: the socket is open and speaks y-websocket. The server starts with sync step 1; " +
+        "after each stored batch of the client's updates it sends a sync step 1 carrying its state vector " +
+        "(a receipt: what it has is stored).",
+    },
+    "401": errorResponseRef("401")!,
+    "403": errorResponseRef("403")!,
+    "404": errorResponseRef("404")!,
+    "426": errorResponseRef("426")!,
+    "503": errorResponseRef("503")!,
+  },
+};
 
 /** Plain JSON: drops TypeBox's symbol keys and shares nothing with the live route schemas. */
 const plainJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -190,6 +249,7 @@ export async function buildOpenApi(app: AnyElysia): Promise<OpenApiDocument> {
       },
     };
   }
+  paths["/api/v1/collab/{projectId}/{path}"] = { get: LIVE_DOCUMENT };
   const used = new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
   const errors = errorComponents();
   return {
@@ -211,6 +271,19 @@ export async function buildOpenApi(app: AnyElysia): Promise<OpenApiDocument> {
           description:
             "An access token from register, login or refresh. It lives 15 minutes by default; " +
             "renew it with the refresh token.",
+        },
+        accessTokenQuery: {
+          type: "apiKey",
+          in: "query",
+          name: "token",
+          description: "An access token in the URL, for a WebSocket client that cannot send headers.",
+        },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "aura_at",
+          description:
+            "The web pages' session (`__Host-aura_at` in production); renewed on the upgrade if expired.",
         },
       },
     },
