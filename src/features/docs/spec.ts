@@ -36,7 +36,8 @@ const DESCRIPTION =
   'as needing a token. Every error body is `{"error": {"code", "message", "errorId"?}}`; `errorId` ' +
   "comes with 5xx answers and is logged with the failure. Authenticated calls count against a per-user " +
   "allowance (`RATE_LIMIT_API`, or `RATE_LIMIT_EDITOR` for editor traffic) and carry `RateLimit-*` " +
-  "headers; every 429 carries `Retry-After`.";
+  "headers; every 429 carries `Retry-After`. What this document cannot say (error codes, file paths, " +
+  "paging, the events of the streams, the WebSocket protocol) is in docs/api.md.";
 
 /**
  * `GET /api/v1/collab/{projectId}/{path}`: served outside Elysia (src/handlers.ts upgrades it
@@ -54,8 +55,8 @@ const LIVE_DOCUMENT: Operation = {
     "refused before any document is loaded; once open, viewers receive every edit but their updates are " +
     "dropped. Close codes: 1003 a text frame or an undecodable message, 1009 a message over 2 MiB, 4401 " +
     "session ended, 4403 access changed, 4404 the file was deleted or renamed, 4413 the document would " +
-    "exceed 1 MiB, 1001 the server is restarting, 1011 the server could not keep up. See " +
-    "docs/live-documents.md.",
+    "exceed 1 MiB, 1001 the server is restarting, 1011 the server could not keep up. See docs/api.md " +
+    "and docs/live-documents.md.",
   security: [{ accessTokenQuery: [] }, { sessionCookie: [] }],
   parameters: [
     {
