@@ -21,7 +21,22 @@ export function staticAssets(): Map<string, StaticAsset> {
 }
 
 const STATIC_IMPORT = /\b(?:import|from)\s*["']\.\/([^"']+\.js)["']/g;
-const preloads = new Map<AssetName, string[]>();
+const preloads = new Map<string, string[]>();
+const byFile = () =>
+  new Map(Object.values(assetFiles).map((a) => [a.url.slice(a.url.lastIndexOf("/") + 1), a]));
+
+/** A module's URL and the URLs of every chunk it imports statically, transitively. */
+function staticClosure(asset: { url: string; file: string } | undefined): string[] {
+  const files = byFile();
+  const seen = new Set<string>();
+  const visit = (a: { url: string; file: string } | undefined) => {
+    if (!a || seen.has(a.url)) return;
+    seen.add(a.url);
+    for (const m of readFileSync(a.file, "utf8").matchAll(STATIC_IMPORT)) visit(files.get(m[1] ?? ""));
+  };
+  visit(asset);
+  return [...seen];
+}
 
 /**
  * The URLs of a built module and of every chunk it imports statically, transitively: what a
@@ -31,15 +46,39 @@ const preloads = new Map<AssetName, string[]>();
 export function modulePreloads(name: AssetName): string[] {
   const known = preloads.get(name);
   if (known) return known;
-  const byFile = new Map(Object.values(assetFiles).map((a) => [a.url.slice(a.url.lastIndexOf("/") + 1), a]));
-  const seen = new Set<string>();
-  const visit = (asset: { url: string; file: string } | undefined) => {
-    if (!asset || seen.has(asset.url)) return;
-    seen.add(asset.url);
-    for (const m of readFileSync(asset.file, "utf8").matchAll(STATIC_IMPORT)) visit(byFile.get(m[1] ?? ""));
-  };
-  visit(assetFiles[name]);
-  const urls = [...seen];
+  const urls = staticClosure(assetFiles[name]);
   preloads.set(name, urls);
+  return urls;
+}
+
+/** The editor's grammar module for each language the server names (src/features/files/paths.ts), by what it exports. */
+const GRAMMAR_EXPORT: Record<string, string> = {
+  javascript: "javascript",
+  typescript: "javascript",
+  python: "python",
+  html: "html",
+  css: "css",
+  json: "json",
+  markdown: "markdown",
+};
+
+/**
+ * The chunks the editor island imports, dynamically, to highlight a file in `language`: the
+ * chunk exporting that grammar and its static imports. A page that opens such a file preloads
+ * them beside the entry, so the grammar is not fetched only after the entry has run. Empty for
+ * languages without a grammar.
+ */
+export function grammarPreloads(language: string): string[] {
+  const name = GRAMMAR_EXPORT[language];
+  if (!name) return [];
+  const key = `grammar:${name}`;
+  const known = preloads.get(key);
+  if (known) return known;
+  const exporting = new RegExp(`export\\s*\\{[^}]*\\bas ${name}\\b`);
+  const chunk = Object.values(assetFiles).find(
+    (a) => /\/chunk\.[^/]+\.js$/.test(a.url) && exporting.test(readFileSync(a.file, "utf8")),
+  );
+  const urls = chunk ? staticClosure(chunk) : [];
+  preloads.set(key, urls);
   return urls;
 }

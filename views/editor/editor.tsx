@@ -1,4 +1,4 @@
-import { assetUrl, modulePreloads } from "../../src/assets.ts";
+import { assetUrl, grammarPreloads, modulePreloads } from "../../src/assets.ts";
 import type { TreeNode } from "../../src/features/editor/tree.ts";
 import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
@@ -30,8 +30,15 @@ export function EditorPage(props: EditorPageProps) {
   const viewer = role === "viewer";
   return (
     <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
-      {/* Module scripts are deferred; the preloads fetch the island's static chunks alongside it. */}
-      {[...modulePreloads("editor.js"), ...modulePreloads("shell.js")].map((href) => (
+      {/* Module scripts are deferred; the preloads fetch the island's static chunks and the open
+          file's grammar alongside it, instead of one after the other. */}
+      {[
+        ...new Set([
+          ...modulePreloads("editor.js"),
+          ...modulePreloads("shell.js"),
+          ...grammarPreloads(file?.language ?? ""),
+        ]),
+      ].map((href) => (
         <link rel="modulepreload" href={href} />
       ))}
       <script type="module" src={assetUrl("shell.js")}></script>
@@ -168,7 +175,8 @@ export function EditorPage(props: EditorPageProps) {
             class="fixed inset-0 z-20 bg-white empty:hidden md:static md:w-96 md:border-l md:border-slate-200 dark:bg-ink-900 md:dark:border-ink-700"
           ></aside>
         </div>
-        <footer class="flex items-center gap-4 border-t border-slate-200 bg-slate-50 px-3 py-1 text-xs text-slate-600 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-300">
+        {/* As tall empty as filled (border, py-1 and one line of text-xs), so the editor does not shrink when the island writes to it. */}
+        <footer class="flex min-h-[calc(1.5rem+1px)] items-center gap-4 border-t border-slate-200 bg-slate-50 px-3 py-1 text-xs text-slate-600 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-300">
           <span data-status-language>{file ? "" : "No file"}</span>
           <span data-status-cursor></span>
           <span
