@@ -197,12 +197,13 @@ export function mount(el: HTMLElement): EditorHandle {
   el.dataset.editorReady = "loading";
   // Swap the static copy for the editor in one frame, after CodeMirror's own measuring, at the
   // static copy's scroll position (unless the editor was opened at a line, which it scrolls to).
-  const reveal = () => {
-    const v = view;
-    if (!v || !staticCopy?.isConnected) return;
-    v.requestMeasure({
-      read: () => null,
-      write: () => {
+  // A hidden tab draws no frames: there, and should a frame not come, it is swapped at once.
+  const reveal = () =>
+    new Promise<void>((resolve) => {
+      const v = view;
+      if (!v || !staticCopy?.isConnected) return resolve();
+      const swap = () => {
+        resolve();
         if (view !== v || !staticCopy.isConnected) return;
         const scroller = staticCopy.querySelector<HTMLElement>(".cm-scroller");
         const top = scroller?.scrollTop ?? 0;
@@ -214,9 +215,11 @@ export function mount(el: HTMLElement): EditorHandle {
           v.scrollDOM.scrollTop = top;
           v.scrollDOM.scrollLeft = left;
         }
-      },
+      };
+      if (document.hidden) return swap();
+      v.requestMeasure({ read: () => null, write: swap });
+      setTimeout(swap, 500);
     });
-  };
 
   void (async () => {
     if (language) {
@@ -224,7 +227,7 @@ export function mount(el: HTMLElement): EditorHandle {
       const support = await language.load().catch(() => undefined);
       if (support) view?.dispatch({ effects: languageSlot.reconfigure(support) });
     }
-    reveal();
+    await reveal();
     await live.whenLoaded;
     if (!view) return;
     view.dispatch({ effects: editable.reconfigure(EditorState.readOnly.of(readOnly())) });
