@@ -235,6 +235,8 @@ export function openLive(o: LiveOptions): LiveDoc {
   // The browser knows about a lost network before the socket does; back online, retry at once.
   const offline = () => {
     failed = true;
+    // Say so now: the socket's close event can wait for a closing handshake that cannot happen.
+    connected = false;
     provider.ws?.close();
     refresh();
   };
