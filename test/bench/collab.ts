@@ -54,7 +54,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { createTestPostgresDatabase } from "../helpers/db.ts";
 import { type ServerProcess, spawnServer } from "../helpers/server-process.ts";
-import { cleanEnv, freePort, median, rssMb, stop, waitForStatus } from "./helpers.ts";
+import { cleanEnv, freePort, median, peakMb, rssMb, stop, waitForStatus } from "./helpers.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -734,6 +734,8 @@ interface MemoryResult {
   beforeMb: number;
   afterMb: number;
   addedMb: number;
+  /** The server's peak RSS so far (VmHWM), read with the after figure. */
+  peakMb: number;
   /** Seconds to open all documents, OPEN_CONCURRENCY at a time. */
   openSeconds: number;
   busyBeforePct: number;
@@ -769,11 +771,13 @@ async function memory(server: Server, r: number): Promise<MemoryResult> {
     const openSeconds = (performance.now() - started) / 1000;
     await Bun.sleep(SETTLE_MS);
     const afterMb = await steadyRss(server.pid);
+    const peak = peakMb(server.pid);
     if (opened.some((c) => c.drops > 0)) throw new Error(`a document's connection dropped on ${server.name}`);
     return {
       beforeMb: round1(beforeMb),
       afterMb: round1(afterMb),
       addedMb: round1(afterMb - beforeMb),
+      peakMb: round1(peak),
       openSeconds: round2(openSeconds),
       busyBeforePct,
     };
@@ -936,6 +940,11 @@ function summarize(results: RoundResult[]) {
     docsBeforeMb: med(results.map((r) => r.memory?.beforeMb)),
     docsAfterMb: med(results.map((r) => r.memory?.afterMb)),
     docsAddedMb: med(results.map((r) => r.memory?.addedMb)),
+    /** The largest of the rounds' figures: a round can catch a collector's (or PGlite's) high tide. */
+    docsAddedMaxMb: results.some((r) => r.memory)
+      ? Math.max(...results.map((r) => r.memory?.addedMb ?? Number.NEGATIVE_INFINITY))
+      : undefined,
+    docsPeakMb: med(results.map((r) => r.memory?.peakMb)),
     docsOpenSeconds: med(results.map((r) => r.memory?.openSeconds)),
     maxEditsPerSec: med(results.map((r) => r.throughput?.maxPerSec)),
   };
@@ -959,6 +968,8 @@ function report(rounds: Record<ServerName, RoundResult[]>) {
   line("relay p99", "relayP99Ms", "ms");
   line(`${DOCS} documents: RSS before`, "docsBeforeMb", "MB");
   line(`${DOCS} documents: RSS added`, "docsAddedMb", "MB", `≤ ${TARGETS.docsRssMb} MB`);
+  line(`${DOCS} documents: most added`, "docsAddedMaxMb", "MB");
+  line(`${DOCS} documents: peak RSS`, "docsPeakMb", "MB");
   line(`${DOCS} documents: open time`, "docsOpenSeconds", "s");
   line(`edits/s at p95 ≤ ${TARGETS.throughputP95Ms} ms`, "maxEditsPerSec", "/s");
 
