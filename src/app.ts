@@ -1,25 +1,39 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./deps.ts";
+import { accountPages } from "./features/account/pages.tsx";
+import { aiPages } from "./features/ai/pages.tsx";
 import { aiRoutes } from "./features/ai/routes.ts";
 import { oauthRoutes } from "./features/auth/oauth/routes.ts";
+import { authPages } from "./features/auth/pages.tsx";
 import { authRoutes } from "./features/auth/routes.ts";
+import { contextPages } from "./features/context/pages.tsx";
 import { contextRoutes } from "./features/context/routes.ts";
 import { apiDocs } from "./features/docs/routes.ts";
+import { editorPages } from "./features/editor/pages.tsx";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
+import { memberPages } from "./features/projects/member-pages.tsx";
 import { memberRoutes } from "./features/projects/member-routes.ts";
+import { projectPages } from "./features/projects/pages.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
+import { sandboxPages } from "./features/sandbox/pages.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
+import { usagePages } from "./features/usage/pages.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { cachePolicy } from "./plugins/cache-policy.ts";
+import { csrfPlugin } from "./plugins/csrf.ts";
 import { errorPlugin } from "./plugins/errors.tsx";
-import { htmlFace } from "./plugins/html-face.ts";
+import { securityHeadersWrap } from "./plugins/security-headers.ts";
 import { staticPlugin } from "./plugins/static.ts";
 import { routeTracker, transport } from "./plugins/transport.ts";
 import { nameValidationFields } from "./plugins/validation-fields.ts";
 
-/** Build the HTTP application on the given dependencies, without listening. */
+/**
+ * The composition root: both faces of Aura on the given dependencies, without listening.
+ * The JSON face (`/api/v1`, bearer or cookie auth) and the HTML face (pages and htmx
+ * fragments) share the transport, error, body-limit and static layers.
+ */
 export function createApp(deps: Deps) {
   const app = new Elysia()
     .wrap(transport(deps.logger, deps.metrics))
@@ -45,3 +59,23 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The browser-facing face: security headers on every response, and the CSRF check on every
+ * state-changing request of the pages registered here, after it (an Elysia hook guards only
+ * the routes registered after it: new HTML routes belong in this list).
+ */
+function htmlFace(deps: Deps) {
+  return new Elysia({ name: "html-face" })
+    .wrap(securityHeadersWrap(deps.config.production))
+    .use(csrfPlugin(deps))
+    .use(authPages(deps))
+    .use(accountPages(deps))
+    .use(projectPages(deps))
+    .use(editorPages(deps))
+    .use(memberPages(deps))
+    .use(sandboxPages(deps))
+    .use(aiPages(deps))
+    .use(contextPages(deps))
+    .use(usagePages(deps));
+}
