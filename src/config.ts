@@ -60,8 +60,8 @@ export interface Config {
   /** What this start set up for the first time (the data directory, a generated secret), in words. */
   firstStart: string[];
   oauth: {
-    google: { clientId: string; clientSecret: string } | undefined;
-    github: { clientId: string; clientSecret: string } | undefined;
+    google: OAuthClientConfig | undefined;
+    github: OAuthClientConfig | undefined;
   };
   metricsToken: string | undefined;
   /** How many reverse proxies in front of Aura append to X-Forwarded-For (0: use the peer address). */
@@ -361,7 +361,14 @@ function prices(read: Read, name: string): Record<string, { input: number; outpu
   return out;
 }
 
-function oauthPair(read: Read, provider: "GOOGLE" | "GITHUB") {
+/** A provider's client credentials; `endpoints` replaces its real URLs (a stand-in provider). */
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+  endpoints?: Partial<Record<"authorize" | "token" | "userinfo" | "emails", string>>;
+}
+
+function oauthPair(read: Read, provider: "GOOGLE" | "GITHUB"): OAuthClientConfig | undefined {
   const clientId = read(`${provider}_CLIENT_ID`);
   const clientSecret = read(`${provider}_CLIENT_SECRET`);
   if (!clientId && !clientSecret) return undefined;

@@ -40,10 +40,6 @@ export interface Deps {
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
   startedAt: number;
-  /** Test-only replacement OAuth provider endpoints (a local stand-in); never read from the environment. */
-  oauthEndpoints?: Partial<
-    Record<"google" | "github", { authorize: string; token: string; userinfo: string; emails?: string }>
-  >;
 }
 
 /** The scheduler over a runner, with the runner's kind for status and readiness. */

@@ -10,6 +10,7 @@ import {
   swapParam,
   unique,
 } from "../helpers/oauth-browser.ts";
+import { pointedAt } from "../helpers/oauth-provider.ts";
 
 let h: OAuthHarness;
 beforeAll(async () => {
@@ -119,7 +120,7 @@ describe("refusing", () => {
 
   test("an unconfigured provider is 404 and an unknown one 400", async () => {
     const googleOnly = { ...h.t.deps.config, oauth: { ...h.t.deps.config.oauth, github: undefined } };
-    const other = createApp({ ...h.t.deps, config: googleOnly, oauthEndpoints: h.provider.endpoints });
+    const other = createApp({ ...h.t.deps, config: pointedAt(googleOnly, h.provider) });
     const req = (path: string) => other.handle(new Request(`${ORIGIN}${path}`));
     expect((await req("/auth/oauth/github")).status).toBe(404);
     expect((await req("/auth/oauth/github/callback?code=x&state=y")).status).toBe(404);
@@ -131,7 +132,7 @@ describe("refusing", () => {
     const headers = { "x-forwarded-proto": "https", "x-forwarded-host": "aura.example" };
     const redirectUri = async (trustProxyHops: number) => {
       const config = { ...h.t.deps.config, trustProxyHops };
-      const other = createApp({ ...h.t.deps, config, oauthEndpoints: h.provider.endpoints });
+      const other = createApp({ ...h.t.deps, config: pointedAt(config, h.provider) });
       const res = await other.handle(new Request(`${ORIGIN}/auth/oauth/google`, { headers }));
       return new URL(res.headers.get("location")!).searchParams.get("redirect_uri");
     };

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { createApp } from "../../src/app.ts";
 import { users } from "../../src/db/schema/users.ts";
 import { createTestApp } from "./app.ts";
-import { STAND_IN_ENV, startOAuthProvider } from "./oauth-provider.ts";
+import { pointedAt, STAND_IN_ENV, startOAuthProvider } from "./oauth-provider.ts";
 
 /** The origin test requests use, and so the callback URLs registered with the stand-in. */
 export const ORIGIN = "http://localhost";
@@ -52,7 +52,7 @@ export async function oauthHarness(env: Record<string, string> = {}) {
     google: `${ORIGIN}/auth/oauth/google/callback`,
     github: `${ORIGIN}/auth/oauth/github/callback`,
   });
-  const app = createApp({ ...t.deps, oauthEndpoints: provider.endpoints });
+  const app = createApp({ ...t.deps, config: pointedAt(t.deps.config, provider) });
   const get = (path: string, cookie?: string) =>
     app.handle(new Request(`${ORIGIN}${path}`, { headers: cookie ? { cookie } : {} }));
 

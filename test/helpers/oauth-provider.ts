@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Config } from "../../src/config.ts";
 
 type Flavour = "google" | "github";
 
@@ -183,3 +184,12 @@ export function startOAuthProvider(redirectUris: Record<Flavour, string>) {
 }
 
 export type OAuthStandIn = ReturnType<typeof startOAuthProvider>;
+
+/** The configuration with each configured provider pointed at the stand-in's URLs. */
+export function pointedAt(config: Config, stand: Pick<OAuthStandIn, "endpoints">): Config {
+  const point = (name: Flavour) => {
+    const client = config.oauth[name];
+    return client ? { ...client, endpoints: stand.endpoints[name] } : undefined;
+  };
+  return { ...config, oauth: { google: point("google"), github: point("github") } };
+}

@@ -54,16 +54,16 @@ export function isProviderConfigured(config: Deps["config"], name: OAuthProvider
 
 /**
  * The provider `name` set up for `redirectUri`; a provider without credentials is a 404, as
- * if the route did not exist. Endpoints come from `deps.oauthEndpoints` only in tests.
+ * if the route did not exist. The configuration may replace the provider's URLs.
  */
 export function oauthProvider(
-  deps: Pick<Deps, "config" | "oauthEndpoints">,
+  deps: Pick<Deps, "config">,
   name: OAuthProviderName,
   redirectUri: string,
 ): OAuthProvider {
   const credentials = deps.config.oauth[name];
   if (!credentials) throw new NotFoundError(`${PROVIDER_LABELS[name]} sign-in`);
-  const endpoints = { ...REAL_ENDPOINTS[name], ...deps.oauthEndpoints?.[name] };
+  const endpoints = { ...REAL_ENDPOINTS[name], ...credentials.endpoints };
   // The generic client (not arctic's GitHub class) so that GitHub gets PKCE too.
   const client = new OAuth2Client(credentials.clientId, credentials.clientSecret, redirectUri);
   return {
