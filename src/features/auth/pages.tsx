@@ -7,11 +7,11 @@ import type { Deps } from "../../deps.ts";
 import { issueCsrfToken } from "../../plugins/csrf.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
 import { currentViewer } from "../../plugins/session.ts";
+import { requestContext } from "../../shared/http.ts";
 import { type FieldErrors, formErrors, serviceErrorMessage } from "./form-errors.ts";
 import { LoginBody, type LoginInput, newPasswordProblem, RegisterBody, type RegisterInput } from "./model.ts";
 import { safeNextPath } from "./next-path.ts";
 import { oauthErrorMessage } from "./oauth/errors.ts";
-import { requestContext } from "./routes.ts";
 import * as auth from "./service.ts";
 import {
   type CookieJar,

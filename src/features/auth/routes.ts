@@ -1,15 +1,10 @@
 import { Elysia, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../../plugins/auth.ts";
-import { clientIp } from "../../plugins/client-ip.ts";
+import { requestContext } from "../../shared/http.ts";
 import { apiModels, bearer, dateTime, errors, noAuth, noContent } from "../docs/api-schema.ts";
 import { LoginBody, RefreshBody, RegisterBody, SessionParams } from "./model.ts";
 import * as auth from "./service.ts";
-
-/** Where the request came from, as the auth service records it. */
-export function requestContext(request: Request, trustProxyHops: number): auth.RequestContext {
-  return { ip: clientIp(request, trustProxyHops), userAgent: request.headers.get("user-agent") ?? undefined };
-}
 
 const tokensOnly = ({
   token,

@@ -28,16 +28,11 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../errors.ts";
+import type { RequestContext } from "../../shared/http.ts";
 import { joinInvitedProjects } from "../projects/members.ts";
 import { loginGuard } from "./login-guard.ts";
 import { newPasswordProblem } from "./model.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
-
-/** Where a request came from, for sessions, limits and analytics. */
-export interface RequestContext {
-  ip: string;
-  userAgent: string | undefined;
-}
 
 export interface PublicUser {
   id: string;

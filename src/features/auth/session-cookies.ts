@@ -2,7 +2,8 @@ import type { Cookie } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { Principal } from "../../plugins/auth.ts";
-import { authenticate, type RequestContext, refresh } from "./service.ts";
+import type { RequestContext } from "../../shared/http.ts";
+import { authenticate, refresh } from "./service.ts";
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 /** Elysia's cookie jar as routes receive it. */

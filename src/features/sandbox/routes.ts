@@ -2,7 +2,7 @@ import { Elysia, sse, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../../plugins/auth.ts";
 import { wantsStream } from "../../plugins/negotiate.ts";
-import { requestContext } from "../auth/routes.ts";
+import { requestContext } from "../../shared/http.ts";
 import { apiModels, bearer, errors, oneOf } from "../docs/api-schema.ts";
 import { ExecuteBody, RUN_LANGUAGES } from "./model.ts";
 import * as service from "./service.ts";

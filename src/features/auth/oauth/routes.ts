@@ -1,8 +1,8 @@
 import { generateCodeVerifier, generateState } from "arctic";
 import { Elysia } from "elysia";
 import type { Deps } from "../../../deps.ts";
+import { requestContext } from "../../../shared/http.ts";
 import { safeNextPath } from "../next-path.ts";
-import { requestContext } from "../routes.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
 import { completeAuthorization, describeFailure } from "./exchange.ts";

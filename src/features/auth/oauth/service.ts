@@ -5,8 +5,9 @@ import { createUser, getUserByEmail, getUserById } from "../../../db/queries/use
 import type { User } from "../../../db/schema/users.ts";
 import type { Database } from "../../../db/types.ts";
 import type { Deps } from "../../../deps.ts";
+import type { RequestContext } from "../../../shared/http.ts";
 import { joinInvitedProjects } from "../../projects/members.ts";
-import { type RequestContext, startUserSession } from "../service.ts";
+import { startUserSession } from "../service.ts";
 import { OAuthFlowError } from "./errors.ts";
 import type { OAuthProfile } from "./profile.ts";
 import type { OAuthProviderName } from "./providers.ts";
