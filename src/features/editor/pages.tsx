@@ -10,9 +10,9 @@ import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { html, isHtmx } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
+import { filePathOf } from "../files/paths.ts";
 import * as files from "../files/service.ts";
-import { SaveFileBody } from "../projects/model.ts";
-import { filePathOf } from "../projects/routes.ts";
+import { ProjectParams, SaveFileBody } from "../projects/model.ts";
 import { decodeTabs, isUnder, nextTabs, renamedPath } from "./tabs.ts";
 import { buildTree, FOLDER_MARKER } from "./tree.ts";
 import { loadHistory, loadTree, loadWorkspace, openFile } from "./workspace.ts";
@@ -20,7 +20,6 @@ import { loadHistory, loadTree, loadWorkspace, openFile } from "./workspace.ts";
 /** Who the editor's presence shows as "you" before the socket confirms it (and offline). */
 const personOf = (viewer: Viewer) => ({ id: viewer.user.id, name: displayName(viewer.user) });
 
-const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const field = t.Optional(t.String({ maxLength: 8000 }));
 const OpenQuery = t.Object({
   file: field,
@@ -130,7 +129,7 @@ export function editorPages(deps: Deps) {
           />,
         );
       },
-      { session: true, params: Params, query: OpenQuery },
+      { session: true, params: ProjectParams, query: OpenQuery },
     )
     .get(
       "/projects/:id/tree",
@@ -139,7 +138,7 @@ export function editorPages(deps: Deps) {
         const nodes = buildTree(paths);
         return html(<FileTree projectId={params.id} nodes={nodes} current={query.current} role={role} />);
       },
-      { session: true, params: Params, query: OpenQuery },
+      { session: true, params: ProjectParams, query: OpenQuery },
     )
     .get(
       "/projects/:id/open",
@@ -163,7 +162,7 @@ export function editorPages(deps: Deps) {
         };
         return html(<EditorArea {...props} />);
       },
-      { session: true, params: Params, query: OpenQuery },
+      { session: true, params: ProjectParams, query: OpenQuery },
     )
     .put(
       "/projects/:id/files/*",
@@ -196,7 +195,7 @@ export function editorPages(deps: Deps) {
           folder ? { message } : { message, open: path },
         );
       },
-      { session: true, params: Params, body: Form },
+      { session: true, params: ProjectParams, body: Form },
     )
     .post(
       "/projects/:id/files/rename",
@@ -210,7 +209,7 @@ export function editorPages(deps: Deps) {
           remap,
         });
       },
-      { session: true, params: Params, body: Form },
+      { session: true, params: ProjectParams, body: Form },
     )
     .post(
       "/projects/:id/files/delete",
@@ -220,7 +219,7 @@ export function editorPages(deps: Deps) {
         const remap = (p: string) => (isUnder(p, path) ? undefined : p);
         return afterTreeChange(request, viewer, params.id, body, { message: `Deleted ${path}`, remap });
       },
-      { session: true, params: Params, body: Form },
+      { session: true, params: ProjectParams, body: Form },
     )
     .get(
       "/projects/:id/history",
@@ -234,28 +233,14 @@ export function editorPages(deps: Deps) {
         const props = { projectId: params.id, path: file.path, currentVersion: file.version, versions };
         return html(<HistoryPanel {...props} csrfToken={viewer.csrfToken} />);
       },
-      { session: true, params: Params, query: OpenQuery },
+      { session: true, params: ProjectParams, query: OpenQuery },
     )
     .post(
       "/projects/:id/history/restore",
       async ({ viewer, params, body }) => {
         const userId = viewer.user.id;
         const number = Number(body.version);
-        if (!Number.isInteger(number) || number < 1)
-          throw new ValidationError("version: must be a positive integer", "version");
-        const { file, version } = await files.fileVersion(
-          deps,
-          userId,
-          params.id,
-          required(body.path, "path"),
-          number,
-        );
-        const saved = await files.saveFile(deps, userId, {
-          projectId: params.id,
-          path: file.path,
-          content: version.content,
-          baseVersion: file.version,
-        });
+        const file = await files.restoreVersion(deps, userId, params.id, required(body.path, "path"), number);
         const history = await loadHistory(deps, userId, params.id, file.path);
         const open =
           body.current === file.path ? await openFile(deps, userId, params.id, file.path) : undefined;
@@ -264,7 +249,7 @@ export function editorPages(deps: Deps) {
             <HistoryPanel
               projectId={params.id}
               path={file.path}
-              currentVersion={saved.version}
+              currentVersion={file.version}
               versions={history.versions}
               csrfToken={viewer.csrfToken}
             />
@@ -280,10 +265,10 @@ export function editorPages(deps: Deps) {
                 />
               </hx-partial>
             ) : null}
-            <ToastPartial kind="success" message={`Restored version ${number} as version ${saved.version}`} />
+            <ToastPartial kind="success" message={`Restored version ${number} as version ${file.version}`} />
           </>,
         );
       },
-      { session: true, params: Params, body: Form },
+      { session: true, params: ProjectParams, body: Form },
     );
 }

@@ -31,7 +31,7 @@ export function validatePath(path: string, field = "path"): string {
  * The file path from a URL's `*path` part: percent-decoded exactly once (so `%2E%2E` and
  * `%00` are caught by validation and `%2F` becomes a separator), then validated.
  */
-export function pathFromUrl(encoded: string): string {
+function pathFromUrl(encoded: string): string {
   let decoded: string;
   try {
     decoded = decodeURIComponent(encoded);
@@ -39,6 +39,13 @@ export function pathFromUrl(encoded: string): string {
     throw new ValidationError("path: is not valid percent-encoding", "path");
   }
   return validatePath(decoded);
+}
+
+const FILE_PATH = /^(?:\/api\/v1)?\/projects\/[^/]+\/files\/(.*)$/;
+
+/** The `*path` of `…/projects/:id/files/*`, taken from the raw URL so it is percent-decoded exactly once. */
+export function filePathOf(request: Request): string {
+  return pathFromUrl(FILE_PATH.exec(new URL(request.url).pathname)?.[1] ?? "");
 }
 
 const LANGUAGES: Record<string, string> = {

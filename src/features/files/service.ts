@@ -307,3 +307,26 @@ export async function fileVersion(
   if (!row) throw new NotFoundError("Version");
   return { file, version: row };
 }
+
+/**
+ * Restore a saved version: its content saved as a new version over the one the caller read
+ * (a file changed meanwhile is a 409, like any stale save). Through `saveFile`, so an open live
+ * document receives the restore as an edit and every editor on it follows.
+ */
+export async function restoreVersion(
+  deps: WriteDeps,
+  userId: string,
+  projectId: string,
+  path: string,
+  version: number,
+) {
+  if (!Number.isInteger(version) || version < 1)
+    throw new ValidationError("version: must be a positive integer", "version");
+  const { file, version: row } = await fileVersion(deps, userId, projectId, path, version);
+  return saveFile(deps, userId, {
+    projectId,
+    path: file.path,
+    content: row.content,
+    baseVersion: file.version,
+  });
+}

@@ -11,7 +11,7 @@ import {
   oneOf,
   projectIdParameter,
 } from "../docs/api-schema.ts";
-import { pathFromUrl } from "../files/paths.ts";
+import { filePathOf } from "../files/paths.ts";
 import * as fileService from "../files/service.ts";
 import {
   CreateProjectBody,
@@ -23,13 +23,6 @@ import {
   UpdateProjectBody,
 } from "./model.ts";
 import * as service from "./service.ts";
-
-const FILE_PATH = /^(?:\/api\/v1)?\/projects\/[^/]+\/files\/(.*)$/;
-
-/** The `*path` of `…/projects/:id/files/*`, taken from the raw URL so it is percent-decoded exactly once. */
-export function filePathOf(request: Request): string {
-  return pathFromUrl(FILE_PATH.exec(new URL(request.url).pathname)?.[1] ?? "");
-}
 
 const Project = t.Object(
   {
