@@ -1,18 +1,15 @@
 import { Elysia, sse, t } from "elysia";
 import { AiAnswer, AiPanel, type AiTurn } from "../../../views/editor/_ai-panel.tsx";
-import { chatHistory } from "../../db/queries/ai.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
-import { projectAccess } from "../projects/access.ts";
+import { ProjectParams } from "../projects/model.ts";
 import { ANALYSIS_KINDS, MAX_CODE_CHARS, MAX_MESSAGE_CHARS } from "./model.ts";
 import { renderAnswer } from "./render.ts";
 import * as service from "./service.ts";
 
 const PANEL_TURNS = 20;
-
-const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 
 /**
  * The AI on the HTML face, for the project page: the assistant panel and its streamed chat,
@@ -26,28 +23,17 @@ export function aiPages(deps: Deps) {
       "/projects/:id/ai",
       async ({ viewer, params }) => {
         // Viewers have no AI actions: the panel is for those who may spend AI on the project.
-        const { project } = await projectAccess(deps, viewer.user.id, params.id, "editor");
-        const rows = await chatHistory(await deps.db.get(), viewer.user.id, project.id, PANEL_TURNS);
-        const turns: AiTurn[] = rows.map((row) => {
-          const text = String((row.responseData as { text?: string } | null)?.text ?? "");
-          const current = (row.requestData as { context?: { currentFile?: string | null } } | null)?.context
-            ?.currentFile;
-          return {
-            message: String((row.requestData as { message?: string } | null)?.message ?? ""),
-            safeAnswerHtml: renderAnswer(text),
-            references: [],
-            suggestions: service.suggestionsOf(text, current ?? undefined),
-            meta: {
-              model: row.model,
-              tokensIn: row.tokensInput,
-              tokensOut: row.tokensOutput,
-              cost: row.cost,
-            },
-          };
-        });
-        return html(<AiPanel projectId={project.id} enabled={deps.ai.enabled} turns={turns} />);
+        const past = await service.conversation(deps, viewer.user.id, params.id, PANEL_TURNS);
+        const turns: AiTurn[] = past.turns.map(({ message, text, suggestions, ...meta }) => ({
+          message,
+          safeAnswerHtml: renderAnswer(text),
+          references: [],
+          suggestions,
+          meta,
+        }));
+        return html(<AiPanel projectId={past.projectId} enabled={deps.ai.enabled} turns={turns} />);
       },
-      { session: true, params: Params },
+      { session: true, params: ProjectParams },
     )
     .post(
       "/projects/:id/ai/chat",
@@ -96,7 +82,7 @@ export function aiPages(deps: Deps) {
       },
       {
         session: true,
-        params: Params,
+        params: ProjectParams,
         body: t.Object({
           _csrf: t.Optional(t.String({ maxLength: 200 })),
           message: t.String({ minLength: 1, maxLength: MAX_MESSAGE_CHARS }),
@@ -112,7 +98,7 @@ export function aiPages(deps: Deps) {
         service.complete(deps, viewer.user.id, { ...body, projectId: params.id }, request.signal),
       {
         session: true,
-        params: Params,
+        params: ProjectParams,
         body: t.Object({
           code: t.String({ maxLength: MAX_CODE_CHARS }),
           language: t.String({ minLength: 1, maxLength: 40 }),
@@ -127,7 +113,7 @@ export function aiPages(deps: Deps) {
         service.analyze(deps, viewer.user.id, { ...body, projectId: params.id }, request.signal),
       {
         session: true,
-        params: Params,
+        params: ProjectParams,
         body: t.Object({
           path: t.Optional(t.String({ minLength: 1, maxLength: 500 })),
           code: t.Optional(t.String({ maxLength: MAX_CODE_CHARS })),

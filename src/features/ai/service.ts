@@ -202,17 +202,58 @@ export function suggestionsOf(answer: string, currentFile?: string): Suggestion[
 const conversationScope = (userId: string, projectId: string) => `chat:${userId}:${projectId}`;
 
 /**
- * The conversation's latest turns, from the read memo (src/adapters/cache/memo.ts) while no
- * new turn has been recorded, on any instance.
+ * The conversation's latest `limit` turns, oldest first, from the read memo
+ * (src/adapters/cache/memo.ts) while no new turn has been recorded, on any instance.
  */
-async function recentTurns(deps: AiDeps, userId: string, projectId: string) {
+async function recentTurns(deps: AiDeps, userId: string, projectId: string, limit = HISTORY_TURNS) {
   const kept = await deps.memo.read(
     conversationScope(userId, projectId),
-    "turns",
-    async () => ({ turns: await chatHistory(await deps.db.get(), userId, projectId, HISTORY_TURNS) }),
+    `turns:${limit}`,
+    async () => ({ turns: await chatHistory(await deps.db.get(), userId, projectId, limit) }),
     (value) => JSON.stringify(value).length,
   );
   return kept?.turns ?? [];
+}
+
+/** A past turn of the conversation as the assistant panel shows it. */
+export interface PastTurn {
+  message: string;
+  text: string;
+  suggestions: Suggestion[];
+  model: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+}
+
+/**
+ * The caller's latest `limit` chat turns in a project, oldest first, for those who may spend AI
+ * on it (editors and the owner): the same memoised read the chat's own prompt uses. Answers
+ * with the project's id as stored.
+ */
+export async function conversation(
+  deps: AiDeps,
+  userId: string,
+  projectId: string,
+  limit: number,
+): Promise<{ projectId: string; turns: PastTurn[] }> {
+  const { project } = await projectAccess(deps, userId, projectId, "editor");
+  const rows = await recentTurns(deps, userId, project.id, limit);
+  const turns = rows.map((row) => {
+    const text = String((row.responseData as { text?: string } | null)?.text ?? "");
+    const current = (row.requestData as { context?: { currentFile?: string | null } } | null)?.context
+      ?.currentFile;
+    return {
+      message: String((row.requestData as { message?: string } | null)?.message ?? ""),
+      text,
+      suggestions: suggestionsOf(text, current ?? undefined),
+      model: row.model,
+      tokensIn: row.tokensInput,
+      tokensOut: row.tokensOutput,
+      cost: row.cost,
+    };
+  });
+  return { projectId: project.id, turns };
 }
 
 /** Everything a chat answer needs before its first token: messages and references. */

@@ -6,6 +6,7 @@ import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
 import { fuzzyScore } from "../../search/fuzzy.ts";
 import { listProjectFiles } from "../files/service.ts";
+import { ProjectParams } from "../projects/model.ts";
 import type { ReindexProgress } from "./indexer.ts";
 import {
   indexStatus,
@@ -16,7 +17,6 @@ import {
   setIndexing,
 } from "./service.ts";
 
-const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const Query = t.Object({ q: t.Optional(t.String({ maxLength: 500 })) });
 const SwitchForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
@@ -43,7 +43,7 @@ export function contextPages(deps: Deps) {
       "/projects/:id/search",
       async ({ viewer, params }) =>
         html(<SearchPanel {...(await status(viewer.user.id, params.id, viewer.csrfToken))} />),
-      { session: true, params: Params },
+      { session: true, params: ProjectParams },
     )
     .get(
       "/projects/:id/search/results",
@@ -52,7 +52,7 @@ export function contextPages(deps: Deps) {
         const results = q ? await searchContext(deps, viewer.user.id, params.id, q, 20, request.signal) : [];
         return html(<SearchResults projectId={params.id} query={q} results={results} />);
       },
-      { session: true, params: Params, query: Query },
+      { session: true, params: ProjectParams, query: Query },
     )
     .get(
       "/projects/:id/goto",
@@ -73,12 +73,12 @@ export function contextPages(deps: Deps) {
           .map((f) => f.path);
         return html(<GotoResults projectId={params.id} symbols={symbols} files={files} />);
       },
-      { session: true, params: Params, query: Query },
+      { session: true, params: ProjectParams, query: Query },
     )
     .get(
       "/projects/:id/words",
       async ({ viewer, params }) => ({ words: await projectWords(deps, viewer.user.id, params.id) }),
-      { session: true, params: Params },
+      { session: true, params: ProjectParams },
     )
     .post(
       "/projects/:id/index",
@@ -106,7 +106,7 @@ export function contextPages(deps: Deps) {
       },
       {
         session: true,
-        params: Params,
+        params: ProjectParams,
         body: t.Optional(t.Object({ _csrf: t.Optional(t.String({ maxLength: 200 })) })),
       },
     )
@@ -116,6 +116,6 @@ export function contextPages(deps: Deps) {
         await setIndexing(deps, viewer.user.id, params.id, body.enabled === "on");
         return html(<IndexStatus {...(await status(viewer.user.id, params.id, viewer.csrfToken))} />);
       },
-      { session: true, params: Params, body: SwitchForm },
+      { session: true, params: ProjectParams, body: SwitchForm },
     );
 }

@@ -2,9 +2,10 @@ import { Elysia, sse, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
-import { requestContext } from "../auth/routes.ts";
+import { requestContext } from "../../shared/http.ts";
 import { listProjectFiles, MAX_FILE_BYTES } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
+import { ProjectParams } from "../projects/model.ts";
 import { entryFile } from "../projects/service.ts";
 import type { ExecuteInput } from "./model.ts";
 import * as service from "./service.ts";
@@ -28,7 +29,6 @@ export function runLanguageOf(path: string): ExecuteInput["language"] | undefine
   return dot > 0 ? RUNNABLE[name.slice(dot + 1).toLowerCase()] : undefined;
 }
 
-const Params = t.Object({ id: t.String({ maxLength: 64 }) });
 const RunForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
   // The open file; when it cannot run (or none is open) the project's entry file runs instead.
@@ -84,6 +84,6 @@ export function sandboxPages(deps: Deps) {
         } else yield sse(message);
       }
     },
-    { session: true, params: Params, body: RunForm },
+    { session: true, params: ProjectParams, body: RunForm },
   );
 }
