@@ -1,34 +1,6 @@
-import type { ProjectSort } from "../../src/db/queries/projects.ts";
-import { MAX_PAGE } from "../../src/features/projects/model.ts";
+import { defaultOrder, type ListState, PAGE_SIZE } from "../../src/features/projects/model.ts";
 
-/** What the dashboard is showing: one page of a search in one order. Kept in the URL. */
-export interface ListState {
-  page: number;
-  limit: number;
-  q: string;
-  sort: ProjectSort;
-  order: "asc" | "desc";
-}
-
-export const PAGE_SIZE = 20;
-const SORTS: readonly ProjectSort[] = ["updated", "name", "language", "files"];
-
-/** The order a column starts in when first clicked: names A→Z, numbers and dates biggest first. */
-export function defaultOrder(sort: ProjectSort): "asc" | "desc" {
-  return sort === "name" || sort === "language" ? "asc" : "desc";
-}
-
-/** A state from loosely typed input (query or posted form fields); anything odd falls back to the default. */
-export function listState(input: Record<string, unknown>): ListState {
-  const int = (v: unknown, fallback: number, max: number) => {
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : fallback;
-  };
-  const sort = SORTS.includes(input.sort as ProjectSort) ? (input.sort as ProjectSort) : "updated";
-  const order = input.order === "asc" || input.order === "desc" ? input.order : defaultOrder(sort);
-  const q = typeof input.q === "string" ? input.q.trim().slice(0, 100) : "";
-  return { page: int(input.page, 1, MAX_PAGE), limit: int(input.limit, PAGE_SIZE, 100), q, sort, order };
-}
+export { defaultOrder, type ListState };
 
 /** The dashboard URL for a state, leaving defaults out so links stay short. */
 export function listUrl(state: ListState, change: Partial<ListState> = {}): string {

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { type ListState, listState, listUrl } from "../../../views/projects/_list-state.tsx";
+import { listUrl } from "../../../views/projects/_list-state.tsx";
 import { NewProjectForm, TemplateField } from "../../../views/projects/_new-project-form.tsx";
 import { RenameForm } from "../../../views/projects/_project-actions.tsx";
 import { ProjectsTable } from "../../../views/projects/_table.tsx";
@@ -10,7 +10,14 @@ import { ForbiddenError, ValidationError } from "../../errors.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
 import { type FieldErrors, formErrors } from "../auth/form-errors.ts";
-import { CreateProjectBody, LANGUAGES, ListQuery, ProjectParams } from "./model.ts";
+import {
+  CreateProjectBody,
+  LANGUAGES,
+  ListQuery,
+  type ListState,
+  listState,
+  ProjectParams,
+} from "./model.ts";
 import * as service from "./service.ts";
 
 // Forms are checked against the JSON face's models by hand so errors render inline (422), not as a 400.

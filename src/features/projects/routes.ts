@@ -17,6 +17,7 @@ import {
   CreateProjectBody,
   LANGUAGES,
   ListQuery,
+  PAGE_SIZE,
   ProjectParams,
   RenameBody,
   SaveFileBody,
@@ -108,7 +109,7 @@ export function projectRoutes(deps: Deps) {
       ({ principal, query }) =>
         service.listProjects(deps, principal.userId, {
           page: query.page ?? 1,
-          limit: query.limit ?? 20,
+          limit: query.limit ?? PAGE_SIZE,
           ...(query.q ? { search: query.q } : {}),
           ...(query.sort ? { sort: query.sort } : {}),
           ...(query.order ? { order: query.order } : {}),
