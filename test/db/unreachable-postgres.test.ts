@@ -6,7 +6,6 @@ import { createLogger } from "../../src/logger.ts";
 test("an unreachable PostgreSQL keeps the handle unready, redacts the password and stops retrying on close", async () => {
   const lines: string[] = [];
   const logger = createLogger({ logLevel: "warn" }, { write: (line: string) => lines.push(line) });
-  const started = performance.now();
   const handle = openDatabase(
     {
       databaseUrl: "postgres://postgres:s3cret-pw@127.0.0.1:1/x",
@@ -15,8 +14,7 @@ test("an unreachable PostgreSQL keeps the handle unready, redacts the password a
     },
     logger,
   );
-  // openDatabase must not block on the connection.
-  expect(performance.now() - started).toBeLessThan(100);
+  // openDatabase must not block on the connection: the handle comes back still opening.
   expect(handle.status()).toEqual({ kind: "postgres", ready: false, error: "still opening" });
 
   while (lines.length < 2) await Bun.sleep(20);
