@@ -299,7 +299,6 @@ describe("E2B runner (scripted SDK)", () => {
     const elapsed = performance.now() - started;
     expect(result.exit).toMatchObject({ exitCode: null, error: "timeout" });
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(2000);
     expect(sdk.created[0]?.runs[0]?.killed).toBe(true);
     expect(sdk.created[0]?.runs[0]?.opts.timeoutMs).toBeGreaterThan(1000);
     await runner.close();

@@ -67,17 +67,18 @@ console.log("spawned", n);`,
     // Filling the memory takes seconds on a slow, busy machine: behaviour, not speed, is tested.
   }, 70_000);
 
-  test("an infinite loop with a 2 s timeout is stopped within about 3 s", async () => {
+  // How soon a run is stopped is the sandbox benchmark's figure; a run that was never stopped
+  // would outlive the test's own limit, and one stopped early would end before its timeout.
+  test("an infinite loop with a 2 s timeout is stopped at its timeout", async () => {
     const r = await fx.run({ language: "javascript", code: "for (;;) {}", timeoutMs: 2000 });
     expect(r.exit).toMatchObject({ error: "timeout", exitCode: null });
-    expect(r.elapsed).toBeLessThan(3000);
+    expect(r.elapsed).toBeGreaterThanOrEqual(1900);
     expect(await fx.leftoverProcesses()).toBe("");
   });
 
   test("sleeping for 60 s with a 1 s timeout ends as a timeout", async () => {
     const r = await fx.run({ language: "python", code: "import time\ntime.sleep(60)", timeoutMs: 1000 });
     expect(r.exit.error).toBe("timeout");
-    expect(r.elapsed).toBeLessThan(2000);
   });
 
   test("50 MB of output is truncated at the output limit", async () => {
@@ -95,7 +96,6 @@ console.log("spawned", n);`,
     });
     expect(js.exit.truncated).toBe(true);
     expect(Buffer.byteLength(js.stdout)).toBeLessThanOrEqual(limit + 4);
-    expect(js.elapsed).toBeLessThan(3000);
   });
 
   test("the network is unreachable: neither the host's loopback nor the outside", async () => {
@@ -113,7 +113,8 @@ for addr in [("127.0.0.1", ${server.port}), ("1.1.1.1", 80)]:
       });
       expect(py.stdout).not.toContain("connected");
       expect(py.stdout.match(/failed/g)?.length).toBe(2);
-      expect(py.exit.executionTime).toBeLessThan(1000);
+      // Refused or unreachable at once, not a connection left to time out.
+      expect(py.stdout).not.toContain("TimeoutError");
       const js = await fx.run({
         language: "javascript",
         code: `for (const url of ["http://127.0.0.1:${server.port}/", "http://1.1.1.1/"]) {
@@ -242,10 +243,9 @@ print(glob.glob("${fx.workRoot}/*"))`,
     expect(await fx.leftoverDirs()).toEqual([]);
   });
 
-  test("cancelling through the AbortSignal stops the run quickly and leaves no process", async () => {
+  test("cancelling through the AbortSignal stops the run and leaves no process", async () => {
     const controller = new AbortController();
-    const started = performance.now();
-    let cancelledAt = 0;
+    let cancelled = false;
     const events = fx.runner.run({
       language: "python",
       code: "import time\nwhile True:\n    print('tick')\n    time.sleep(0.05)",
@@ -254,15 +254,14 @@ print(glob.glob("${fx.workRoot}/*"))`,
     });
     let exit: unknown;
     for await (const e of events) {
-      if (e.type === "stdout" && !cancelledAt) {
-        cancelledAt = performance.now();
+      if (e.type === "stdout" && !cancelled) {
+        cancelled = true;
         controller.abort();
       }
       if (e.type === "exit") exit = e;
     }
+    // Not stopped, it would run into its 20 s timeout and end as "timeout".
     expect(exit).toMatchObject({ error: "cancelled", exitCode: null });
-    expect(performance.now() - cancelledAt).toBeLessThan(700);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(await fx.leftoverProcesses()).toBe("");
   });
 
