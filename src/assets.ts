@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { assetFiles } from "./generated/assets.ts";
+import { isLanguageId, type LanguageId } from "./shared/languages.ts";
 
 export type AssetName = keyof typeof assetFiles;
 
@@ -51,8 +52,8 @@ export function modulePreloads(name: AssetName): string[] {
   return urls;
 }
 
-/** The editor's grammar module for each language the server names (src/features/files/paths.ts), by what it exports. */
-const GRAMMAR_EXPORT: Record<string, string> = {
+/** The editor's grammar module for each language (src/shared/languages.ts), by what it exports. */
+const GRAMMAR_EXPORT: Record<LanguageId, string> = {
   javascript: "javascript",
   typescript: "javascript",
   python: "python",
@@ -69,7 +70,7 @@ const GRAMMAR_EXPORT: Record<string, string> = {
  * languages without a grammar.
  */
 export function grammarPreloads(language: string): string[] {
-  const name = GRAMMAR_EXPORT[language];
+  const name = isLanguageId(language) ? GRAMMAR_EXPORT[language] : undefined;
   if (!name) return [];
   const key = `grammar:${name}`;
   const known = preloads.get(key);

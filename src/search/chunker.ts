@@ -11,6 +11,13 @@
 import type { SyntaxNode } from "@lezer/common";
 import { parser as jsParser } from "@lezer/javascript";
 import { parser as pyParser } from "@lezer/python";
+import {
+  extensionOf,
+  type FileLanguage,
+  fileLanguage,
+  type LanguageId,
+  languageOfPath,
+} from "../shared/languages.ts";
 import type { Chunk } from "./types.ts";
 
 const MAX_LINES = 60;
@@ -18,21 +25,19 @@ const MAX_CHARS = 3000;
 const OVERLAP = 5;
 const FALLBACK_LINES = 40;
 
-const JS_DIALECT: Record<string, string> = { js: "jsx", mjs: "jsx", cjs: "jsx", jsx: "jsx" };
-for (const ext of ["ts", "mts", "cts"]) JS_DIALECT[ext] = "ts";
-JS_DIALECT.tsx = "ts jsx";
+/** The languages parsed into definitions; a chunk of any other file is labelled with its extension. */
+const PARSED: ReadonlySet<LanguageId> = new Set(["javascript", "typescript", "python"]);
 
-export function languageOf(path: string): string {
-  const ext = extensionOf(path);
-  if (ext === "py" || ext === "pyi") return "python";
-  if (ext in JS_DIALECT) return JS_DIALECT[ext]!.startsWith("ts") ? "typescript" : "javascript";
-  return ext || "text";
+/** A chunk's language: `javascript`, `typescript` or `python`, else the file's extension, else `text`. */
+export function chunkLanguageOf(path: string): string {
+  const id = languageOfPath(path);
+  return id && PARSED.has(id) ? id : extensionOf(path) || "text";
 }
 
-function extensionOf(path: string): string {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
+/** The Lezer dialect a JavaScript or TypeScript file is parsed in (JSX is allowed in any JavaScript file). */
+function jsDialect(language: FileLanguage): string {
+  if (language.id === "typescript") return language.jsx ? "ts jsx" : "ts";
+  return "jsx";
 }
 
 interface Names {
@@ -47,8 +52,9 @@ interface Def extends Names {
 }
 
 export function chunkFile(path: string, content: string): Chunk[] {
-  const ext = extensionOf(path);
-  const language = languageOf(path);
+  const type = fileLanguage(path);
+  const parsed = type && PARSED.has(type.id) ? type : undefined;
+  const language = chunkLanguageOf(path);
   const lines = content.split("\n");
   const out: Chunk[] = [];
   const emit = (start: number, end: number, names: Names, max: number, maxChars: number) => {
@@ -60,13 +66,13 @@ export function chunkFile(path: string, content: string): Chunk[] {
       out.push(makeChunk(path, language, names, s + 1, e + 1, text));
     }
   };
-  const isJs = ext in JS_DIALECT;
-  if (!isJs && language !== "python") {
+  if (!parsed) {
     emit(0, lines.length - 1, {}, FALLBACK_LINES, Number.POSITIVE_INFINITY);
     return out;
   }
+  const isJs = parsed.id !== "python";
   const tree = isJs
-    ? jsParser.configure({ dialect: JS_DIALECT[ext] }).parse(content)
+    ? jsParser.configure({ dialect: jsDialect(parsed) }).parse(content)
     : pyParser.parse(content);
   const starts = lineStarts(content);
   const lineOf = (pos: number) => lineAt(starts, pos);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLocalRunner } from "../../src/adapters/sandbox/local.ts";
 import { createApp } from "../../src/app.ts";
 import { createSandbox } from "../../src/deps.ts";
-import { runLanguageOf } from "../../src/features/sandbox/pages.ts";
+import { runLanguageOf } from "../../src/features/sandbox/model.ts";
 import { signedInWithProject } from "../editor/helpers.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { silentLogger } from "../helpers/logs.ts";

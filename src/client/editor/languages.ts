@@ -1,4 +1,5 @@
 import type { LanguageSupport } from "@codemirror/language";
+import { fileLanguage, type LanguageId, languageNamed } from "../../shared/languages.ts";
 import type { CompletionLoader } from "./completion.ts";
 
 /** A file type the editor can highlight, with the name the status bar shows. */
@@ -17,43 +18,32 @@ const javascript = (name: string, jsx: boolean, typescript: boolean): LanguageIn
   completions: async () => (await import("./javascript-completions.ts")).javascriptCompletions(typescript),
 });
 
-const LANGUAGES: Record<string, LanguageInfo> = {
-  js: javascript("JavaScript", false, false),
-  mjs: javascript("JavaScript", false, false),
-  cjs: javascript("JavaScript", false, false),
-  jsx: javascript("JavaScript (JSX)", true, false),
-  ts: javascript("TypeScript", false, true),
-  tsx: javascript("TypeScript (TSX)", true, true),
-  py: { name: "Python", load: async () => (await import("./python.ts")).python() },
-  html: {
+const JAVASCRIPT = javascript("JavaScript", false, false);
+const JSX = javascript("JavaScript (JSX)", true, false);
+const TYPESCRIPT = javascript("TypeScript", false, true);
+const TSX = javascript("TypeScript (TSX)", true, true);
+
+/** The editor's support for each language (src/shared/languages.ts decides which one a file is). */
+const EDITOR: Record<LanguageId, (jsx: boolean) => LanguageInfo> = {
+  javascript: (jsx) => (jsx ? JSX : JAVASCRIPT),
+  typescript: (jsx) => (jsx ? TSX : TYPESCRIPT),
+  python: () => ({ name: "Python", load: async () => (await import("./python.ts")).python() }),
+  html: () => ({
     name: "HTML",
     load: async () => (await import("./html.ts")).html(),
     completions: async () => (await import("./html.ts")).htmlCompletions(),
-  },
-  css: { name: "CSS", load: async () => (await import("@codemirror/lang-css")).css() },
-  json: { name: "JSON", load: async () => (await import("@codemirror/lang-json")).json() },
-  md: { name: "Markdown", load: async () => (await import("./markdown.ts")).markdown() },
-};
-
-const ALIASES: Record<string, string> = {
-  javascript: "js",
-  typescript: "ts",
-  python: "py",
-  htm: "html",
-  markdown: "md",
+  }),
+  css: () => ({ name: "CSS", load: async () => (await import("@codemirror/lang-css")).css() }),
+  json: () => ({ name: "JSON", load: async () => (await import("@codemirror/lang-json")).json() }),
+  markdown: () => ({ name: "Markdown", load: async () => (await import("./markdown.ts")).markdown() }),
 };
 
 /**
  * Find the language for a file from its extension, falling back to the server's hint
- * (`data-language`). Returns undefined for plain text; do not use it to validate paths.
+ * (`data-language`, the language stored with the file). Returns undefined for plain text; do not
+ * use it to validate paths.
  */
 export function languageFor(path: string, hint?: string): LanguageInfo | undefined {
-  const dot = path.lastIndexOf(".");
-  const slash = path.lastIndexOf("/");
-  const ext = dot > slash ? path.slice(dot + 1).toLowerCase() : "";
-  for (const key of [ext, hint?.toLowerCase() ?? ""]) {
-    const found = LANGUAGES[ALIASES[key] ?? key];
-    if (found) return found;
-  }
-  return undefined;
+  const language = fileLanguage(path) ?? languageNamed(hint);
+  return language ? EDITOR[language.id](language.jsx) : undefined;
 }

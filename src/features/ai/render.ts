@@ -7,19 +7,15 @@ import { parser as jsonParser } from "@lezer/json";
 import { parser as pythonParser } from "@lezer/python";
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { type FileLanguage, type LanguageId, languageNamed } from "../../shared/languages.ts";
 
 /** Text as HTML: & < > " ' escaped. */
 const esc = (text: string) => Bun.escapeHTML(text);
 
-const PARSERS: Record<string, () => Parser> = {
-  js: () => jsParser,
-  javascript: () => jsParser,
-  mjs: () => jsParser,
-  jsx: () => jsParser.configure({ dialect: "jsx" }),
-  ts: () => jsParser.configure({ dialect: "ts" }),
-  typescript: () => jsParser.configure({ dialect: "ts" }),
-  tsx: () => jsParser.configure({ dialect: "ts jsx" }),
-  py: () => pythonParser,
+/** The Lezer grammar of each language that has one; a JSX file gets its dialect. */
+const GRAMMARS: Partial<Record<LanguageId, (jsx: boolean) => Parser>> = {
+  javascript: (jsx) => (jsx ? jsParser.configure({ dialect: "jsx" }) : jsParser),
+  typescript: (jsx) => jsParser.configure({ dialect: jsx ? "ts jsx" : "ts" }),
   python: () => pythonParser,
   css: () => cssParser,
   html: () => htmlParser,
@@ -28,10 +24,16 @@ const PARSERS: Record<string, () => Parser> = {
 
 /**
  * Code as highlighted HTML: the same Lezer grammars the editor uses, with the `tok-*` classes
- * of @lezer/highlight's classHighlighter (styled in app.css). Unknown languages stay plain.
+ * of @lezer/highlight's classHighlighter (styled in app.css). `language` is a language id or
+ * an extension (src/shared/languages.ts), as a code fence names it; unknown languages stay plain.
  */
 export function highlight(code: string, language: string): string {
-  const parser = PARSERS[language.toLowerCase()]?.();
+  return highlightAs(code, languageNamed(language));
+}
+
+/** Code as highlighted HTML in a language already decided; plain (escaped) text without one or its grammar. */
+export function highlightAs(code: string, language: FileLanguage | undefined): string {
+  const parser = language && GRAMMARS[language.id]?.(language.jsx);
   if (!parser) return esc(code);
   let out = "";
   highlightCode(

@@ -1,11 +1,9 @@
-import { highlight } from "../ai/render.ts";
+import { fileLanguage, languageNamed } from "../../shared/languages.ts";
+import { highlightAs } from "../ai/render.ts";
 
 /** Above either cap the static copy is plain escaped lines: highlighting would cost the server more than it saves the reader. */
 export const HIGHLIGHT_MAX_BYTES = 200 * 1024;
 export const HIGHLIGHT_MAX_LINES = 5_000;
-
-/** Extensions whose grammar `highlight` knows under the extension itself (tsx and jsx need their dialect). */
-const BY_EXTENSION = new Set(["js", "mjs", "jsx", "ts", "tsx", "py", "css", "html", "json"]);
 
 /**
  * A file's lines as HTML, one string per line (no newlines): every character escaped, tokens in
@@ -19,10 +17,10 @@ export function highlightLines(path: string, language: string, text: string): st
   const lineCount = countLines(normal);
   if (normal.length > HIGHLIGHT_MAX_BYTES || lineCount > HIGHLIGHT_MAX_LINES)
     return normal.split("\n").map((line) => Bun.escapeHTML(line));
-  const dot = path.lastIndexOf(".");
-  const ext = dot > path.lastIndexOf("/") ? path.slice(dot + 1).toLowerCase() : "";
-  // highlight() escapes what it does not know, and never puts a newline inside a span.
-  return highlight(normal, BY_EXTENSION.has(ext) ? ext : language).split("\n");
+  // The path decides (a .tsx file needs its dialect); the stored language stands in for an
+  // extension that says nothing. highlightAs() escapes what it does not know, and never puts a
+  // newline inside a span.
+  return highlightAs(normal, fileLanguage(path) ?? languageNamed(language)).split("\n");
 }
 
 function countLines(text: string): number {

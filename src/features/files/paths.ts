@@ -1,4 +1,5 @@
 import { ValidationError } from "../../errors.ts";
+import { languageOfPath } from "../../shared/languages.ts";
 
 /** At most 500 bytes of UTF-8 per path (API.md). */
 export const MAX_PATH_BYTES = 500;
@@ -48,26 +49,7 @@ export function filePathOf(request: Request): string {
   return pathFromUrl(FILE_PATH.exec(new URL(request.url).pathname)?.[1] ?? "");
 }
 
-const LANGUAGES: Record<string, string> = {
-  js: "javascript",
-  mjs: "javascript",
-  cjs: "javascript",
-  jsx: "javascript",
-  ts: "typescript",
-  mts: "typescript",
-  tsx: "typescript",
-  py: "python",
-  html: "html",
-  htm: "html",
-  css: "css",
-  json: "json",
-  md: "markdown",
-  markdown: "markdown",
-};
-
-/** The language a file is edited and run as, by its extension ("plaintext" otherwise). */
+/** The language a file is stored, edited and run as, by its extension ("plaintext" otherwise). */
 export function languageOf(path: string): string {
-  const dot = path.lastIndexOf(".");
-  const ext = dot > path.lastIndexOf("/") ? path.slice(dot + 1).toLowerCase() : "";
-  return LANGUAGES[ext] ?? "plaintext";
+  return languageOfPath(path) ?? "plaintext";
 }

@@ -7,27 +7,8 @@ import { listProjectFiles, MAX_FILE_BYTES } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { entryFile } from "../projects/service.ts";
-import type { ExecuteInput } from "./model.ts";
+import { runLanguageOf } from "./model.ts";
 import * as service from "./service.ts";
-
-const RUNNABLE: Record<string, ExecuteInput["language"]> = {
-  js: "javascript",
-  mjs: "javascript",
-  cjs: "javascript",
-  jsx: "javascript",
-  ts: "typescript",
-  mts: "typescript",
-  cts: "typescript",
-  tsx: "typescript",
-  py: "python",
-};
-
-/** The language a project file runs as, from its extension; undefined when it cannot run. */
-export function runLanguageOf(path: string): ExecuteInput["language"] | undefined {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? RUNNABLE[name.slice(dot + 1).toLowerCase()] : undefined;
-}
 
 const RunForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
