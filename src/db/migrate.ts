@@ -2,16 +2,7 @@ import { createHash } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
 import { bigint, pgSchema, serial, text } from "drizzle-orm/pg-core";
 import { embeddedMigrations } from "./migrations.gen.ts";
-import type { Database } from "./types.ts";
-
-/** One drizzle-kit migration as embedded by scripts/db-embed-migrations.ts. */
-export interface EmbeddedMigration {
-  tag: string;
-  /** The journal's `when`: drizzle orders and de-duplicates migrations by it. */
-  when: number;
-  breakpoints: boolean;
-  sql: string;
-}
+import type { Database, EmbeddedMigration } from "./types.ts";
 
 // drizzle's own bookkeeping table, so `drizzle-kit migrate` and this migrator agree.
 const drizzleSchema = pgSchema("drizzle");

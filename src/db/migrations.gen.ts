@@ -5,7 +5,7 @@ import m2 from "../../drizzle/0002_login_throttles.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_project_members.sql" with { type: "text" };
 import m4 from "../../drizzle/0004_file_tombstones.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_live_documents.sql" with { type: "text" };
-import type { EmbeddedMigration } from "./migrate.ts";
+import type { EmbeddedMigration } from "./types.ts";
 
 /** The SQL migrations in journal order, embedded so a compiled binary needs no drizzle/ folder. */
 export const embeddedMigrations: readonly EmbeddedMigration[] = [

@@ -23,3 +23,12 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One drizzle-kit migration as embedded by scripts/db-embed-migrations.ts. */
+export interface EmbeddedMigration {
+  tag: string;
+  /** The journal's `when`: drizzle orders and de-duplicates migrations by it. */
+  when: number;
+  breakpoints: boolean;
+  sql: string;
+}

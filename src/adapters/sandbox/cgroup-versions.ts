@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { CgroupHost } from "./cgroup.ts";
 import {
   counter,
   mkdirExisting,
@@ -14,6 +13,33 @@ import {
   write,
   writeIfPresent,
 } from "./cgroup-files.ts";
+
+/** One run's memory + pids group, in one directory (v2) or one per hierarchy (v1). */
+export interface RunCgroup {
+  /** Its directory in each hierarchy. */
+  readonly dirs: string[];
+  /** The `cgroup.procs` files a process writes its pid to, before anything else, to join. */
+  readonly procs: string[];
+  /** Whether the kernel OOM-killed a process of the run: it went over its memory. */
+  oomKilled(): boolean;
+  /** The run's highest memory use so far in bytes, where the kernel reports it. */
+  peakBytes(): number | undefined;
+  /** Kill whatever is left in the group and remove it (false when it would not go). */
+  remove(): Promise<boolean>;
+  /** `remove`, blocking (the start-up check). */
+  removeNow(): boolean;
+}
+
+/** The cgroups of one Aura instance: a directory per hierarchy holding every run's group. */
+export interface CgroupHost {
+  readonly version: 1 | 2;
+  /** `aura-<instance>` under the server's own cgroup, one per hierarchy (v1: memory, pids). */
+  readonly roots: string[];
+  /** Create the group `name` with these limits; swap is off for it. */
+  create(name: string, limits: { memoryBytes: number; processes: number }): RunCgroup;
+  /** Remove the instance's directories once every run's group is gone. */
+  close(): void;
+}
 
 /** cgroup v2: one directory per run below `<own>/aura-<instance>`, memory and pids enabled down to it. */
 export function setupV2(own: string, name: string, pid: number): CgroupHost {

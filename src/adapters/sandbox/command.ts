@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
-import { joinCgroupArgs, type RunCgroup } from "./cgroup.ts";
+import { joinCgroupArgs } from "./cgroup.ts";
+import type { RunCgroup } from "./cgroup-versions.ts";
 import type { RunLanguage, RunLimits } from "./types.ts";
 
 /** Host tools the runner needs, resolved to absolute paths once (the spawn gets no PATH). */
