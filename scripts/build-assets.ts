@@ -77,10 +77,10 @@ export async function bundleEditor(into = outDir): Promise<{ name: string; file:
   });
 }
 
-/** Bundle the project page's glue (src/client/shell.ts) into one small hashed module, shell.js. */
+/** Bundle the project page's glue (src/client/shell/index.ts) into one small hashed module, shell.js. */
 export async function bundleShell(into = outDir): Promise<{ name: string; file: string }[]> {
   const result = await Bun.build({
-    entrypoints: [join(root, "src/client/shell.ts")],
+    entrypoints: [join(root, "src/client/shell/index.ts")],
     outdir: into,
     format: "esm",
     minify: true,

@@ -1,0 +1,142 @@
+/**
+ * The assistant: a question, its answer streamed token by token, then rendered; Apply puts an
+ * answer's code into its file, and Analyze asks the island for findings.
+ */
+import { $, snapshot } from "./dom.ts";
+import { postStream } from "./sse.ts";
+import { toast } from "./toasts.ts";
+
+let chatting: AbortController | undefined;
+
+export async function ask(form: HTMLFormElement): Promise<void> {
+  const field = form.elements.namedItem("message") as HTMLTextAreaElement | null;
+  const log = $<HTMLElement>("#ai-log");
+  const message = field?.value.trim();
+  if (chatting || !field || !log || !message) return;
+  const status = $<HTMLElement>("[data-ai-status]", form);
+  const stop = $<HTMLElement>("[data-ai-stop]", form);
+  const say = (text: string) => {
+    if (status) status.textContent = text;
+  };
+  $("[data-ai-empty]", log)?.remove();
+  const question = document.createElement("div");
+  question.className = "ml-8 whitespace-pre-wrap rounded-lg bg-aura-50 px-3 py-2 text-sm dark:bg-ink-700";
+  question.dataset.role = "user";
+  question.textContent = message;
+  const answer = document.createElement("div");
+  answer.className = "mr-2 whitespace-pre-wrap text-sm";
+  answer.dataset.role = "assistant";
+  answer.setAttribute("aria-busy", "true");
+  log.append(question, answer);
+  log.scrollTop = log.scrollHeight;
+
+  const { path, selection, line } = snapshot();
+  const body = new URLSearchParams({ message });
+  if (path) body.set("currentFile", path);
+  if (line) body.set("cursorLine", String(line));
+  if (selection) body.set("selectedCode", selection);
+  field.value = "";
+  const controller = new AbortController();
+  chatting = controller;
+  if (stop) stop.hidden = false;
+  say("Thinking…");
+  // Text that arrived since the last frame: the page is touched (and laid out) once per frame,
+  // not once per token, which for a long answer would lay out the growing answer every time.
+  let pending = "";
+  let frame = 0;
+  const show = () => {
+    frame = 0;
+    if (pending) answer.append(pending);
+    pending = "";
+    log.scrollTop = log.scrollHeight;
+  };
+  try {
+    const refused = await postStream(form.action, body, controller.signal, (event, data) => {
+      if (event === "token") {
+        if (!pending && !frame) say("Answering…");
+        pending += String(data.text);
+        frame ||= requestAnimationFrame(show);
+      } else if (event === "done") {
+        cancelAnimationFrame(frame);
+        frame = 0;
+        pending = "";
+        // Rendered and sanitized by the server; hx-* links in it (references) need processing.
+        answer.classList.remove("whitespace-pre-wrap");
+        answer.innerHTML = String(data.html);
+        (window as { htmx?: { process(el: Element): void } }).htmx?.process(answer);
+        say("");
+        log.scrollTop = log.scrollHeight;
+      } else if (event === "error") {
+        show();
+        say(String(data.message));
+      }
+    });
+    if (refused) {
+      // Not asked after all (a limit, a budget, signed out): the question goes back to the box.
+      question.remove();
+      answer.remove();
+      field.value = message;
+      say(refused);
+    }
+  } catch {
+    say(controller.signal.aborted ? "Stopped." : "The connection dropped before the answer finished.");
+  } finally {
+    cancelAnimationFrame(frame);
+    if (pending) show();
+    answer.removeAttribute("aria-busy");
+    chatting = undefined;
+    if (stop) stop.hidden = true;
+  }
+}
+
+/**
+ * Apply an answer's code to its file: open the file if it is not the open one, then let the
+ * island show the change as a merge view; what is applied goes in as an edit of the shared
+ * document, on top of whatever others typed meanwhile. A path that is not a file of the project
+ * is refused.
+ */
+async function apply(path: string, code: string): Promise<void> {
+  const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;
+  if (!project) return;
+  if (!$(`[role="treeitem"][data-path="${CSS.escape(path)}"]`)) {
+    return toast(`${path} is not a file of this project. Create it first, then Apply again.`, "error");
+  }
+  const ready = `[data-editor][data-path="${CSS.escape(path)}"][data-editor-ready="true"]`;
+  if (!$(ready)) {
+    const tabs = $<HTMLInputElement>('#tab-state input[name="tabs"]')?.value ?? "";
+    const url = `/projects/${encodeURIComponent(project)}/open?${new URLSearchParams({ file: path, tabs })}`;
+    const htmx = (window as { htmx?: { ajax(verb: string, url: string, ctx: object): Promise<unknown> } })
+      .htmx;
+    await htmx?.ajax("GET", url, { target: "#editor-area", swap: "outerHTML" });
+    for (let i = 0; i < 100 && !$(ready); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  const editor = $<HTMLElement>(ready);
+  if (!editor) return toast(`Could not open ${path} to apply the change.`, "error");
+  editor.dispatchEvent(new CustomEvent("aura:apply", { detail: { code } }));
+}
+
+export function listenToAssistant(): void {
+  document.addEventListener("click", (e) => {
+    const target = e.target as Element;
+    if (target.closest?.("[data-panel-close]")) {
+      chatting?.abort();
+      $("#panel")?.replaceChildren();
+    }
+    const button = target.closest?.<HTMLElement>("[data-apply-path]");
+    if (button) void apply(button.dataset.applyPath ?? "", button.dataset.applyCode ?? "");
+    const analyze = target.closest?.<HTMLElement>("[data-analyze]");
+    if (analyze) {
+      $("[data-editor]")?.dispatchEvent(
+        new CustomEvent("aura:analyze", { detail: { kind: analyze.dataset.analyze } }),
+      );
+    }
+    if (target.closest?.("[data-ai-stop]")) chatting?.abort();
+  });
+
+  document.addEventListener("submit", (e) => {
+    const form = (e.target as Element).closest?.<HTMLFormElement>("form[data-ai-chat]");
+    if (!form) return;
+    e.preventDefault();
+    void ask(form);
+  });
+}

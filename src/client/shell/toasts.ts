@@ -1,0 +1,52 @@
+/** Toasts: the island's aura:* events told to the person, and every toast leaving after a while. */
+import { $ } from "./dom.ts";
+
+const TOAST_MS = 6000;
+
+export function toast(message: string, kind: "success" | "error" | "info" = "info"): void {
+  const region = $("#toasts");
+  if (!region) return;
+  const el = document.createElement("div");
+  el.className = `pointer-events-auto rounded-lg border px-4 py-2.5 text-sm shadow-lg ${kind === "error" ? "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" : "border-slate-300 bg-white text-slate-900 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-100"}`;
+  el.dataset.toast = kind;
+  el.textContent = message;
+  region.append(el);
+}
+
+/** Every toast leaves after a while, whether the server or this module added it. */
+export function expireToasts(): void {
+  const region = $("#toasts");
+  if (!region) return;
+  for (const el of region.children) {
+    const item = el as HTMLElement;
+    if (item.dataset.expires) continue;
+    item.dataset.expires = "1";
+    setTimeout(() => item.remove(), TOAST_MS);
+  }
+}
+
+export function listenForToasts(): void {
+  let offline = false;
+  document.addEventListener("aura:offline", () => {
+    if (!offline) toast("You are offline. Edits are kept in this browser and sent when you reconnect.");
+    offline = true;
+  });
+  document.addEventListener("aura:saved", () => {
+    if (offline) toast("Back online: your edits are saved.", "success");
+    offline = false;
+  });
+  // The server closed the open file's live document for good (signed out, file gone, too large).
+  document.addEventListener("aura:live-closed", (e) => {
+    const { path, message } = (e as CustomEvent<{ path?: string; message?: string }>).detail ?? {};
+    toast(`${path ?? "This file"}: ${message ?? "disconnected"}`, "error");
+  });
+  document.addEventListener("aura:analyzed", (e) => {
+    const { summary, count } = (e as CustomEvent<{ summary?: string; count?: number }>).detail ?? {};
+    toast(
+      `${summary ?? "Analysis done."} ${count ? `${count} finding(s) are marked in the editor.` : "Nothing to report."}`,
+    );
+  });
+  document.addEventListener("aura:ai-error", (e) => {
+    toast((e as CustomEvent<{ message?: string }>).detail?.message ?? "The AI request failed.", "error");
+  });
+}
