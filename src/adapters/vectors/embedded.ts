@@ -1,5 +1,4 @@
 import { and, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
-import { LRUCache } from "lru-cache";
 import { isUuid } from "../../db/queries/ids.ts";
 import { type CodeChunk, codeChunks } from "../../db/schema/code-chunks.ts";
 import { projectFiles } from "../../db/schema/project-files.ts";
@@ -13,7 +12,8 @@ import type {
   VectorStore,
 } from "../../features/context/types.ts";
 import type { Logger } from "../../logger.ts";
-import type { Cache, Unsubscribe } from "../cache/types.ts";
+import { LocalCopies } from "../cache/local-copies.ts";
+import type { Cache } from "../cache/types.ts";
 import { checkDimensions } from "./ids.ts";
 import { type ProjectMatrix, toMatrix, topK } from "./matrix.ts";
 
@@ -67,30 +67,19 @@ export interface EmbeddedVectorOptions {
  */
 export class EmbeddedVectorStore implements VectorStore {
   readonly kind = "embedded" as const;
-  /**
-   * Loaded matrices, the least recently searched evicted first. Concurrent searches share one
-   * load; a failed load is not kept (the next search retries); a matrix dropped while it loads
-   * still answers the searches waiting for it (`ignoreFetchAbort`) but is not kept either.
-   */
-  private readonly matrices: LRUCache<string, ProjectMatrix>;
-  private readonly subscription: Promise<Unsubscribe | undefined>;
+  /** Loaded matrices, the least recently searched evicted first, dropped on every instance by a write. */
+  private readonly matrices: LocalCopies<ProjectMatrix>;
 
   constructor(private readonly options: EmbeddedVectorOptions) {
-    this.matrices = new LRUCache<string, ProjectMatrix>({
+    this.matrices = new LocalCopies<ProjectMatrix>({
+      channel: VECTORS_CHANGED_CHANNEL,
+      cache: options.cache,
+      logger: options.logger,
+      what: "vector store",
       max: MAX_CACHED_PROJECTS,
-      ttl: MATRIX_MAX_AGE_MS,
-      ignoreFetchAbort: true,
-      fetchMethod: (projectId) => this.load(projectId),
+      maxAgeMs: MATRIX_MAX_AGE_MS,
+      load: (projectId) => this.load(projectId),
     });
-    const cache = options.cache;
-    this.subscription = cache
-      ? cache
-          .subscribe(VECTORS_CHANGED_CHANNEL, (projectId) => this.matrices.delete(projectId))
-          .catch((err) => {
-            options.logger?.warn({ err }, "vector store: cannot subscribe to invalidations");
-            return undefined;
-          })
-      : Promise.resolve(undefined);
   }
 
   async upsert(projectId: string, points: VectorPoint[]): Promise<void> {
@@ -196,7 +185,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async search(projectId: string, vector: number[], limit: number): Promise<VectorHit[]> {
     checkDimensions([vector], this.options.dimensions, "vector store search");
     if (limit <= 0 || !isUuid(projectId)) return [];
-    return topK(await this.matrices.forceFetch(projectId), vector, limit);
+    return topK(await this.matrices.get(projectId), vector, limit);
   }
 
   ping(): Promise<void> {
@@ -205,7 +194,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   /** Stop listening for other instances' invalidations. */
   async close(): Promise<void> {
-    await (await this.subscription)?.();
+    await this.matrices.close();
   }
 
   private async load(projectId: string): Promise<ProjectMatrix> {
@@ -225,14 +214,9 @@ export class EmbeddedVectorStore implements VectorStore {
     return toMatrix(points, this.options.dimensions);
   }
 
-  /** Forget the project here at once, then tell every instance (this one hears it too, harmlessly). */
+  /** Forget the project here at once, then tell every instance. */
   private async changed(projectId: string): Promise<void> {
-    this.matrices.delete(projectId);
-    try {
-      await this.options.cache?.publish(VECTORS_CHANGED_CHANNEL, projectId);
-    } catch (err) {
-      this.options.logger?.warn({ err }, "vector store: cannot publish an invalidation");
-    }
+    await this.matrices.changed(projectId);
   }
 }
 

@@ -9,8 +9,8 @@
  * asks for a background re-index (`reconcile`), unless it has already re-indexed the project
  * whole itself (`inStep`), as it does a project it created.
  */
-import { LRUCache } from "lru-cache";
-import type { Cache, Unsubscribe } from "../../adapters/cache/types.ts";
+import { LocalCopies } from "../../adapters/cache/local-copies.ts";
+import type { Cache } from "../../adapters/cache/types.ts";
 import type { Logger } from "../../logger.ts";
 import { createLexicalIndex, type LexicalIndex } from "../../search/lexical.ts";
 import type { Chunk } from "../../search/types.ts";
@@ -44,35 +44,25 @@ export interface ProjectStatesOptions {
 }
 
 export class ProjectStates {
-  /**
-   * Loads are shared by concurrent callers; a failed one is not kept. A state dropped while it
-   * loads still reaches the callers waiting for it (`ignoreFetchAbort`) but is not kept either.
-   */
-  private readonly states: LRUCache<string, ProjectState>;
+  /** Loaded states, dropped on every instance by a change (src/adapters/cache/local-copies.ts). */
+  private readonly states: LocalCopies<ProjectState>;
   private readonly reconciled = new Set<string>();
-  private readonly subscription: Promise<Unsubscribe | undefined>;
 
   constructor(private readonly options: ProjectStatesOptions) {
-    this.states = new LRUCache<string, ProjectState>({
+    this.states = new LocalCopies<ProjectState>({
+      channel: CONTEXT_CHANGED_CHANNEL,
+      cache: options.cache,
+      logger: options.logger,
+      what: "code index",
       max: MAX_STATES,
-      ttl: STATE_MAX_AGE_MS,
-      ignoreFetchAbort: true,
-      fetchMethod: (projectId) => this.load(projectId),
+      maxAgeMs: STATE_MAX_AGE_MS,
+      load: (projectId) => this.load(projectId),
     });
-    const cache = options.cache;
-    this.subscription = cache
-      ? cache
-          .subscribe(CONTEXT_CHANGED_CHANNEL, (projectId) => this.states.delete(projectId))
-          .catch((err) => {
-            options.logger.warn({ err }, "code index: cannot subscribe to invalidations");
-            return undefined;
-          })
-      : Promise.resolve(undefined);
   }
 
   /** The project's state; with `reconcile`, its first load here may ask for a re-index. */
   get(projectId: string, reconcile: boolean): Promise<ProjectState> {
-    const loading = this.states.forceFetch(projectId);
+    const loading = this.states.get(projectId);
     if (reconcile && !this.reconciled.has(projectId)) {
       this.reconciled.add(projectId);
       void loading.then((s) => s.entries.size > 0 && this.options.reconcile(projectId)).catch(() => {});
@@ -87,17 +77,12 @@ export class ProjectStates {
 
   /** The project's chunks changed: forget its state here at once, then tell every instance. */
   async changed(projectId: string): Promise<void> {
-    this.states.delete(projectId);
-    try {
-      await this.options.cache?.publish(CONTEXT_CHANGED_CHANNEL, projectId);
-    } catch (err) {
-      this.options.logger.warn({ err }, "code index: cannot publish an invalidation");
-    }
+    await this.states.changed(projectId);
   }
 
   /** Stop listening for other instances' invalidations. */
   async close(): Promise<void> {
-    await (await this.subscription)?.();
+    await this.states.close();
   }
 
   private async load(projectId: string): Promise<ProjectState> {
