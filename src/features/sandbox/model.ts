@@ -1,8 +1,8 @@
 import { t } from "elysia";
+import type { RunLanguage } from "../../adapters/sandbox/types.ts";
 import { languageOfPath } from "../../shared/languages.ts";
 
-export const RUN_LANGUAGES = ["javascript", "python", "typescript"] as const;
-export type RunLanguage = (typeof RUN_LANGUAGES)[number];
+export const RUN_LANGUAGES = ["javascript", "python", "typescript"] as const satisfies readonly RunLanguage[];
 
 const isRunLanguage = (language: string): language is RunLanguage =>
   (RUN_LANGUAGES as readonly string[]).includes(language);
@@ -12,6 +12,7 @@ export function runLanguageOf(path: string): RunLanguage | undefined {
   const language = languageOfPath(path);
   return language && isRunLanguage(language) ? language : undefined;
 }
+
 export const RUN_ENVIRONMENTS = ["node", "browser", "python3"] as const;
 
 /** `code` is at most this many bytes of UTF-8 (checked in the service: 413 past it). */
