@@ -1,4 +1,7 @@
 const BASE = "http://aura.invalid";
+
+/** Where a signed-in user lands when there is no (safe) `next`. */
+export const HOME = "/projects";
 // Backslashes (browsers read them as slashes) and C0/C1 control characters (stripped or
 // split on by parsers and headers) never belong in a path to return to.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point

@@ -10,7 +10,7 @@ import { currentViewer } from "../../plugins/session.ts";
 import { requestContext } from "../../shared/http.ts";
 import { type FieldErrors, formErrors, serviceErrorMessage } from "./form-errors.ts";
 import { LoginBody, type LoginInput, newPasswordProblem, RegisterBody, type RegisterInput } from "./model.ts";
-import { safeNextPath } from "./next-path.ts";
+import { HOME, safeNextPath } from "./next-path.ts";
 import { oauthErrorMessage } from "./oauth/errors.ts";
 import * as auth from "./service.ts";
 import {
@@ -44,7 +44,7 @@ export function authPages(deps: Deps) {
       async ({ request, cookie, query, redirect }) => {
         const jar = cookie as CookieJar;
         const next = safeNextPath(query.next);
-        if (await currentViewer(deps, request, jar)) return redirect(next ?? "/projects", 303);
+        if (await currentViewer(deps, request, jar)) return redirect(next ?? HOME, 303);
         const csrfToken = issueCsrfToken(deps, jar);
         return html(
           wantsFragment(request) ? (
@@ -87,7 +87,7 @@ export function authPages(deps: Deps) {
         try {
           const issued = await auth.register(deps, input as RegisterInput, ctx(request));
           writeSessionCookies(jar, issued, production);
-          return redirectAfterPost(request, next ?? "/projects");
+          return redirectAfterPost(request, next ?? HOME);
         } catch (error) {
           const { status, message, headers } = serviceErrorMessage(error);
           return render(status === 409 ? { email: message } : { form: message }, status, headers);
@@ -100,7 +100,7 @@ export function authPages(deps: Deps) {
       async ({ request, cookie, query, redirect }) => {
         const jar = cookie as CookieJar;
         const next = safeNextPath(query.next);
-        if (await currentViewer(deps, request, jar)) return redirect(next ?? "/projects", 303);
+        if (await currentViewer(deps, request, jar)) return redirect(next ?? HOME, 303);
         const csrfToken = issueCsrfToken(deps, jar);
         const errors = { form: oauthErrorMessage(query.error) };
         return html(
@@ -139,7 +139,7 @@ export function authPages(deps: Deps) {
         try {
           const issued = await auth.login(deps, input as LoginInput, ctx(request));
           writeSessionCookies(jar, issued, production);
-          return redirectAfterPost(request, next ?? "/projects");
+          return redirectAfterPost(request, next ?? HOME);
         } catch (error) {
           const { status, message, headers } = serviceErrorMessage(error);
           return render({ form: message }, status, headers);

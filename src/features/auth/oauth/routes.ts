@@ -2,7 +2,7 @@ import { generateCodeVerifier, generateState } from "arctic";
 import { Elysia } from "elysia";
 import type { Deps } from "../../../deps.ts";
 import { requestContext } from "../../../shared/http.ts";
-import { safeNextPath } from "../next-path.ts";
+import { HOME, safeNextPath } from "../next-path.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
 import { completeAuthorization, describeFailure } from "./exchange.ts";
@@ -11,9 +11,6 @@ import { callbackUrl } from "./origin.ts";
 import { oauthProvider } from "./providers.ts";
 import { signInWithOAuth } from "./service.ts";
 import { stateMatches, takeAttemptCookie, writeAttemptCookie } from "./state-cookie.ts";
-
-/** Where a signed-in user lands when the flow carried no `next`. */
-const HOME = "/projects";
 
 // Status and Location on `set` (not a returned Response) so the jar's Set-Cookie headers ride along.
 function redirect(set: { status?: number | string; headers: Record<string, unknown> }, location: string) {
