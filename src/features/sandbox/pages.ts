@@ -1,13 +1,9 @@
 import { Elysia, sse, t } from "elysia";
 import type { Deps } from "../../deps.ts";
-import { ValidationError } from "../../errors.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
 import { requestContext } from "../../shared/http.ts";
-import { listProjectFiles, MAX_FILE_BYTES } from "../files/service.ts";
-import { projectAccess } from "../projects/access.ts";
+import { MAX_FILE_BYTES } from "../files/service.ts";
 import { ProjectParams } from "../projects/model.ts";
-import { entryFile } from "../projects/service.ts";
-import { runLanguageOf } from "./model.ts";
 import * as service from "./service.ts";
 
 const RunForm = t.Object({
@@ -30,33 +26,13 @@ export function sandboxPages(deps: Deps) {
     "/projects/:id/run",
     async function* ({ viewer, params, body, request }) {
       const userId = viewer.user.id;
-      let path = body.path || undefined;
-      let content = body.content;
-      if (!path || !runLanguageOf(path)) {
-        const { project } = await projectAccess(deps, userId, params.id, "editor");
-        const paths = (await listProjectFiles(deps, userId, project.id)).map((f) => f.path);
-        const entry = entryFile(project.template, paths);
-        if (!entry || !runLanguageOf(entry)) {
-          throw new ValidationError(
-            "path: only JavaScript, TypeScript and Python files can be run (.js, .ts, .py and their variants), and this project's entry file is none of them",
-            "path",
-          );
-        }
-        path = entry;
-        content = undefined;
-      }
-      const input = {
-        language: runLanguageOf(path) ?? "javascript",
-        projectId: params.id,
-        entry: path,
-        ...(content !== undefined ? { code: content } : {}),
-      };
+      const input = await service.projectRunInput(deps, userId, params.id, body);
       // Failures before the first message (404, 413, 503) are answered with their status.
       const run = await service.prepareRun(deps, userId, input, { maxCodeBytes: MAX_FILE_BYTES });
       service.assertAvailable(deps);
       const meta = requestContext(request, deps.config.trustProxyHops);
       const events = service.execute(deps, userId, run, request.signal, meta);
-      yield sse({ event: "start", data: { path } });
+      yield sse({ event: "start", data: { path: input.entry } });
       for await (const message of service.messagesOf(events)) {
         // The page has already shown the output as it streamed; the exit needs only the outcome.
         if (message.event === "exit") {

@@ -5,7 +5,8 @@ import type { Deps } from "../../deps.ts";
 import { ConflictError, PayloadTooLargeError, UnavailableError, ValidationError } from "../../errors.ts";
 import * as fileService from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
-import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES } from "./model.ts";
+import { entryFile } from "../projects/service.ts";
+import { type ExecuteInput, MAX_CODE_BYTES, RUN_LANGUAGES, runLanguageOf } from "./model.ts";
 
 type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger"> & Partial<Pick<Deps, "metrics">>;
 type ExitEvent = Extract<RunEvent, { type: "exit" }>;
@@ -40,6 +41,40 @@ export function assertAvailable(deps: Pick<Deps, "sandbox">): void {
   throw new UnavailableError(
     `Code execution is unavailable: ${runner} cannot run code${status.reason ? ` — ${status.reason}` : ""}`,
   );
+}
+
+/**
+ * What the project page's Run runs: the open file at `path` — its `content`, saved or not,
+ * standing in for the stored text — when it can run, else the project's entry file as stored;
+ * a 400 when neither can run.
+ */
+export async function projectRunInput(
+  deps: SandboxDeps,
+  userId: string,
+  projectId: string,
+  open: { path?: string | undefined; content?: string | undefined },
+): Promise<ExecuteInput & { entry: string }> {
+  let path = open.path || undefined;
+  let content = open.content;
+  if (!path || !runLanguageOf(path)) {
+    const { project } = await projectAccess(deps, userId, projectId, "editor");
+    const paths = (await fileService.listProjectFiles(deps, userId, project.id)).map((f) => f.path);
+    const entry = entryFile(project.template, paths);
+    if (!entry || !runLanguageOf(entry)) {
+      throw new ValidationError(
+        "path: only JavaScript, TypeScript and Python files can be run (.js, .ts, .py and their variants), and this project's entry file is none of them",
+        "path",
+      );
+    }
+    path = entry;
+    content = undefined;
+  }
+  return {
+    language: runLanguageOf(path) ?? "javascript",
+    projectId,
+    entry: path,
+    ...(content !== undefined ? { code: content } : {}),
+  };
 }
 
 /**
