@@ -7,7 +7,7 @@
  * Everything is built into scratch folders, never public/assets (a server or test may be using
  * it). Each run measures, in this order:
  * - baseline: a bare Bun.build of one tiny entry, the floor any bundling stage pays here;
- * - each stage alone: Tailwind (in process), the editor island, the shell;
+ * - each stage alone: Tailwind (in process), the editor island, the shell, the service worker;
  * - all: the whole build as `bun run assets` does it (stages side by side), in this process;
  * - cold: the same in a new `bun` process, module loading included — what `bun run start` and
  *   postinstall pay when the inputs changed (CPU from the child's rusage).
@@ -16,7 +16,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildInto, bundleEditor, bundleShell, tailwind } from "../../scripts/build-assets.ts";
+import {
+  buildInto,
+  bundleEditor,
+  bundleServiceWorker,
+  bundleShell,
+  tailwind,
+} from "../../scripts/build-assets.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const TARGET_MS = 5000;
@@ -77,6 +83,7 @@ const stages: Record<string, () => Promise<Sample>> = {
   tailwind: () => measure(() => tailwind()),
   editor: () => measure((into) => bundleEditor(into)),
   shell: () => measure((into) => bundleShell(into)),
+  serviceWorker: () => measure((into) => bundleServiceWorker(into)),
   all: () => measure((into) => buildInto(into)),
   cold,
 };
