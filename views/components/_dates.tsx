@@ -1,4 +1,5 @@
-const FORMAT = new Intl.DateTimeFormat("en-GB", {
+/** Dates as every page writes them: in English and in UTC (the server does not know the viewer's zone). */
+const MOMENT = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
   month: "short",
   year: "numeric",
@@ -12,13 +13,52 @@ const DAY = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
   timeZone: "UTC",
 });
+const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 7],
+  ["week", 4.35],
+  ["month", 12],
+  ["year", Number.POSITIVE_INFINITY],
+];
 
-/** A moment as a <time>, in UTC (the server does not know the viewer's zone). */
+/** "4 Dec 2026, 18:56 UTC". */
+export function formatMoment(at: Date): string {
+  return `${MOMENT.format(at)} UTC`;
+}
+
+/** "4 December 2026". */
+export function formatDay(at: Date): string {
+  return DAY.format(at);
+}
+
+/** "3 minutes ago", "yesterday": the coarsest unit that keeps the number small. */
+export function relativeTime(at: Date, now = new Date()): string {
+  let value = (at.getTime() - now.getTime()) / 1000;
+  if (Math.abs(value) < 45) return "just now";
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) return RELATIVE.format(Math.round(value), unit);
+    value /= size;
+  }
+  return RELATIVE.format(Math.round(value), "year");
+}
+
+/** A moment as a <time>, in UTC: the date and time, or the day alone. */
 export function When({ at, dateOnly = false }: { at: Date; dateOnly?: boolean }) {
-  const text = dateOnly ? DAY.format(at) : `${FORMAT.format(at)} UTC`;
   return (
     <time datetime={at.toISOString()} safe>
-      {text}
+      {dateOnly ? formatDay(at) : formatMoment(at)}
+    </time>
+  );
+}
+
+/** A moment as relative text, with the exact UTC time as its tooltip. */
+export function Ago({ at }: { at: Date }) {
+  return (
+    <time datetime={at.toISOString()} title={formatMoment(at)} safe>
+      {relativeTime(at)}
     </time>
   );
 }
