@@ -1,9 +1,11 @@
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
 import { LANGUAGES } from "../../src/features/projects/model.ts";
 import { TEMPLATES } from "../../src/features/projects/templates.ts";
+import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
-import { Field, FormAlert } from "../components/_field.tsx";
-import { BUTTON, INPUT, INPUT_BAD, INPUT_OK, LANGUAGE_LABELS, PRIMARY } from "./_format.tsx";
+import { DialogActions, DialogTitle } from "../components/_dialog.tsx";
+import { Field, FormAlert, SelectField, TextareaField } from "../components/_field.tsx";
+import { LANGUAGE_LABELS } from "./_format.tsx";
 
 export interface NewProjectValues {
   name?: string;
@@ -11,9 +13,6 @@ export interface NewProjectValues {
   language?: string;
   template?: string;
 }
-
-const LABEL = "block text-sm font-medium text-slate-700 dark:text-slate-200";
-const ERROR = "mt-1.5 text-sm text-red-600 dark:text-red-400";
 
 /** The template choice for one language; swapped alone (hx-get) when the language changes. */
 export function TemplateField({
@@ -28,29 +27,18 @@ export function TemplateField({
   const templates = TEMPLATES.filter((t) => t.language === language);
   return (
     <div id="template-field">
-      <label for="field-template" class={LABEL}>
-        Template
-      </label>
-      <select
-        id="field-template"
+      <SelectField
         name="template"
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? "field-template-error" : "field-template-hint"}
-        class={`${INPUT} ${error ? INPUT_BAD : INPUT_OK}`}
+        label="Template"
+        error={error}
+        hint={(templates.find((t) => t.id === value) ?? templates[0])?.description}
       >
         {templates.map((t) => (
           <option value={t.id} selected={t.id === value} safe>
             {t.name}
           </option>
         ))}
-      </select>
-      <p
-        id={error ? "field-template-error" : "field-template-hint"}
-        class={error ? ERROR : "mt-1.5 text-xs text-slate-500"}
-        safe
-      >
-        {error ?? (templates.find((t) => t.id === value) ?? templates[0])?.description ?? ""}
-      </p>
+      </SelectField>
     </div>
   );
 }
@@ -77,9 +65,7 @@ export function NewProjectForm({
       hx-disable="find button[type=submit]"
       class="space-y-4 p-5 sm:p-6"
     >
-      <h2 id="new-project-title" class="text-lg font-semibold">
-        New project
-      </h2>
+      <DialogTitle id="new-project-title">New project</DialogTitle>
       <CsrfField token={csrfToken} />
       <FormAlert message={errors.form} />
       <Field
@@ -90,58 +76,39 @@ export function NewProjectForm({
         autocomplete="off"
         autofocus={!errors.description}
       />
-      <div>
-        <label for="field-description" class={LABEL}>
-          Description <span class="font-normal text-slate-500">(optional)</span>
-        </label>
-        <textarea
-          id="field-description"
-          name="description"
-          rows="2"
-          maxlength="500"
-          aria-invalid={errors.description ? "true" : undefined}
-          aria-describedby={errors.description ? "field-description-error" : undefined}
-          class={`${INPUT} ${errors.description ? INPUT_BAD : INPUT_OK}`}
-          safe
-        >
-          {values.description ?? ""}
-        </textarea>
-        {errors.description ? (
-          <p id="field-description-error" class={ERROR} safe>
-            {errors.description}
-          </p>
-        ) : null}
-      </div>
+      <TextareaField
+        name="description"
+        label="Description"
+        optional
+        rows="2"
+        maxlength="500"
+        value={values.description}
+        error={errors.description}
+      />
       <div class="grid gap-4 sm:grid-cols-[10rem_1fr]">
-        <div>
-          <label for="field-language" class={LABEL}>
-            Language
-          </label>
-          <select
-            id="field-language"
-            name="language"
-            hx-get="/projects/templates"
-            hx-target="#template-field"
-            hx-swap="outerHTML"
-            class={`${INPUT} ${INPUT_OK}`}
-          >
-            {LANGUAGES.map((l) => (
-              <option value={l} selected={l === language} safe>
-                {LANGUAGE_LABELS[l] ?? l}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="language"
+          label="Language"
+          hx-get="/projects/templates"
+          hx-target="#template-field"
+          hx-swap="outerHTML"
+        >
+          {LANGUAGES.map((l) => (
+            <option value={l} selected={l === language} safe>
+              {LANGUAGE_LABELS[l] ?? l}
+            </option>
+          ))}
+        </SelectField>
         <TemplateField language={language} value={values.template} error={errors.template} />
       </div>
-      <div class="flex flex-col-reverse gap-2 pt-2 sm:flex-row sm:justify-end">
-        <button type="button" commandfor="new-project" command="close" class={BUTTON}>
+      <DialogActions>
+        <Button commandfor="new-project" command="close" size="lg">
           Cancel
-        </button>
-        <button type="submit" class={PRIMARY}>
+        </Button>
+        <Button type="submit" variant="primary" size="lg">
           Create project
-        </button>
-      </div>
+        </Button>
+      </DialogActions>
     </form>
   );
 }

@@ -1,6 +1,8 @@
 import type { ProjectSummary } from "../../src/db/queries/projects.ts";
+import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
-import { BUTTON, DANGER, DIALOG, INPUT, INPUT_BAD, INPUT_OK, PRIMARY } from "./_format.tsx";
+import { Dialog, DialogActions, DialogTitle } from "../components/_dialog.tsx";
+import { Field } from "../components/_field.tsx";
 import { type ListState, StateFields } from "./_list-state.tsx";
 
 type Target = Pick<ProjectSummary, "id" | "name">;
@@ -10,8 +12,6 @@ interface FormProps {
   state: ListState;
   csrfToken: string;
 }
-
-const SMALL = BUTTON.replace("px-3 py-2", "px-2.5 py-1.5");
 
 /** The rename form of one project; comes back alone (422) with the error and the typed name. */
 export function RenameForm({
@@ -33,40 +33,26 @@ export function RenameForm({
       hx-disable="find button[type=submit]"
       class="space-y-4 p-5 text-left sm:p-6"
     >
-      <h2 id={`rename-${project.id}-title`} class="text-lg font-semibold">
-        Rename project
-      </h2>
+      <DialogTitle id={`rename-${project.id}-title`}>Rename project</DialogTitle>
       <CsrfField token={csrfToken} />
       <StateFields state={state} />
-      <div>
-        <label for={field} class="block text-sm font-medium text-slate-700 dark:text-slate-200">
-          Name
-        </label>
-        <input
-          id={field}
-          name="name"
-          value={value ?? project.name}
-          maxlength="100"
-          required
-          autocomplete="off"
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={error ? `${field}-error` : undefined}
-          class={`${INPUT} ${error ? INPUT_BAD : INPUT_OK}`}
-        />
-        {error ? (
-          <p id={`${field}-error`} class="mt-1.5 text-sm text-red-600 dark:text-red-400" safe>
-            {error}
-          </p>
-        ) : null}
-      </div>
-      <div class="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <button type="button" commandfor={`rename-${project.id}`} command="close" class={BUTTON}>
+      <Field
+        id={field}
+        name="name"
+        label="Name"
+        value={value ?? project.name}
+        maxlength="100"
+        autocomplete="off"
+        error={error}
+      />
+      <DialogActions>
+        <Button commandfor={`rename-${project.id}`} command="close" size="lg">
           Cancel
-        </button>
-        <button type="submit" class={PRIMARY}>
+        </Button>
+        <Button type="submit" variant="primary" size="lg">
           Save name
-        </button>
-      </div>
+        </Button>
+      </DialogActions>
     </form>
   );
 }
@@ -79,21 +65,16 @@ export function ProjectActions({ project, state, csrfToken }: FormProps & { proj
   const files = `${project.fileCount} file${project.fileCount === 1 ? "" : "s"}`;
   return (
     <div class="flex justify-end gap-2">
-      <button type="button" commandfor={rename} command="show-modal" class={SMALL}>
+      <Button commandfor={rename} command="show-modal">
         Rename<span class="sr-only" safe>{` ${project.name}`}</span>
-      </button>
-      <button
-        type="button"
-        commandfor={remove}
-        command="show-modal"
-        class={`${SMALL} text-red-700 dark:text-red-300`}
-      >
+      </Button>
+      <Button commandfor={remove} command="show-modal" variant="danger-secondary">
         Delete<span class="sr-only" safe>{` ${project.name}`}</span>
-      </button>
-      <dialog id={rename} aria-labelledby={`${rename}-title`} class={DIALOG}>
+      </Button>
+      <Dialog id={rename} aria-labelledby={`${rename}-title`}>
         <RenameForm project={project} state={state} csrfToken={csrfToken} />
-      </dialog>
-      <dialog id={remove} aria-labelledby={`${remove}-title`} class={DIALOG}>
+      </Dialog>
+      <Dialog id={remove} aria-labelledby={`${remove}-title`}>
         <form
           method="post"
           action={action}
@@ -105,22 +86,22 @@ export function ProjectActions({ project, state, csrfToken }: FormProps & { proj
         >
           <CsrfField token={csrfToken} />
           <StateFields state={state} />
-          <h2 id={`${remove}-title`} class="text-lg font-semibold">
+          <DialogTitle id={`${remove}-title`}>
             Delete <span class="break-all" safe>{`“${project.name}”`}</span>?
-          </h2>
+          </DialogTitle>
           <p class="text-sm text-slate-600 dark:text-slate-300" safe>
             {`The project and its ${files}, with their history, are removed for good. This cannot be undone.`}
           </p>
-          <div class="flex flex-col-reverse gap-2 pt-2 sm:flex-row sm:justify-end">
-            <button type="button" commandfor={remove} command="close" autofocus class={BUTTON}>
+          <DialogActions>
+            <Button commandfor={remove} command="close" autofocus size="lg">
               Cancel
-            </button>
-            <button type="submit" class={DANGER}>
+            </Button>
+            <Button type="submit" variant="danger" size="lg">
               Delete project
-            </button>
-          </div>
+            </Button>
+          </DialogActions>
         </form>
-      </dialog>
+      </Dialog>
     </div>
   );
 }

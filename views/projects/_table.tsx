@@ -1,5 +1,8 @@
 import type { ProjectListItem } from "../../src/db/queries/projects.ts";
-import { Ago, LanguageBadge, PRIMARY } from "./_format.tsx";
+import { Badge } from "../components/_badge.tsx";
+import { Button, buttonClass, LINK } from "../components/_button.tsx";
+import { Ago } from "../components/_dates.tsx";
+import { LanguageBadge } from "./_format.tsx";
 import { defaultOrder, type ListState, listUrl } from "./_list-state.tsx";
 import { ProjectActions } from "./_project-actions.tsx";
 
@@ -56,7 +59,7 @@ function Empty({ q }: { q: string }) {
       <p class="font-medium">
         No projects match <span class="break-all" safe>{`“${q}”`}</span>.
       </p>
-      <ListLink href="/projects" class="mt-3 inline-block text-sm text-aura-700 underline dark:text-aura-400">
+      <ListLink href="/projects" class={`${LINK} mt-3 inline-block text-sm`}>
         Clear the search
       </ListLink>
     </div>
@@ -77,9 +80,9 @@ function Empty({ q }: { q: string }) {
         Start from a template in JavaScript, TypeScript, Python, HTML or CSS and write code right in the
         browser.
       </p>
-      <button type="button" commandfor="new-project" command="show-modal" class={`${PRIMARY} mt-6`}>
+      <Button commandfor="new-project" command="show-modal" variant="primary" size="lg" class="mt-6">
         Create your first project
-      </button>
+      </Button>
     </div>
   );
 }
@@ -94,9 +97,9 @@ function SharedBy({
       class="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400"
       data-shared
     >
-      <span class="shrink-0 rounded-full bg-aura-50 px-1.5 py-px font-medium text-aura-700 dark:bg-aura-400/15 dark:text-aura-400">
+      <Badge tone="aura" class="shrink-0">
         {role === "editor" ? "Shared · can edit" : "Shared · can view"}
-      </span>
+      </Badge>
       <span class="truncate" title={owner.email} safe>{`by ${owner.name ?? owner.email}`}</span>
     </p>
   );
@@ -195,17 +198,12 @@ function PageLink({
   enabled: boolean;
   label: "Previous" | "Next";
 }) {
-  const cls = "rounded-lg border border-slate-300 px-3 py-1.5 font-medium dark:border-ink-700";
   return enabled ? (
-    <ListLink
-      href={listUrl(state, { page })}
-      rel={label === "Next" ? "next" : "prev"}
-      class={`${cls} hover:bg-slate-50 dark:hover:bg-ink-700`}
-    >
+    <ListLink href={listUrl(state, { page })} rel={label === "Next" ? "next" : "prev"} class={buttonClass()}>
       {label}
     </ListLink>
   ) : (
-    <span aria-disabled="true" class={`${cls} opacity-50`}>
+    <span aria-disabled="true" class={buttonClass()}>
       {label}
     </span>
   );

@@ -1,7 +1,9 @@
 import type { User } from "../../src/db/schema/users.ts";
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
+import { Button } from "../components/_button.tsx";
+import { Dialog } from "../components/_dialog.tsx";
+import { inputClass } from "../components/_field.tsx";
 import { AppLayout, displayName } from "../layouts/app.tsx";
-import { DIALOG, INPUT, INPUT_OK, PRIMARY } from "./_format.tsx";
 import { NewProjectForm, type NewProjectValues } from "./_new-project-form.tsx";
 import { ProjectsTable, type ProjectsTableProps } from "./_table.tsx";
 import { Toasts } from "./_toast.tsx";
@@ -25,12 +27,12 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
           </p>
           <h1 class="mt-1 text-3xl font-bold tracking-tight">Projects</h1>
         </div>
-        <button type="button" commandfor="new-project" command="show-modal" class={PRIMARY}>
+        <Button commandfor="new-project" command="show-modal" variant="primary" size="lg">
           <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
             <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1z" />
           </svg>
           New project
-        </button>
+        </Button>
       </div>
       <search class="mt-6 block max-w-sm">
         <form
@@ -55,14 +57,14 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
             maxlength="100"
             autocomplete="off"
             placeholder="Search by name"
-            class={`${INPUT.replace("mt-1.5 ", "")} ${INPUT_OK}`}
+            class={inputClass()}
           />
         </form>
       </search>
       <ProjectsTable {...table} />
-      <dialog id="new-project" aria-labelledby="new-project-title" class={DIALOG} open={Boolean(create)}>
+      <Dialog id="new-project" aria-labelledby="new-project-title" open={Boolean(create)}>
         <NewProjectForm csrfToken={csrfToken} values={create?.values} errors={create?.errors} />
-      </dialog>
+      </Dialog>
       <Toasts />
     </AppLayout>
   );
