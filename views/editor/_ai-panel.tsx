@@ -1,4 +1,6 @@
 import type { Reference, Suggestion } from "../../src/features/ai/service.ts";
+import { Button, CloseButton } from "../components/_button.tsx";
+import { inputClass } from "../components/_field.tsx";
 import { projectPart, projectUrl } from "./urls.ts";
 
 /** One finished exchange: the question as typed, the answer as sanitized HTML, and what it cost. */
@@ -61,15 +63,9 @@ export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn 
           {turn.suggestions
             .filter((x) => x.path)
             .map((x) => (
-              <button
-                type="button"
-                data-apply-path={x.path}
-                data-apply-code={x.code}
-                class="rounded-md border border-aura-500 px-2 py-0.5 text-xs font-medium text-aura-700 hover:bg-aura-50 dark:text-aura-400 dark:hover:bg-ink-700"
-                safe
-              >
+              <Button size="xs" data-apply-path={x.path} data-apply-code={x.code} safe>
                 {`Apply to ${x.path}…`}
-              </button>
+              </Button>
             ))}
         </div>
       ) : null}
@@ -104,14 +100,7 @@ export function AiPanel({
     <div class="flex h-full flex-col" data-ai-panel>
       <div class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-ink-700">
         <h2 class="min-w-0 flex-1 truncate text-sm font-semibold">Assistant</h2>
-        <button
-          type="button"
-          data-panel-close
-          class="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-ink-700"
-          aria-label="Close the assistant"
-        >
-          ✕
-        </button>
+        <CloseButton label="Close the assistant" data-panel-close />
       </div>
       {enabled ? (
         <>
@@ -155,7 +144,7 @@ export function AiPanel({
               required
               maxlength="8000"
               placeholder="Ask about this code… (Ctrl+Enter sends)"
-              class="w-full resize-y rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-ink-700 dark:bg-ink-800"
+              class={`${inputClass("sm")} block w-full resize-y`}
             ></textarea>
             <div class="mt-2 flex items-center gap-2">
               <span
@@ -163,20 +152,12 @@ export function AiPanel({
                 role="status"
                 class="min-w-0 flex-1 text-xs break-words text-slate-500"
               ></span>
-              <button
-                type="button"
-                data-ai-stop
-                hidden
-                class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950"
-              >
+              <Button variant="ghost-danger" data-ai-stop hidden>
                 Stop
-              </button>
-              <button
-                type="submit"
-                class="rounded-md bg-aura-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-aura-700 disabled:opacity-50"
-              >
+              </Button>
+              <Button type="submit" variant="primary">
                 Send
-              </button>
+              </Button>
             </div>
           </form>
         </>

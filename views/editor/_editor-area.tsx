@@ -19,6 +19,9 @@ export interface EditorAreaProps {
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+/** A button at the end of the tab bar, as tall as the tabs. */
+const TAB_BAR_BUTTON =
+  "shrink-0 border-l border-slate-200 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-ink-700 dark:text-slate-300 dark:hover:bg-ink-700";
 
 function Tab({
   projectId,
@@ -147,7 +150,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
             type="button"
             data-analyze="review"
             title="Ask the AI to review this file; findings appear as marks in the editor"
-            class="shrink-0 border-l border-slate-200 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-ink-700 dark:text-slate-300 dark:hover:bg-ink-700"
+            class={TAB_BAR_BUTTON}
           >
             Review
           </button>
@@ -155,7 +158,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
         {file ? (
           <button
             type="button"
-            class="shrink-0 border-l border-slate-200 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-ink-700 dark:text-slate-300 dark:hover:bg-ink-700"
+            class={TAB_BAR_BUTTON}
             hx-get={projectPart(projectId, "history", { file: file.path })}
             hx-target="#panel"
             hx-swap="innerHTML"

@@ -1,4 +1,6 @@
 import type { DiffLine } from "../../src/features/editor/history.ts";
+import { Badge } from "../components/_badge.tsx";
+import { Button, CloseButton } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { When } from "../components/_dates.tsx";
 import { projectPart } from "./urls.ts";
@@ -36,14 +38,7 @@ export function HistoryPanel({ projectId, path, currentVersion, versions, csrfTo
         <h2 class="min-w-0 flex-1 truncate text-sm font-semibold">
           History · <span safe>{path}</span>
         </h2>
-        <button
-          type="button"
-          data-panel-close
-          class="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-ink-700"
-          aria-label="Close history"
-        >
-          ✕
-        </button>
+        <CloseButton label="Close history" data-panel-close />
       </div>
       <p class="px-3 pt-2 text-xs text-slate-500">
         Diffs show what restoring would change: − current text, + that version.
@@ -54,11 +49,7 @@ export function HistoryPanel({ projectId, path, currentVersion, versions, csrfTo
             <details open={v.version === currentVersion ? undefined : true}>
               <summary class="flex cursor-pointer items-center gap-2 px-3 py-2 text-sm">
                 <span class="font-medium">Version {v.version}</span>
-                {v.version === currentVersion ? (
-                  <span class="rounded bg-aura-50 px-1.5 text-xs text-aura-700 dark:bg-ink-700 dark:text-aura-400">
-                    current
-                  </span>
-                ) : null}
+                {v.version === currentVersion ? <Badge tone="aura">current</Badge> : null}
                 <span class="ml-auto text-xs text-slate-500">
                   {v.editedBy.length > 0 ? (
                     <span data-edited-by safe>
@@ -97,12 +88,9 @@ export function HistoryPanel({ projectId, path, currentVersion, versions, csrfTo
                   <CsrfField token={csrfToken} />
                   <input type="hidden" name="path" value={path} />
                   <input type="hidden" name="version" value={String(v.version)} />
-                  <button
-                    type="submit"
-                    class="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-800"
-                  >
+                  <Button type="submit" size="xs">
                     Restore version {v.version}
-                  </button>
+                  </Button>
                 </form>
               ) : null}
             </details>

@@ -1,5 +1,4 @@
-const BUTTON =
-  "rounded px-2 py-0.5 text-xs text-slate-600 hover:bg-slate-200 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-ink-700 dark:hover:text-white";
+import { Button } from "../components/_button.tsx";
 
 /**
  * The Run output panel under the editor, hidden until the first run. The shell
@@ -21,17 +20,12 @@ export function OutputPanel() {
           role="status"
           class="min-w-0 flex-1 truncate text-xs text-slate-600 data-[state=error]:text-red-600 data-[state=ok]:text-emerald-700 dark:text-slate-300 dark:data-[state=error]:text-red-400 dark:data-[state=ok]:text-emerald-400"
         ></span>
-        <button
-          type="button"
-          data-run-stop
-          hidden
-          class="rounded px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950"
-        >
+        <Button variant="ghost-danger" size="xs" data-run-stop hidden>
           Stop
-        </button>
-        <button type="button" data-run-close class={BUTTON} aria-label="Close the output panel">
+        </Button>
+        <Button variant="ghost" size="xs" data-run-close aria-label="Close the output panel">
           Close
-        </button>
+        </Button>
       </div>
       <pre
         data-run-log

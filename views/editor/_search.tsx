@@ -2,7 +2,10 @@ import type { Skipped } from "../../src/features/context/indexer.ts";
 import type { IndexSymbol } from "../../src/features/context/search.ts";
 import type { ContextResult } from "../../src/features/context/service.ts";
 import { allows, type Role } from "../../src/features/projects/access.ts";
+import { Button, CloseButton } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
+import { Dialog } from "../components/_dialog.tsx";
+import { inputClass } from "../components/_field.tsx";
 import { projectPart, projectUrl } from "./urls.ts";
 
 export interface IndexStatusProps {
@@ -16,9 +19,6 @@ export interface IndexStatusProps {
   /** Re-indexing is for editors and the owner; the switch, a setting, for the owner. */
   role: Role;
 }
-
-const BUTTON =
-  "rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 disabled:opacity-50 dark:border-ink-700 dark:hover:bg-ink-700";
 
 /** A link that opens `path` in the editor at `line` (and is a real link without JavaScript). */
 function OpenAt({
@@ -56,14 +56,7 @@ export function SearchPanel(props: IndexStatusProps) {
     <div class="flex h-full flex-col" data-search-panel>
       <div class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-ink-700">
         <h2 class="flex-1 text-sm font-semibold">Search the project</h2>
-        <button
-          type="button"
-          data-panel-close
-          class="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-ink-700"
-          aria-label="Close search"
-        >
-          ✕
-        </button>
+        <CloseButton label="Close search" data-panel-close />
       </div>
       <form
         aria-label="Search the project"
@@ -84,7 +77,7 @@ export function SearchPanel(props: IndexStatusProps) {
           maxlength="500"
           placeholder="What does the code do? e.g. total of an invoice"
           aria-label="Search the project's code"
-          class="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-ink-700 dark:bg-ink-800"
+          class={`${inputClass("sm")} w-full`}
         />
       </form>
       <div id="search-results" class="min-h-0 flex-1 overflow-y-auto p-2" aria-live="polite">
@@ -172,12 +165,12 @@ export function IndexStatus(props: IndexStatusProps) {
       <div class="flex items-center gap-2">
         {enabled && allows(role, "editor") ? (
           <>
-            <button type="button" class={BUTTON} data-reindex={projectPart(projectId, "index")}>
+            <Button size="xs" data-reindex={projectPart(projectId, "index")}>
               Re-index
-            </button>
-            <button type="button" class={BUTTON} data-reindex-cancel hidden>
+            </Button>
+            <Button size="xs" data-reindex-cancel hidden>
               Cancel
-            </button>
+            </Button>
             <progress data-reindex-progress class="h-2 flex-1" max="1" value="0" hidden></progress>
           </>
         ) : null}
@@ -190,9 +183,9 @@ export function IndexStatus(props: IndexStatusProps) {
           >
             <CsrfField token={csrfToken} />
             <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
-            <button type="submit" class={BUTTON}>
+            <Button type="submit" size="xs">
               {enabled ? "Turn indexing off" : "Turn indexing on"}
-            </button>
+            </Button>
           </form>
         ) : null}
       </div>
@@ -204,12 +197,7 @@ export function IndexStatus(props: IndexStatusProps) {
 /** The "Go to" dialog (Ctrl/Cmd-P): files and symbols of the project, narrowed as you type. */
 export function GotoDialog({ projectId }: { projectId: string }) {
   return (
-    <dialog
-      id="goto-dialog"
-      closedby="any"
-      aria-label="Go to a file or symbol"
-      class="m-auto mt-[12vh] w-[min(36rem,92vw)] rounded-lg border border-slate-200 bg-white p-0 text-inherit shadow-2xl backdrop:bg-black/30 dark:border-ink-700 dark:bg-ink-900"
-    >
+    <Dialog id="goto-dialog" size="lg" class="mt-[12vh]" closedby="any" aria-label="Go to a file or symbol">
       <input
         type="search"
         name="q"
@@ -223,7 +211,7 @@ export function GotoDialog({ projectId }: { projectId: string }) {
         class="w-full border-b border-slate-200 bg-transparent px-3 py-2.5 text-sm focus:outline-none dark:border-ink-700"
       />
       <div id="goto-results" class="max-h-[50vh] overflow-y-auto p-1"></div>
-    </dialog>
+    </Dialog>
   );
 }
 

@@ -1,15 +1,13 @@
 import type { Role } from "../../src/features/projects/access.ts";
 import type { Member } from "../../src/features/projects/members.ts";
+import { Badge } from "../components/_badge.tsx";
+import { Button, CloseButton } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
+import { Dialog, DialogTitle } from "../components/_dialog.tsx";
+import { inputClass, LABEL } from "../components/_field.tsx";
 import { projectPart } from "./urls.ts";
 
-const DIALOG =
-  "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/50 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-100";
-const INPUT =
-  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-ink-700 dark:bg-ink-900";
-const SMALL =
-  "rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-700";
-const PRIMARY = "rounded-md bg-aura-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-aura-700";
+const INPUT = inputClass("sm");
 
 const ROLE_LABELS: Record<Role, string> = { owner: "Owner", editor: "Can edit", viewer: "Can view" };
 
@@ -19,25 +17,15 @@ const ROLE_LABELS: Record<Role, string> = { owner: "Owner", editor: "Can edit", 
  */
 export function ShareDialog() {
   return (
-    <dialog id="share-dialog" class={DIALOG} aria-labelledby="share-title" data-stay-open>
-      <div class="flex items-center gap-2 border-b border-slate-200 px-5 py-3 dark:border-ink-700">
-        <h2 id="share-title" class="flex-1 text-lg font-semibold">
-          Share
-        </h2>
-        <button
-          type="button"
-          class="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-ink-700"
-          commandfor="share-dialog"
-          command="close"
-          aria-label="Close"
-        >
-          ✕
-        </button>
+    <Dialog id="share-dialog" aria-labelledby="share-title" data-stay-open>
+      <div class="flex items-center justify-between gap-2 border-b border-slate-200 py-3 pr-3 pl-5 sm:pl-6 dark:border-ink-700">
+        <DialogTitle id="share-title">Share</DialogTitle>
+        <CloseButton label="Close" commandfor="share-dialog" command="close" />
       </div>
-      <div id="share-body" class="p-5">
+      <div id="share-body" class="p-5 sm:p-6">
         <p class="text-sm text-slate-500">Loading…</p>
       </div>
-    </dialog>
+    </Dialog>
   );
 }
 
@@ -80,9 +68,9 @@ function MemberRow({ projectId, member, me, role, csrfToken }: MembersPanelProps
         <p class="truncate text-xs text-slate-500">
           {member.name ? <span safe>{member.email}</span> : null}
           {member.status === "pending" ? (
-            <span class="ml-1 rounded-full bg-amber-100 px-1.5 text-amber-800 dark:bg-amber-400/15 dark:text-amber-300">
+            <Badge tone="amber" class="ml-1">
               Invited · joins when they sign up
-            </span>
+            </Badge>
           ) : null}
         </p>
       </div>
@@ -97,9 +85,9 @@ function MemberRow({ projectId, member, me, role, csrfToken }: MembersPanelProps
               {ROLE_LABELS.viewer}
             </option>
           </select>
-          <button type="submit" class={SMALL}>
+          <Button type="submit" size="xs">
             Save
-          </button>
+          </Button>
         </form>
       ) : (
         <span class="text-xs text-slate-600 dark:text-slate-300" data-role={member.role} safe>
@@ -109,21 +97,17 @@ function MemberRow({ projectId, member, me, role, csrfToken }: MembersPanelProps
       {manage ? (
         <form {...panelForm(memberPart(projectId, member, "remove"))}>
           <CsrfField token={csrfToken} />
-          <button
-            type="submit"
-            class={`${SMALL} text-red-700 dark:text-red-300`}
-            aria-label={`Remove ${label}`}
-          >
+          <Button type="submit" variant="danger-secondary" size="xs" aria-label={`Remove ${label}`}>
             Remove
-          </button>
+          </Button>
         </form>
       ) : null}
       {you && member.role !== "owner" ? (
         <form {...panelForm(memberPart(projectId, member, "remove"))}>
           <CsrfField token={csrfToken} />
-          <button type="submit" class={`${SMALL} text-red-700 dark:text-red-300`}>
+          <Button type="submit" variant="danger-secondary" size="xs">
             Leave project
-          </button>
+          </Button>
         </form>
       ) : null}
     </li>
@@ -139,7 +123,7 @@ export function MembersPanel(props: MembersPanelProps) {
       {role === "owner" ? (
         <form class="mb-4 space-y-2" {...panelForm(invite)}>
           <CsrfField token={csrfToken} />
-          <label for="invite-email" class="block text-sm font-medium">
+          <label for="invite-email" class={LABEL}>
             Invite by email
           </label>
           <div class="flex flex-wrap gap-2">
@@ -164,9 +148,9 @@ export function MembersPanel(props: MembersPanelProps) {
                 {ROLE_LABELS.viewer}
               </option>
             </select>
-            <button type="submit" class={PRIMARY}>
+            <Button type="submit" variant="primary">
               Invite
-            </button>
+            </Button>
           </div>
         </form>
       ) : null}

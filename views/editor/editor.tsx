@@ -1,5 +1,7 @@
 import { assetUrl, grammarPreloads, modulePreloads } from "../../src/assets.ts";
 import type { TreeNode } from "../../src/features/editor/tree.ts";
+import { Badge } from "../components/_badge.tsx";
+import { Button } from "../components/_button.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
 import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
@@ -16,9 +18,6 @@ export interface EditorPageProps extends EditorAreaProps {
   /** A message for the first paint, e.g. a ?file= that does not exist. */
   notice?: string | undefined;
 }
-
-const TOOL =
-  "rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-ink-700 dark:hover:text-white";
 
 /**
  * The IDE for one project: file tree (a popover drawer on a phone), tabs and editor, a side
@@ -45,9 +44,10 @@ export function EditorPage(props: EditorPageProps) {
       <script type="module" src={assetUrl("editor.js")}></script>
       <div class="flex h-dvh flex-col" data-status-scope {...{ "hx-indicator:inherited": "#spinner" }}>
         <header class="flex items-center gap-2 border-b border-slate-200 px-2 py-1.5 sm:px-3 dark:border-ink-700">
-          <button
-            type="button"
-            class={`${TOOL} md:hidden`}
+          <Button
+            variant="ghost"
+            size="sm"
+            class="md:hidden"
             commandfor="sidebar"
             command="toggle-popover"
             aria-label="Files"
@@ -55,7 +55,7 @@ export function EditorPage(props: EditorPageProps) {
             <svg class="size-5" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
               <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
             </svg>
-          </button>
+          </Button>
           <a href="/projects" class="flex items-center gap-1.5 text-sm font-semibold" title="All projects">
             <img src={assetUrl("favicon.svg")} alt="" width="20" height="20" />
             <span class="hidden sm:inline">Aura</span>
@@ -75,19 +75,14 @@ export function EditorPage(props: EditorPageProps) {
           {/* The people with the open file open, drawn by the editor island (presence.ts). */}
           <ul id="presence" aria-label="People here" class="mr-1 ml-auto flex items-center gap-1"></ul>
           {viewer ? (
-            <span
-              class="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600 dark:bg-ink-700 dark:text-slate-300"
-              title="You can read this project; its owner can let you edit it"
-            >
-              View only
-            </span>
+            <Badge title="You can read this project; its owner can let you edit it">View only</Badge>
           ) : (
             <>
-              <button
-                type="button"
+              <Button
+                variant="ghost-success"
+                size="sm"
                 data-run
                 data-project-id={projectId}
-                class="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-emerald-700 hover:bg-emerald-50 disabled:opacity-50 dark:text-emerald-400 dark:hover:bg-ink-700"
                 title="Run the open file (Ctrl+Enter)"
                 aria-keyshortcuts="Control+Enter Meta+Enter"
               >
@@ -95,10 +90,10 @@ export function EditorPage(props: EditorPageProps) {
                   <path d="M6 4.5v11l9-5.5z" />
                 </svg>
                 Run
-              </button>
-              <button
-                type="button"
-                class={`${TOOL} inline-flex items-center gap-1`}
+              </Button>
+              <Button
+                variant="ghost"
+                size="sm"
                 hx-get={`/projects/${encodeURIComponent(projectId)}/ai`}
                 hx-target="#panel"
                 hx-swap="innerHTML"
@@ -108,12 +103,12 @@ export function EditorPage(props: EditorPageProps) {
                   <path d="M10 2l1.8 4.7L16.5 8.5l-4.7 1.8L10 15l-1.8-4.7L3.5 8.5l4.7-1.8zM15.5 13l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
                 </svg>
                 Assistant
-              </button>
+              </Button>
             </>
           )}
-          <button
-            type="button"
-            class={`${TOOL} inline-flex items-center gap-1`}
+          <Button
+            variant="ghost"
+            size="sm"
             commandfor="share-dialog"
             command="show-modal"
             aria-label="Share"
@@ -125,10 +120,11 @@ export function EditorPage(props: EditorPageProps) {
               <path d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-5 9a5 5 0 0 1 10 0zm12-8a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zm-1 2a4 4 0 0 1 5 6h-4a6 6 0 0 0-1-6z" />
             </svg>
             <span class="hidden sm:inline">Share</span>
-          </button>
-          <button
-            type="button"
-            class={`${TOOL} hidden sm:inline-flex`}
+          </Button>
+          <Button
+            variant="ghost"
+            size="sm"
+            class="max-sm:hidden"
             data-search-open
             hx-get={`/projects/${encodeURIComponent(projectId)}/search`}
             hx-target="#panel"
@@ -137,10 +133,10 @@ export function EditorPage(props: EditorPageProps) {
             aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
           >
             Search
-          </button>
-          <a href="/projects" class={TOOL}>
+          </Button>
+          <Button href="/projects" variant="ghost" size="sm">
             Projects
-          </a>
+          </Button>
         </header>
         <div class="relative flex min-h-0 flex-1">
           <aside
@@ -152,15 +148,15 @@ export function EditorPage(props: EditorPageProps) {
             <div class="flex items-center gap-1 px-2 py-2">
               <h2 class="flex-1 px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Files</h2>
               {viewer ? null : (
-                <button
-                  type="button"
-                  class={TOOL}
+                <Button
+                  variant="ghost"
+                  size="sm"
                   commandfor="create-dialog"
                   command="show-modal"
                   data-kind="file"
                 >
                   New…
-                </button>
+                </Button>
               )}
             </div>
             <FileTree projectId={projectId} nodes={nodes} current={file?.path} role={role} />
