@@ -1,5 +1,7 @@
 import type { SessionRow } from "../../src/db/queries/sessions.ts";
 import { describeDevice } from "../../src/features/account/user-agent.ts";
+import { Badge } from "../components/_badge.tsx";
+import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { When } from "../components/_dates.tsx";
 
@@ -10,13 +12,6 @@ export interface SessionsListProps {
   /** A confirmation to show after a revoke. */
   notice?: string | undefined;
 }
-
-const BUTTON =
-  "whitespace-nowrap rounded-md border px-3 py-1.5 text-sm font-medium transition disabled:opacity-60 " +
-  "border-slate-300 hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-700";
-const DANGER =
-  "whitespace-nowrap rounded-md border px-3 py-1.5 text-sm font-medium transition disabled:opacity-60 " +
-  "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-900 dark:text-red-300 dark:hover:bg-red-950/60";
 
 /** The address a session signed in from; the client-ip plugin says "unknown" when it cannot tell. */
 function addressOf(ip: string | null): string {
@@ -45,9 +40,9 @@ function PostButton({
       hx-disable="find button"
     >
       <CsrfField token={csrfToken} />
-      <button type="submit" class={danger ? DANGER : BUTTON} safe>
+      <Button type="submit" variant={danger ? "danger-secondary" : "secondary"} safe>
         {label}
-      </button>
+      </Button>
     </form>
   );
 }
@@ -72,11 +67,7 @@ export function SessionsList({ sessions, currentId, csrfToken, notice }: Session
             <div class="min-w-0">
               <p class="flex flex-wrap items-center gap-2 font-medium">
                 <span safe>{describeDevice(s.userAgent)}</span>
-                {s.id === currentId ? (
-                  <span class="rounded-full bg-aura-100 px-2 py-0.5 text-xs font-medium text-aura-700 dark:bg-ink-700 dark:text-aura-400">
-                    This device
-                  </span>
-                ) : null}
+                {s.id === currentId ? <Badge tone="aura">This device</Badge> : null}
               </p>
               <p class="mt-1 text-sm text-slate-600 dark:text-slate-300">
                 <span safe>{addressOf(s.ip)}</span> · Last active <When at={s.lastUsedAt} />

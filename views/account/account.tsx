@@ -1,4 +1,5 @@
 import type { User } from "../../src/db/schema/users.ts";
+import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { When } from "../components/_dates.tsx";
 import { AppLayout, displayName } from "../layouts/app.tsx";
@@ -33,20 +34,14 @@ export function AccountPage({ user, csrfToken }: { user: User; csrfToken: string
         </div>
       </dl>
       <div class="mt-8 flex flex-wrap items-center gap-3">
-        <a
-          href="/account/sessions"
-          class="rounded-lg bg-aura-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-aura-700"
-        >
+        <Button href="/account/sessions" variant="primary" size="xl">
           Manage sessions
-        </a>
+        </Button>
         <form method="post" action="/logout">
           <CsrfField token={csrfToken} />
-          <button
-            type="submit"
-            class="rounded-lg border border-slate-300 px-4 py-2.5 font-medium hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-800"
-          >
+          <Button type="submit" size="xl">
             Sign out
-          </button>
+          </Button>
         </form>
       </div>
     </AppLayout>

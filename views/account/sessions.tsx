@@ -1,4 +1,5 @@
 import type { User } from "../../src/db/schema/users.ts";
+import { LINK } from "../components/_button.tsx";
 import { AppLayout } from "../layouts/app.tsx";
 import { SessionsList, type SessionsListProps } from "./_sessions.tsx";
 
@@ -7,7 +8,7 @@ export function SessionsPage({ user, ...list }: SessionsListProps & { user: User
   return (
     <AppLayout title="Sessions" user={user} csrfToken={list.csrfToken} section="account">
       <p class="text-sm">
-        <a href="/account" class="text-aura-600 hover:underline dark:text-aura-400">
+        <a href="/account" class={LINK}>
           Account
         </a>
       </p>

@@ -1,3 +1,4 @@
+import { LINK } from "../components/_button.tsx";
 import { OAuthButtons, type OAuthProviders } from "../components/_oauth-buttons.tsx";
 import { AuthLayout } from "../layouts/auth.tsx";
 import { LoginForm, type LoginFormProps } from "./_login-form.tsx";
@@ -12,10 +13,7 @@ export function LoginPage(props: LoginFormProps & { providers: OAuthProviders })
         <LoginForm {...props} />
         <p class="text-center text-sm text-slate-600 dark:text-slate-400">
           New to Aura?{" "}
-          <a
-            href={withNext("/register", props.next)}
-            class="font-medium text-aura-600 hover:underline dark:text-aura-400"
-          >
+          <a href={withNext("/register", props.next)} class={`${LINK} font-medium`}>
             Create an account
           </a>
         </p>

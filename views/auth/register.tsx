@@ -1,3 +1,4 @@
+import { LINK } from "../components/_button.tsx";
 import { OAuthButtons, type OAuthProviders } from "../components/_oauth-buttons.tsx";
 import { AuthLayout } from "../layouts/auth.tsx";
 import { RegisterForm, type RegisterFormProps } from "./_register-form.tsx";
@@ -12,10 +13,7 @@ export function RegisterPage(props: RegisterFormProps & { providers: OAuthProvid
         <RegisterForm {...props} />
         <p class="text-center text-sm text-slate-600 dark:text-slate-400">
           Already have an account?{" "}
-          <a
-            href={withNext("/login", props.next)}
-            class="font-medium text-aura-600 hover:underline dark:text-aura-400"
-          >
+          <a href={withNext("/login", props.next)} class={`${LINK} font-medium`}>
             Sign in
           </a>
         </p>

@@ -6,6 +6,9 @@ import type {
   Response,
   Schema,
 } from "../../src/features/docs/types.ts";
+import { Badge, type BadgeTone } from "../components/_badge.tsx";
+import { LINK } from "../components/_button.tsx";
+import { Table, Td, Tr } from "../components/_table.tsx";
 import { constraints, SchemaView, typeLabel } from "./_schema.tsx";
 import { DocText } from "./_text.tsx";
 
@@ -18,12 +21,12 @@ export interface OperationProps {
   headers: Record<string, Header>;
 }
 
-const METHOD_CLASSES: Record<string, string> = {
-  get: "bg-emerald-100 text-emerald-800 dark:bg-emerald-400/15 dark:text-emerald-300",
-  post: "bg-sky-100 text-sky-800 dark:bg-sky-400/15 dark:text-sky-300",
-  put: "bg-amber-100 text-amber-800 dark:bg-amber-400/15 dark:text-amber-300",
-  patch: "bg-amber-100 text-amber-800 dark:bg-amber-400/15 dark:text-amber-300",
-  delete: "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300",
+const METHOD_TONES: Record<string, BadgeTone> = {
+  get: "emerald",
+  post: "sky",
+  put: "amber",
+  patch: "amber",
+  delete: "red",
 };
 
 const ALLOWANCES: Record<string, string> = {
@@ -43,12 +46,9 @@ const H4 = "mt-5 mb-2 text-xs font-semibold uppercase tracking-widest text-slate
 /** An HTTP method as a coloured badge. */
 export function MethodBadge({ method }: { method: string }) {
   return (
-    <span
-      class={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold uppercase ${METHOD_CLASSES[method] ?? ""}`}
-      safe
-    >
+    <Badge tone={METHOD_TONES[method] ?? "neutral"} code safe>
       {method}
-    </span>
+    </Badge>
   );
 }
 
@@ -77,42 +77,27 @@ const parameterType = (p: Parameter): string =>
 
 function Parameters({ parameters }: { parameters: Parameter[] }) {
   return (
-    <table class="w-full text-left text-sm">
-      <thead class="text-xs text-slate-500">
-        <tr>
-          <th scope="col" class="py-1 pr-4 font-medium">
-            Name
-          </th>
-          <th scope="col" class="py-1 pr-4 font-medium">
-            In
-          </th>
-          <th scope="col" class="py-1 font-medium">
-            Type and meaning
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {parameters.map((p) => (
-          <tr class="border-t border-slate-100 align-top dark:border-ink-700">
-            <td class="py-1.5 pr-4">
-              <code class="font-mono font-medium" safe>
-                {p.name}
-              </code>
-              {p.required ? <span class="ml-1 text-xs text-red-600 dark:text-red-400">required</span> : ""}
-            </td>
-            <td class="py-1.5 pr-4 text-slate-500" safe>
-              {String(p.in)}
-            </td>
-            <td class="py-1.5">
-              <span class="font-mono text-xs text-slate-500" safe>
-                {parameterType(p)}
-              </span>
-              <DocText text={p.description} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table columns={["Name", "In", "Type and meaning"]}>
+      {parameters.map((p) => (
+        <Tr>
+          <Td>
+            <code class="font-mono font-medium" safe>
+              {p.name}
+            </code>
+            {p.required ? <span class="ml-1 text-xs text-red-600 dark:text-red-400">required</span> : ""}
+          </Td>
+          <Td class="text-slate-500" safe>
+            {String(p.in)}
+          </Td>
+          <Td>
+            <span class="font-mono text-xs text-slate-500" safe>
+              {parameterType(p)}
+            </span>
+            <DocText text={p.description} />
+          </Td>
+        </Tr>
+      ))}
+    </Table>
   );
 }
 
@@ -136,7 +121,7 @@ function ResponseItem(
           {props.status}
         </span>{" "}
         {name ? (
-          <a href={`#error-${name}`} class="text-aura-700 hover:underline dark:text-aura-400" safe>
+          <a href={`#error-${name}`} class={LINK} safe>
             {name}
           </a>
         ) : (

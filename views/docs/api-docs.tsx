@@ -1,5 +1,7 @@
 import { METHODS, type OpenApiDocument, type Operation } from "../../src/features/docs/types.ts";
+import { LINK, NAV_ITEM } from "../components/_button.tsx";
 import { Logo } from "../components/_logo.tsx";
+import { Table, Td, Tr } from "../components/_table.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 import { MethodBadge, OperationDoc } from "./_operation.tsx";
 import { DocText } from "./_text.tsx";
@@ -75,56 +77,34 @@ function errorStatuses(doc: OpenApiDocument): [string, number][] {
 }
 
 function Errors({ doc }: { doc: OpenApiDocument }) {
-  const TH = "py-1 pr-4 font-medium";
   return (
     <section id="errors" class="mt-12">
       <h2 class={H2}>Errors</h2>
       <DocText text={ERRORS_INTRO} />
-      <table class="mt-4 w-full text-left text-sm">
-        <thead class="text-xs text-slate-500">
-          <tr>
-            <th scope="col" class={TH}>
-              Status
-            </th>
-            <th scope="col" class={TH}>
-              Code
-            </th>
-            <th scope="col" class={TH}>
-              Name
-            </th>
-            <th scope="col" class={TH}>
-              When
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {errorStatuses(doc).map(([name, status]) => {
-            const response = doc.components.responses[name];
-            const example = response?.content?.["application/json"]?.example as
-              | { error?: { code?: string } }
-              | undefined;
-            return (
-              <tr
-                id={`error-${name}`}
-                class="scroll-mt-4 border-t border-slate-100 align-top dark:border-ink-700"
-              >
-                <td class="py-1.5 pr-4 font-mono font-semibold" safe>
-                  {String(status)}
-                </td>
-                <td class="py-1.5 pr-4 font-mono" safe>
-                  {example?.error?.code ?? ""}
-                </td>
-                <td class="py-1.5 pr-4 font-medium" safe>
-                  {name}
-                </td>
-                <td class="py-1.5">
-                  <DocText text={response?.description} class="text-slate-600 dark:text-slate-300" />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table columns={["Status", "Code", "Name", "When"]} class="mt-4">
+        {errorStatuses(doc).map(([name, status]) => {
+          const response = doc.components.responses[name];
+          const example = response?.content?.["application/json"]?.example as
+            | { error?: { code?: string } }
+            | undefined;
+          return (
+            <Tr id={`error-${name}`}>
+              <Td class="font-mono font-semibold" safe>
+                {String(status)}
+              </Td>
+              <Td class="font-mono" safe>
+                {example?.error?.code ?? ""}
+              </Td>
+              <Td class="font-medium" safe>
+                {name}
+              </Td>
+              <Td>
+                <DocText text={response?.description} class="text-slate-600 dark:text-slate-300" />
+              </Td>
+            </Tr>
+          );
+        })}
+      </Table>
     </section>
   );
 }
@@ -143,10 +123,10 @@ export function ApiDocsPage({ doc, jsonUrl }: ApiDocsProps) {
         <div class="mx-auto flex w-full max-w-5xl items-center gap-3 px-4 py-3 sm:gap-6 sm:px-6">
           <Logo />
           <nav aria-label="Main" class="ml-auto flex items-center gap-1 text-sm">
-            <a href={jsonUrl} class="rounded-md px-2.5 py-1.5 hover:bg-slate-100 dark:hover:bg-ink-700">
+            <a href={jsonUrl} class={NAV_ITEM}>
               OpenAPI JSON
             </a>
-            <a href="/projects" class="rounded-md px-2.5 py-1.5 hover:bg-slate-100 dark:hover:bg-ink-700">
+            <a href="/projects" class={NAV_ITEM}>
               Projects
             </a>
           </nav>
@@ -162,7 +142,7 @@ export function ApiDocsPage({ doc, jsonUrl }: ApiDocsProps) {
         <DocText text={doc.info.description} class="mt-4 max-w-3xl text-slate-600 dark:text-slate-300" />
         <p class="mt-4 text-sm">
           The same reference as an OpenAPI document:{" "}
-          <a href={jsonUrl} class="font-mono text-aura-700 underline dark:text-aura-400" safe>
+          <a href={jsonUrl} class={`${LINK} font-mono`} safe>
             {jsonUrl}
           </a>
         </p>

@@ -1,5 +1,6 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import type { User } from "../../src/db/schema/users.ts";
+import { Button, NAV_ITEM } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { Logo } from "../components/_logo.tsx";
 import { BaseLayout } from "./base.tsx";
@@ -36,7 +37,7 @@ export function AppLayout({ title, user, csrfToken, section, children }: PropsWi
                 <a
                   href={item.href}
                   aria-current={item.section === section ? "page" : undefined}
-                  class="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-aura-50 aria-[current=page]:font-medium aria-[current=page]:text-aura-700 dark:text-slate-300 dark:hover:bg-ink-700 dark:hover:text-white dark:aria-[current=page]:bg-ink-700 dark:aria-[current=page]:text-aura-400"
+                  class={NAV_ITEM}
                 >
                   {item.label}
                 </a>
@@ -48,12 +49,7 @@ export function AppLayout({ title, user, csrfToken, section, children }: PropsWi
               </span>
               <form method="post" action="/logout">
                 <CsrfField token={csrfToken} />
-                <button
-                  type="submit"
-                  class="whitespace-nowrap rounded-md border border-slate-300 px-2.5 py-1.5 hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-800"
-                >
-                  Sign out
-                </button>
+                <Button type="submit">Sign out</Button>
               </form>
             </div>
           </div>

@@ -1,3 +1,4 @@
+import { LINK } from "../components/_button.tsx";
 import { ErrorNotice, type ErrorProps } from "../components/_error.tsx";
 import { Logo } from "../components/_logo.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
@@ -23,7 +24,7 @@ export function ErrorPage(props: ErrorProps) {
         </h1>
         <ErrorNotice {...props} />
         <p class="mt-8">
-          <a href="/" class="text-aura-600 hover:underline dark:text-aura-400">
+          <a href="/" class={LINK}>
             Back to Aura
           </a>
         </p>

@@ -1,3 +1,4 @@
+import { Button } from "../components/_button.tsx";
 import { Logo } from "../components/_logo.tsx";
 import { BaseLayout } from "../layouts/base.tsx";
 
@@ -27,15 +28,12 @@ export function LandingPage() {
       <header class="mx-auto flex w-full max-w-5xl items-center justify-between px-6 py-5">
         <Logo />
         <nav class="flex items-center gap-3 text-sm">
-          <a href="/login" class="rounded-md px-3 py-2 hover:bg-slate-100 dark:hover:bg-ink-700">
+          <Button href="/login" variant="ghost" size="lg">
             Sign in
-          </a>
-          <a
-            href="/register"
-            class="rounded-md bg-aura-600 px-3 py-2 font-medium text-white hover:bg-aura-700"
-          >
+          </Button>
+          <Button href="/register" variant="primary" size="lg">
             Create account
-          </a>
+          </Button>
         </nav>
       </header>
       <main class="mx-auto w-full max-w-5xl flex-1 px-6">
@@ -51,18 +49,12 @@ export function LandingPage() {
             project before it answers.
           </p>
           <div class="mt-10 flex flex-wrap gap-3">
-            <a
-              href="/register"
-              class="rounded-lg bg-aura-600 px-5 py-3 font-medium text-white shadow-sm hover:bg-aura-700"
-            >
+            <Button href="/register" variant="primary" size="xl">
               Start a project
-            </a>
-            <a
-              href="/login"
-              class="rounded-lg border border-slate-300 px-5 py-3 font-medium hover:bg-slate-50 dark:border-ink-700 dark:hover:bg-ink-800"
-            >
+            </Button>
+            <Button href="/login" size="xl">
               Sign in
-            </a>
+            </Button>
           </div>
         </section>
         <section class="grid gap-4 pb-20 sm:grid-cols-2">
