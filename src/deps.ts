@@ -1,7 +1,6 @@
 import { OpenAIEmbedder } from "./adapters/ai/embeddings.ts";
 import { createCache } from "./adapters/cache/index.ts";
-import { createMemo, type Memo } from "./adapters/cache/memo.ts";
-import type { Cache } from "./adapters/cache/types.ts";
+import { createMemo } from "./adapters/cache/memo.ts";
 import { createE2BRunner } from "./adapters/sandbox/e2b.ts";
 import { createLocalRunner } from "./adapters/sandbox/local.ts";
 import { createScheduler, type SandboxScheduler } from "./adapters/sandbox/scheduler.ts";
@@ -9,34 +8,24 @@ import type { SandboxRunner } from "./adapters/sandbox/types.ts";
 import { createVectorStore } from "./adapters/vectors/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
-import type { DatabaseHandle } from "./db/types.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
-import { type AccessTokens, createAccessTokens } from "./features/auth/tokens.ts";
+import { createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/code-index.ts";
 import type { Logger } from "./logger.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
+import { createMetrics } from "./metrics.ts";
+import type { Ports } from "./ports.ts";
 import type { Embedder } from "./search/types.ts";
 import { HashedFeatureEmbedder } from "./search/vectors.ts";
 
-/** Everything a service may use. Built once at boot; the only place implementations are chosen. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  db: DatabaseHandle;
-  cache: Cache;
-  /** Read-through memo of hot database reads, coherent across instances through `cache`. */
-  memo: Memo;
-  /** Signs and verifies access tokens with the configured secret. */
-  tokens: AccessTokens;
+/** Everything a route may use. Built once at boot; the only place implementations are chosen. */
+export interface Deps extends Ports {
   /** The AI gateway (tiers, failover, cache, costs); `enabled` is false when no model is configured. */
   ai: Gateway;
   /** The code index of every project: background indexing and hybrid search (vector store + BM25). */
   context: CodeIndex;
   /** The live documents open on this instance (the editor's shared text, relayed between instances). */
   collab: CollabHub;
-  /** Prometheus metrics of this instance (served at /metrics). */
-  metrics: Metrics;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
   startedAt: number;

@@ -8,8 +8,8 @@ import {
 import { BatchWriter } from "../../db/batch-writer.ts";
 import { recordInteractions } from "../../db/queries/ai.ts";
 import type { NewAiInteraction } from "../../db/schema/ai-interactions.ts";
-import type { Deps } from "../../deps.ts";
 import { RateLimitError, UnavailableError, UpstreamError } from "../../errors.ts";
+import type { Ports } from "../../ports.ts";
 import { turnBudget } from "../../turn-budget.ts";
 import { countTokens } from "./count.ts";
 import { costCents, priceOf } from "./prices.ts";
@@ -63,7 +63,7 @@ export const AI_OFF_MESSAGE =
 /** Words of a cached answer per replayed `tokens` event. */
 const REPLAY_BATCH = 256;
 
-type GatewayDeps = Pick<Deps, "config" | "db" | "cache" | "logger"> & Partial<Pick<Deps, "metrics">>;
+type GatewayDeps = Pick<Ports, "config" | "db" | "cache" | "logger"> & Partial<Pick<Ports, "metrics">>;
 
 /**
  * The AI gateway: model tiers with failover before the first token, a circuit breaker per

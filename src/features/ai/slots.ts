@@ -1,5 +1,5 @@
-import type { Deps } from "../../deps.ts";
 import { RateLimitError } from "../../errors.ts";
+import type { Ports } from "../../ports.ts";
 
 /** How long a slot outlives its holder's last renewal: what an instance that crashed mid-answer holds on to. */
 const LEASE_SECONDS = 30;
@@ -16,7 +16,7 @@ export type Release = () => Promise<void>;
  * unreachable); a slot is a lease renewed while its call runs, so one held by an instance that
  * crashed frees itself within LEASE_SECONDS.
  */
-export function createStreamSlots(deps: Pick<Deps, "cache" | "config" | "logger">) {
+export function createStreamSlots(deps: Pick<Ports, "cache" | "config" | "logger">) {
   const limit = deps.config.ai.maxStreamsPerUser;
   const keyOf = (userId: string) => `ai:streams:${userId}`;
   return {

@@ -1,5 +1,5 @@
 import { spentSince } from "../../db/queries/ai.ts";
-import type { Deps } from "../../deps.ts";
+import type { Ports } from "../../ports.ts";
 import { sharedRun } from "../../shared-run.ts";
 
 /** The counter's unit: a ten-thousandth of a US cent (costs are fractions of a cent; counters are integers). */
@@ -26,7 +26,7 @@ function midnightUtc(at: Date): Date {
  * its storing the counter goes uncounted until the counter next expires — the budget is a
  * spending guard, not an invoice.
  */
-export function createSpendLedger(deps: Pick<Deps, "db" | "cache">) {
+export function createSpendLedger(deps: Pick<Ports, "db" | "cache">) {
   const keyOf = (userId: string, day: string) => `ai:spent:${day}:${userId}`;
   // Kept an hour past midnight, then gone: tomorrow's key is a different one anyway.
   const ttlSeconds = (now: Date) =>

@@ -20,7 +20,6 @@ import {
   touchUserLogin,
 } from "../../db/queries/users.ts";
 import type { User } from "../../db/schema/users.ts";
-import type { Deps } from "../../deps.ts";
 import {
   ConflictError,
   NotFoundError,
@@ -28,6 +27,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../errors.ts";
+import type { Ports } from "../../ports.ts";
 import type { RequestContext } from "../../shared/http.ts";
 import { joinInvitedProjects } from "../projects/members.ts";
 import { loginGuard } from "./login-guard.ts";
@@ -48,7 +48,7 @@ export interface IssuedTokens {
   sessionId: string;
 }
 
-type AuthDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
+type AuthDeps = Pick<Ports, "db" | "cache" | "memo" | "config" | "tokens">;
 
 export function publicUser(user: User): PublicUser {
   return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName };

@@ -12,13 +12,13 @@ import * as docs from "../../db/queries/live-documents.ts";
 import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import { projects } from "../../db/schema/projects.ts";
-import type { Deps } from "../../deps.ts";
+import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { sessionActive } from "../auth/service.ts";
 import { measureContent, storeFile } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
 import { CLOSE, DEFAULT_TIMINGS, type Peer, Room, type RoomTimings } from "./room.ts";
 
-type HubDeps = Pick<Deps, "db" | "cache" | "memo" | "logger" | "config"> & Partial<Pick<Deps, "context">>;
+type HubDeps = Pick<Ports, "db" | "cache" | "memo" | "logger" | "config"> & { context?: IndexedFiles };
 
 const CONTROL_CHANNEL = "collab:control";
 /** How often open sockets' sessions are checked (a logout closes them within this). */
@@ -48,7 +48,7 @@ export interface Connection {
   peer: Peer;
 }
 
-export class CollabHub {
+export class CollabHub implements LiveDocuments {
   readonly #instance = crypto.randomUUID();
   readonly #rooms = new Map<string, Promise<Room | undefined>>();
   readonly #unsubscribe = new Map<Room, Promise<() => Promise<void>>>();

@@ -6,8 +6,8 @@ import { isUuid } from "../../db/queries/ids.ts";
 import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import type { Database } from "../../db/types.ts";
-import type { Deps } from "../../deps.ts";
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from "../../errors.ts";
+import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { type ProjectAccess, projectAccess, writingProject } from "../projects/access.ts";
 import { languageOf, validatePath } from "./paths.ts";
 
@@ -18,7 +18,7 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  * `context` is told of every change after it commits; `collab` carries saves into open live
  * documents and tells them of files that moved or went (tests of this service may leave both out).
  */
-type FileDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "collab">>;
+type FileDeps = Pick<Ports, "db" | "memo"> & { context?: IndexedFiles; collab?: LiveDocuments };
 /** Writes also check the configured storage limits. */
 type WriteDeps = FileDeps & { config: Pick<Config, "storage"> };
 

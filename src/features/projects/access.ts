@@ -3,8 +3,8 @@ import { isUuid } from "../../db/queries/ids.ts";
 import { projectRoster } from "../../db/queries/members.ts";
 import type { MemberRole } from "../../db/schema/project-members.ts";
 import type { Project } from "../../db/schema/projects.ts";
-import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError } from "../../errors.ts";
+import type { Ports } from "../../ports.ts";
 
 /** What a person may do in a project: everything (owner), change files (editor), or read (viewer). */
 export type Role = "owner" | MemberRole;
@@ -17,7 +17,7 @@ export interface ProjectAccess {
   userIds: readonly string[];
 }
 
-type AccessDeps = Pick<Deps, "db" | "memo">;
+type AccessDeps = Pick<Ports, "db" | "memo">;
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 

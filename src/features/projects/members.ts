@@ -9,12 +9,12 @@ import { isUniqueViolation } from "../../db/errors.ts";
 import * as members from "../../db/queries/members.ts";
 import { getUserByEmail, normalizeEmail } from "../../db/queries/users.ts";
 import type { MemberRole } from "../../db/schema/project-members.ts";
-import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../errors.ts";
+import type { LiveDocuments, Ports } from "../../ports.ts";
 import { type ProjectAccess, projectAccess } from "./access.ts";
 
 /** `collab`, when given, closes the live-document sockets of people whose access changed. */
-type MemberDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "collab">>;
+type MemberDeps = Pick<Ports, "db" | "memo"> & { collab?: Pick<LiveDocuments, "accessChanged"> };
 
 export type Member = members.MemberRow;
 
