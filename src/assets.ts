@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { isLanguageId, type LanguageId } from "./common/languages.ts";
 import { assetFiles } from "./generated/assets.ts";
-import { isLanguageId, type LanguageId } from "./shared/languages.ts";
 
 export type AssetName = keyof typeof assetFiles;
 
@@ -52,7 +52,7 @@ export function modulePreloads(name: AssetName): string[] {
   return urls;
 }
 
-/** The editor's grammar module for each language (src/shared/languages.ts), by what it exports. */
+/** The editor's grammar module for each language (src/common/languages.ts), by what it exports. */
 const GRAMMAR_EXPORT: Record<LanguageId, string> = {
   javascript: "javascript",
   typescript: "javascript",

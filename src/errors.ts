@@ -1,6 +1,6 @@
 /**
  * The errors services throw. The error plugin maps each to its status and to the
- * API.md body `{error:{code,message,errorId?}}`; anything else is a 500.
+ * the API's error body `{error:{code,message,errorId?}}`; anything else is a 500.
  */
 export class AppError extends Error {
   constructor(

@@ -79,7 +79,7 @@ function toHttpError(code: string | number, error: unknown): HttpError {
 }
 
 /**
- * The one error handler: API.md's JSON shape for the JSON face, an HTML fragment for HTMX
+ * The one error handler: the API's JSON error shape for the JSON face, an HTML fragment for HTMX
  * requests, a full page otherwise. 5xx get an errorId that is logged with the stack; the
  * stack (which carries SQL text and internal messages) is sent only with `debug` (AURA_DEBUG).
  */

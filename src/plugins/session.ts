@@ -63,7 +63,7 @@ export function sessionPlugin(deps: SessionDeps) {
       async resolve({ request, cookie, set, status }) {
         const viewer = await currentViewer(deps, request, cookie);
         if (viewer) {
-          // Signed-in pages and fragments draw from the editor allowance (API.md).
+          // Signed-in pages and fragments draw from the editor allowance (docs/api.md).
           await allowances.charge("editor", viewer.user.id, set);
           return { viewer };
         }

@@ -17,7 +17,7 @@ import {
   fileLanguage,
   type LanguageId,
   languageOfPath,
-} from "../shared/languages.ts";
+} from "../common/languages.ts";
 import type { Chunk } from "./types.ts";
 
 const MAX_LINES = 60;

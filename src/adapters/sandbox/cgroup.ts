@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CgroupHost, type RunCgroup, setupV1, setupV2 } from "./cgroup-versions.ts";
 
-/** Where the kernel's cgroup files are; tests point these at a fake tree. */
+/** Where the kernel's cgroup files are; tests point these at a tree of their own. */
 export interface CgroupSources {
   mountinfo: string;
   selfCgroup: string;

@@ -46,7 +46,7 @@ export interface LocalRunnerOptions {
   uidBase: number;
   /** Size of each tmpfs of a run (default 64 MiB). */
   tmpBytes?: number;
-  /** Where the kernel's cgroup files are (tests give a fake or an empty tree). */
+  /** Where the kernel's cgroup files are (tests give a tree of their own, or an empty one). */
   cgroupSources?: CgroupSources;
   bunPath?: string;
   pythonPath?: string;

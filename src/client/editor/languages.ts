@@ -1,5 +1,5 @@
 import type { LanguageSupport } from "@codemirror/language";
-import { fileLanguage, type LanguageId, languageNamed } from "../../shared/languages.ts";
+import { fileLanguage, type LanguageId, languageNamed } from "../../common/languages.ts";
 import type { CompletionLoader } from "./completion.ts";
 
 /** A file type the editor can highlight, with the name the status bar shows. */
@@ -23,7 +23,7 @@ const JSX = javascript("JavaScript (JSX)", true, false);
 const TYPESCRIPT = javascript("TypeScript", false, true);
 const TSX = javascript("TypeScript (TSX)", true, true);
 
-/** The editor's support for each language (src/shared/languages.ts decides which one a file is). */
+/** The editor's support for each language (src/common/languages.ts decides which one a file is). */
 const EDITOR: Record<LanguageId, (jsx: boolean) => LanguageInfo> = {
   javascript: (jsx) => (jsx ? JSX : JAVASCRIPT),
   typescript: (jsx) => (jsx ? TSX : TYPESCRIPT),

@@ -7,7 +7,7 @@ import { parser as jsonParser } from "@lezer/json";
 import { parser as pythonParser } from "@lezer/python";
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { type FileLanguage, type LanguageId, languageNamed } from "../../shared/languages.ts";
+import { type FileLanguage, type LanguageId, languageNamed } from "../../common/languages.ts";
 
 /** Text as HTML: & < > " ' escaped. */
 const esc = (text: string) => Bun.escapeHTML(text);
@@ -25,7 +25,7 @@ const GRAMMARS: Partial<Record<LanguageId, (jsx: boolean) => Parser>> = {
 /**
  * Code as highlighted HTML: the same Lezer grammars the editor uses, with the `tok-*` classes
  * of @lezer/highlight's classHighlighter (styled in app.css). `language` is a language id or
- * an extension (src/shared/languages.ts), as a code fence names it; unknown languages stay plain.
+ * an extension (src/common/languages.ts), as a code fence names it; unknown languages stay plain.
  */
 export function highlight(code: string, language: string): string {
   return highlightAs(code, languageNamed(language));

@@ -92,7 +92,7 @@ const CHAT_EVENTS =
   "it arrives, then `done` (the JSON answer) or `error` (`{code, message}`). Closing the stream cancels " +
   "the upstream request.";
 
-/** The JSON (and SSE) face of the AI (API.md "AI"). Every route draws from the editor allowance. */
+/** The JSON (and SSE) face of the AI (docs/api.md, "AI"). Every route draws from the editor allowance. */
 export function aiRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/ai", tags: ["AI"] })
     .use(apiModels)

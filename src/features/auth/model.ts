@@ -1,6 +1,6 @@
 import { t } from "elysia";
 
-/** Passwords: at least 10 characters (API.md); the upper bound only stops abuse of the hasher. */
+/** Passwords: at least 10 characters (docs/api.md); the upper bound only stops abuse of the hasher. */
 export const PASSWORD_MIN = 10;
 
 /**

@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
+import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../../plugins/auth.ts";
-import { requestContext } from "../../shared/http.ts";
 import { apiModels, bearer, dateTime, errors, noAuth, noContent } from "../docs/api-schema.ts";
 import { LoginBody, RefreshBody, RegisterBody, SessionParams } from "./model.ts";
 import * as auth from "./service.ts";
@@ -52,7 +52,7 @@ const models = {
   ),
 };
 
-/** The JSON face of accounts: API.md's /api/v1/auth routes, plus the user's sessions. */
+/** The JSON face of accounts: the /api/v1/auth routes of docs/api.md, plus the user's sessions. */
 export function authRoutes(deps: Deps) {
   const ctx = (request: Request) => requestContext(request, deps.config.trustProxyHops);
   return new Elysia({ prefix: "/api/v1/auth", tags: ["Auth"] })

@@ -1,4 +1,5 @@
 import { sessionScope, userScope } from "../../adapters/cache/memo.ts";
+import type { RequestContext } from "../../common/http.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import {
@@ -28,7 +29,6 @@ import {
   ValidationError,
 } from "../../errors.ts";
 import type { Ports } from "../../ports.ts";
-import type { RequestContext } from "../../shared/http.ts";
 import { joinInvitedProjects } from "../projects/members.ts";
 import { loginGuard } from "./login-guard.ts";
 import { newPasswordProblem } from "./model.ts";

@@ -24,7 +24,7 @@ const ContextResults = t.Object(
   { description: "The matching pieces of code, best first." },
 );
 
-/** The JSON face of code search (API.md "Projects and files": `/projects/:id/context`). */
+/** The JSON face of code search (`/projects/:id/context`, docs/api.md). */
 export function contextRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/projects", tags: ["Code search"] })
     .use(apiModels)

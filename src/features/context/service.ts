@@ -14,7 +14,7 @@ import type { ChunkPayload } from "./types.ts";
 
 type ContextDeps = Pick<Deps, "db" | "memo" | "context">;
 
-/** One search result as API.md gives it. */
+/** One search result as the API gives it (docs/api.md). */
 export interface ContextResult {
   filename: string;
   function_name?: string;

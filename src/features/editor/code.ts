@@ -1,4 +1,4 @@
-import { fileLanguage, languageNamed } from "../../shared/languages.ts";
+import { fileLanguage, languageNamed } from "../../common/languages.ts";
 import { highlightAs } from "../ai/render.ts";
 
 /** Above either cap the static copy is plain escaped lines: highlighting would cost the server more than it saves the reader. */

@@ -1,7 +1,7 @@
+import { languageOfPath } from "../../common/languages.ts";
 import { ValidationError } from "../../errors.ts";
-import { languageOfPath } from "../../shared/languages.ts";
 
-/** At most 500 bytes of UTF-8 per path (API.md). */
+/** At most 500 bytes of UTF-8 per path (docs/api.md). */
 export const MAX_PATH_BYTES = 500;
 
 // Control characters (C0, DEL, C1) and NUL never belong in a file name.

@@ -37,7 +37,7 @@ const MEMBER_KEY = {
 } as const;
 
 /**
- * The JSON face of a project's members (API.md "Collaboration"). A pending invitation has no
+ * The JSON face of a project's members (docs/api.md, "Collaboration"). A pending invitation has no
  * user id yet: its `:userId` segment is the invited email (any member may be named by email).
  */
 export function memberRoutes(deps: Deps) {

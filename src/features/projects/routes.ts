@@ -98,7 +98,7 @@ const models = {
   ),
 };
 
-/** The JSON face of projects and files (API.md "Projects and files"). */
+/** The JSON face of projects and files (docs/api.md, "Projects and files"). */
 export function projectRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/projects" })
     .use(apiModels)

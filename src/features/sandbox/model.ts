@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import type { RunLanguage } from "../../adapters/sandbox/types.ts";
-import { languageOfPath } from "../../shared/languages.ts";
+import { languageOfPath } from "../../common/languages.ts";
 
 export const RUN_LANGUAGES = ["javascript", "python", "typescript"] as const satisfies readonly RunLanguage[];
 
@@ -18,7 +18,7 @@ export const RUN_ENVIRONMENTS = ["node", "browser", "python3"] as const;
 /** `code` is at most this many bytes of UTF-8 (checked in the service: 413 past it). */
 export const MAX_CODE_BYTES = 10 * 1024;
 
-/** Body of `POST /api/v1/sandbox/execute` (API.md "Sandbox"). */
+/** Body of `POST /api/v1/sandbox/execute` (docs/api.md, "Sandbox"). */
 export const ExecuteBody = t.Object({
   code: t.Optional(t.String({ description: "The program, at most 10 KiB of UTF-8" })),
   language: t.Union(RUN_LANGUAGES.map((l) => t.Literal(l))),

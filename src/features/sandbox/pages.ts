@@ -1,7 +1,7 @@
 import { Elysia, sse, t } from "elysia";
+import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
 import { sessionPlugin } from "../../plugins/session.ts";
-import { requestContext } from "../../shared/http.ts";
 import { MAX_FILE_BYTES } from "../files/service.ts";
 import { ProjectParams } from "../projects/model.ts";
 import * as service from "./service.ts";

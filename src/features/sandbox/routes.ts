@@ -1,8 +1,8 @@
 import { Elysia, sse, t } from "elysia";
+import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../../plugins/auth.ts";
 import { wantsStream } from "../../plugins/negotiate.ts";
-import { requestContext } from "../../shared/http.ts";
 import { apiModels, bearer, errors, oneOf } from "../docs/api-schema.ts";
 import { ExecuteBody, RUN_LANGUAGES } from "./model.ts";
 import * as service from "./service.ts";
@@ -47,7 +47,7 @@ const RUN_EVENTS =
   "Server-sent events: `queued` (`{position}`) while waiting for a slot, `stdout` and `stderr` " +
   "(`{text}`) as output arrives, then `exit` (the JSON result). Closing the stream kills the run.";
 
-/** The JSON (and SSE) face of the sandbox (API.md "Sandbox"). */
+/** The JSON (and SSE) face of the sandbox (docs/api.md, "Sandbox"). */
 export function sandboxRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/sandbox", tags: ["Sandbox"] })
     .use(apiModels)

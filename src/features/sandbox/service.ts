@@ -14,7 +14,7 @@ type ExitEvent = Extract<RunEvent, { type: "exit" }>;
 /** Project files placed in one run's work dir: at most this many bytes in all. */
 export const MAX_RUN_FILES_BYTES = 20 * 1024 * 1024;
 
-/** The JSON answer of a finished run (API.md "Sandbox"). */
+/** The JSON answer of a finished run (docs/api.md, "Sandbox"). */
 export interface RunResult {
   success: boolean;
   stdout: string;

@@ -1,7 +1,7 @@
 import { generateCodeVerifier, generateState } from "arctic";
 import { Elysia } from "elysia";
+import { requestContext } from "../../../common/http.ts";
 import type { Deps } from "../../../deps.ts";
-import { requestContext } from "../../../shared/http.ts";
 import { HOME, safeNextPath } from "../next-path.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
@@ -20,7 +20,7 @@ function redirect(set: { status?: number | string; headers: Record<string, unkno
 }
 
 /**
- * OAuth sign-in (API.md Auth): `GET /auth/oauth/:provider` sends the browser to the provider with
+ * OAuth sign-in (docs/api.md, "Auth"): `GET /auth/oauth/:provider` sends the browser to the provider with
  * `state` and a PKCE challenge; the callback signs in and redirects to `next` or /projects. Every
  * failure redirects to `/login?error=<code>` (see errors.ts) without a session.
  */

@@ -1,3 +1,4 @@
+import type { RequestContext } from "../../../common/http.ts";
 import { isUniqueViolation } from "../../../db/errors.ts";
 import { recordUsageEvent } from "../../../db/queries/analytics.ts";
 import { getOauthAccount, linkOauthAccount } from "../../../db/queries/oauth-accounts.ts";
@@ -5,7 +6,6 @@ import { createUser, getUserByEmail, getUserById } from "../../../db/queries/use
 import type { User } from "../../../db/schema/users.ts";
 import type { Database } from "../../../db/types.ts";
 import type { Deps } from "../../../deps.ts";
-import type { RequestContext } from "../../../shared/http.ts";
 import { joinInvitedProjects } from "../../projects/members.ts";
 import { startUserSession } from "../service.ts";
 import { OAuthFlowError } from "./errors.ts";

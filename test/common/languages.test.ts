@@ -1,17 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { languageFor } from "../../src/client/editor/languages.ts";
-import { highlight, highlightAs } from "../../src/features/ai/render.ts";
-import { highlightLines } from "../../src/features/editor/code.ts";
-import { languageOf } from "../../src/features/files/paths.ts";
-import { runLanguageOf } from "../../src/features/sandbox/model.ts";
-import { chunkFile, chunkLanguageOf } from "../../src/search/chunker.ts";
 import {
   extensionOf,
   fileLanguage,
   LANGUAGE_IDS,
   languageNamed,
   languageOfPath,
-} from "../../src/shared/languages.ts";
+} from "../../src/common/languages.ts";
+import { highlight, highlightAs } from "../../src/features/ai/render.ts";
+import { highlightLines } from "../../src/features/editor/code.ts";
+import { languageOf } from "../../src/features/files/paths.ts";
+import { runLanguageOf } from "../../src/features/sandbox/model.ts";
+import { chunkFile, chunkLanguageOf } from "../../src/search/chunker.ts";
 
 /** Every extension Aura knows, with the language and dialect it is decided to be. */
 const KNOWN = [
