@@ -4,10 +4,10 @@ import { AccountPage } from "../../../views/account/account.tsx";
 import { SessionsPage } from "../../../views/account/sessions.tsx";
 import type { Deps } from "../../deps.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
-import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
 import { SessionParams } from "../auth/model.ts";
 import * as auth from "../auth/service.ts";
 import { type CookieJar, clearSessionCookies } from "../auth/session-cookies.ts";
+import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 
 /** The signed-in account pages: profile and sessions. */
 export function accountPages(deps: Deps) {

@@ -3,7 +3,7 @@ import { AiAnswer, AiPanel, type AiTurn } from "../../../views/editor/_ai-panel.
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { html } from "../../plugins/htmx.ts";
-import { sessionPlugin } from "../../plugins/session.ts";
+import { sessionPlugin } from "../auth/session-guard.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { ANALYSIS_KINDS, MAX_CODE_CHARS, MAX_MESSAGE_CHARS } from "./model.ts";
 import { renderAnswer } from "./render.ts";

@@ -1,8 +1,8 @@
 import { Elysia, sse, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
-import { authPlugin } from "../../plugins/auth.ts";
 import { wantsStream } from "../../plugins/negotiate.ts";
+import { authPlugin } from "../auth/auth-guard.ts";
 import { apiModels, bearer, errors, oneOf } from "../docs/api-schema.ts";
 import { AnalyzeBody, ChatBody, CompleteBody, Finding } from "./model.ts";
 import * as service from "./service.ts";

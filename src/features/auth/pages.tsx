@@ -5,9 +5,8 @@ import { LoginPage } from "../../../views/auth/login.tsx";
 import { RegisterPage } from "../../../views/auth/register.tsx";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
-import { issueCsrfToken } from "../../plugins/csrf.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
-import { currentViewer } from "../../plugins/session.ts";
+import { issueCsrfToken } from "./csrf.ts";
 import { type FieldErrors, formErrors, serviceErrorMessage } from "./form-errors.ts";
 import { LoginBody, type LoginInput, newPasswordProblem, RegisterBody, type RegisterInput } from "./model.ts";
 import { HOME, safeNextPath } from "./next-path.ts";
@@ -19,6 +18,7 @@ import {
   refreshCookie,
   writeSessionCookies,
 } from "./session-cookies.ts";
+import { currentViewer } from "./session-guard.ts";
 
 // Forms are checked against the auth models by hand so errors render inline (422), not as a 400.
 const FormBody = t.Record(t.String(), t.String({ maxLength: 4096 }));

@@ -1,8 +1,8 @@
 import { Elysia, t } from "elysia";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
-import { authPlugin } from "../../plugins/auth.ts";
 import { apiModels, bearer, dateTime, errors, noAuth, noContent } from "../docs/api-schema.ts";
+import { authPlugin } from "./auth-guard.ts";
 import { LoginBody, RefreshBody, RegisterBody, SessionParams } from "./model.ts";
 import * as auth from "./service.ts";
 

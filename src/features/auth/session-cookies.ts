@@ -2,7 +2,7 @@ import type { Cookie } from "elysia";
 import type { RequestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
 import { UnauthorizedError } from "../../errors.ts";
-import type { Principal } from "../../plugins/auth.ts";
+import type { Principal } from "./auth-guard.ts";
 import { authenticate, refresh } from "./service.ts";
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS } from "./tokens.ts";
 

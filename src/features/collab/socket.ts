@@ -7,9 +7,9 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, UnauthorizedError, ValidationError } from "../../errors.ts";
-import type { Principal } from "../../plugins/auth.ts";
 import { clientIp } from "../../plugins/client-ip.ts";
-import { ownOrigin } from "../../plugins/csrf.ts";
+import type { Principal } from "../auth/auth-guard.ts";
+import { ownOrigin } from "../auth/csrf.ts";
 import { authenticate, currentUser } from "../auth/service.ts";
 import { type CookieJar, resolveSession } from "../auth/session-cookies.ts";
 import { validatePath } from "../files/paths.ts";

@@ -3,8 +3,8 @@ import { GotoResults, IndexStatus, SearchPanel, SearchResults } from "../../../v
 import { AsyncQueue } from "../../async-queue.ts";
 import type { Deps } from "../../deps.ts";
 import { html } from "../../plugins/htmx.ts";
-import { sessionPlugin } from "../../plugins/session.ts";
 import { fuzzyScore } from "../../search/fuzzy.ts";
+import { sessionPlugin } from "../auth/session-guard.ts";
 import { listProjectFiles } from "../files/service.ts";
 import { ProjectParams } from "../projects/model.ts";
 import type { ReindexProgress } from "./indexer.ts";

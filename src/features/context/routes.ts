@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Deps } from "../../deps.ts";
-import { authPlugin } from "../../plugins/auth.ts";
+import { authPlugin } from "../auth/auth-guard.ts";
 import { apiModels, bearer, errors, projectIdParameter } from "../docs/api-schema.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { ContextQuery } from "./model.ts";

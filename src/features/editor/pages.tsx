@@ -9,7 +9,7 @@ import { displayName } from "../../../views/layouts/app.tsx";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { html, isHtmx } from "../../plugins/htmx.ts";
-import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
+import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { filePathOf } from "../files/paths.ts";
 import * as files from "../files/service.ts";
 import { ProjectParams, SaveFileBody } from "../projects/model.ts";

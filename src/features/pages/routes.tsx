@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { LandingPage } from "../../../views/pages/landing.tsx";
 import type { Deps } from "../../deps.ts";
-import { currentViewer } from "../../plugins/session.ts";
+import { currentViewer } from "../auth/session-guard.ts";
 
 const HTML = { "content-type": "text/html; charset=utf-8" };
 

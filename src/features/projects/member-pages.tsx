@@ -3,8 +3,8 @@ import { MembersPanel, type MembersPanelProps } from "../../../views/editor/_sha
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { html, redirectAfterPost } from "../../plugins/htmx.ts";
-import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
 import { formErrors } from "../auth/form-errors.ts";
+import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { projectAccess } from "./access.ts";
 import * as members from "./members.ts";
 import { AddMemberBody, MemberParams, ProjectParams, UpdateMemberBody } from "./model.ts";

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Deps } from "../../deps.ts";
-import { authPlugin } from "../../plugins/auth.ts";
+import { authPlugin } from "../auth/auth-guard.ts";
 import { apiModels, bearer, errors, noContent, oneOf, projectIdParameter } from "../docs/api-schema.ts";
 import * as members from "./members.ts";
 import { AddMemberBody, MemberParams, ProjectParams, UpdateMemberBody } from "./model.ts";

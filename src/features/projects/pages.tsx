@@ -8,8 +8,8 @@ import { DashboardPage } from "../../../views/projects/dashboard.tsx";
 import type { Deps } from "../../deps.ts";
 import { ForbiddenError, ValidationError } from "../../errors.ts";
 import { html, redirectAfterPost, wantsFragment } from "../../plugins/htmx.ts";
-import { sessionPlugin, type Viewer } from "../../plugins/session.ts";
 import { type FieldErrors, formErrors } from "../auth/form-errors.ts";
+import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import {
   CreateProjectBody,
   LANGUAGES,

@@ -1,7 +1,7 @@
 import { Elysia, sse, t } from "elysia";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
-import { sessionPlugin } from "../../plugins/session.ts";
+import { sessionPlugin } from "../auth/session-guard.ts";
 import { MAX_FILE_BYTES } from "../files/service.ts";
 import { ProjectParams } from "../projects/model.ts";
 import * as service from "./service.ts";

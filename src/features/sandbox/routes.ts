@@ -1,8 +1,8 @@
 import { Elysia, sse, t } from "elysia";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
-import { authPlugin } from "../../plugins/auth.ts";
 import { wantsStream } from "../../plugins/negotiate.ts";
+import { authPlugin } from "../auth/auth-guard.ts";
 import { apiModels, bearer, errors, oneOf } from "../docs/api-schema.ts";
 import { ExecuteBody, RUN_LANGUAGES } from "./model.ts";
 import * as service from "./service.ts";

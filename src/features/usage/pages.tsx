@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import { UsagePage } from "../../../views/usage/usage.tsx";
 import type { Deps } from "../../deps.ts";
 import { html } from "../../plugins/htmx.ts";
-import { sessionPlugin } from "../../plugins/session.ts";
+import { sessionPlugin } from "../auth/session-guard.ts";
 import { PERIODS, type Period, usageReport } from "./service.ts";
 
 const Query = t.Object({

@@ -1,14 +1,14 @@
 import { type Cookie, Elysia } from "elysia";
-import type { User } from "../db/schema/users.ts";
-import type { Deps } from "../deps.ts";
-import { UnauthorizedError } from "../errors.ts";
-import { currentUser } from "../features/auth/service.ts";
-import { type CookieJar, clearSessionCookies, resolveSession } from "../features/auth/session-cookies.ts";
-import { createAllowances } from "./allowances.ts";
-import type { Principal } from "./auth.ts";
-import { clientIp } from "./client-ip.ts";
+import type { User } from "../../db/schema/users.ts";
+import type { Deps } from "../../deps.ts";
+import { UnauthorizedError } from "../../errors.ts";
+import { createAllowances } from "../../plugins/allowances.ts";
+import { clientIp } from "../../plugins/client-ip.ts";
+import { isHtmx } from "../../plugins/htmx.ts";
+import type { Principal } from "./auth-guard.ts";
 import { issueCsrfToken } from "./csrf.ts";
-import { isHtmx } from "./htmx.ts";
+import { currentUser } from "./service.ts";
+import { type CookieJar, clearSessionCookies, resolveSession } from "./session-cookies.ts";
 
 type SessionDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
 

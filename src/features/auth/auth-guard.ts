@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
-import type { Deps } from "../deps.ts";
-import { UnauthorizedError } from "../errors.ts";
-import { authenticate } from "../features/auth/service.ts";
-import { type Allowance, createAllowances } from "./allowances.ts";
+import type { Deps } from "../../deps.ts";
+import { UnauthorizedError } from "../../errors.ts";
+import { type Allowance, createAllowances } from "../../plugins/allowances.ts";
+import { authenticate } from "./service.ts";
 
-export type { Allowance } from "./allowances.ts";
+export type { Allowance } from "../../plugins/allowances.ts";
 
 /** The caller of an authenticated JSON route. */
 export interface Principal {

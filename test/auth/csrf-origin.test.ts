@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { ownOrigin } from "../../src/features/auth/csrf.ts";
 import { requestOrigin } from "../../src/features/auth/oauth/origin.ts";
-import { ownOrigin } from "../../src/plugins/csrf.ts";
 
 const behind = (headers: Record<string, string>) => new Request("http://10.0.0.5:3000/projects", { headers });
 

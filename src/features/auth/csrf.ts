@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { type Cookie, Elysia } from "elysia";
-import type { Deps } from "../deps.ts";
-import { ForbiddenError } from "../errors.ts";
-import { requestOrigin } from "../features/auth/oauth/origin.ts";
-import type { CookieJar } from "../features/auth/session-cookies.ts";
-import { REFRESH_TTL_SECONDS } from "../features/auth/tokens.ts";
-import { sameSecret } from "../timing-safe.ts";
+import type { Deps } from "../../deps.ts";
+import { ForbiddenError } from "../../errors.ts";
+import { sameSecret } from "../../timing-safe.ts";
+import { requestOrigin } from "./oauth/origin.ts";
+import type { CookieJar } from "./session-cookies.ts";
+import { REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 /** The form field and the header (htmx, via `hx-headers:inherited` on <body>) that carry the token. */
 export const CSRF_FIELD = "_csrf";
