@@ -78,7 +78,7 @@ export interface Config {
   };
 }
 
-export interface SandboxConfig {
+interface SandboxConfig {
   /**
    * Names this instance's run directories and cgroups on the host and seeds its default uid
    * range: a hash of the host name, DATA_DIR and PORT, so it survives restarts and differs
@@ -107,7 +107,7 @@ export class ConfigError extends Error {
 }
 
 export const HELICONE_GATEWAY_URL = "https://oai.helicone.ai/v1";
-export const DEFAULT_MODELS = { primary: "gpt-4o", fallback: "gpt-4o-mini", fast: "gpt-4o-mini" } as const;
+const DEFAULT_MODELS = { primary: "gpt-4o", fallback: "gpt-4o-mini", fast: "gpt-4o-mini" } as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -362,7 +362,7 @@ function prices(read: Read, name: string): Record<string, { input: number; outpu
 }
 
 /** A provider's client credentials; `endpoints` replaces its real URLs (a stand-in provider). */
-export interface OAuthClientConfig {
+interface OAuthClientConfig {
   clientId: string;
   clientSecret: string;
   endpoints?: Partial<Record<"authorize" | "token" | "userinfo" | "emails", string>>;

@@ -4,7 +4,7 @@ import type { Config } from "./config.ts";
 export type Logger = pino.Logger;
 
 /** Paths whose values never reach the log, whatever logs them. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   "password",
   "*.password",
   "token",

@@ -18,7 +18,7 @@ export interface Metrics {
   watch(sources: Partial<GaugeSources>): void;
 }
 
-export interface GaugeSources {
+interface GaugeSources {
   sandboxRunning: () => number;
   sandboxQueued: () => number;
   indexQueue: () => number;

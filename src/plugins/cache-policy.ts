@@ -10,7 +10,7 @@
  * the whole body anyway and keeping a copy would gain nothing. (The offline service worker keeps
  * project pages through the Cache API, which does not read these headers, and drops them on sign-out.)
  */
-export function withCachePolicy(request: Request, response: Response): Response {
+function withCachePolicy(request: Request, response: Response): Response {
   if (response.headers.has("cache-control")) return response;
   const credential = new URL(request.url).pathname.startsWith("/api/") ? "Authorization" : "Cookie";
   try {

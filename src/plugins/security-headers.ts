@@ -28,12 +28,12 @@ const ALWAYS: Record<string, string> = {
 const HSTS = "max-age=31536000; includeSubDomains";
 
 /** Headers for one response; HSTS only in production, where Aura is served over HTTPS. */
-export function securityHeaders(production: boolean): Record<string, string> {
+function securityHeaders(production: boolean): Record<string, string> {
   return production ? { ...ALWAYS, "strict-transport-security": HSTS } : ALWAYS;
 }
 
 /** Set the security headers on a finished response, copying it when its headers are immutable. */
-export function withSecurityHeaders(response: Response, production: boolean): Response {
+function withSecurityHeaders(response: Response, production: boolean): Response {
   const headers = securityHeaders(production);
   try {
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

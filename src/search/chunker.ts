@@ -200,7 +200,7 @@ function lineAt(starts: number[], pos: number): number {
 }
 
 /** [start, end] 0-based inclusive windows over lines start..end, each ≤ max lines and ≤ maxChars. */
-export function windows(
+function windows(
   lines: string[],
   start: number,
   end: number,

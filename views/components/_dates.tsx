@@ -25,17 +25,17 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 /** "4 Dec 2026, 18:56 UTC". */
-export function formatMoment(at: Date): string {
+function formatMoment(at: Date): string {
   return `${MOMENT.format(at)} UTC`;
 }
 
 /** "4 December 2026". */
-export function formatDay(at: Date): string {
+function formatDay(at: Date): string {
   return DAY.format(at);
 }
 
 /** "3 minutes ago", "yesterday": the coarsest unit that keeps the number small. */
-export function relativeTime(at: Date, now = new Date()): string {
+function relativeTime(at: Date, now = new Date()): string {
   let value = (at.getTime() - now.getTime()) / 1000;
   if (Math.abs(value) < 45) return "just now";
   for (const [unit, size] of STEPS) {

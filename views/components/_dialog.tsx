@@ -1,7 +1,7 @@
 import type { PropsWithChildren } from "@kitajs/html";
 
 /** sm: a short form or a confirmation · md: a form with a few fields or a list · lg: a palette. */
-export type DialogSize = "sm" | "md" | "lg";
+type DialogSize = "sm" | "md" | "lg";
 
 const WIDTHS: Record<DialogSize, string> = {
   sm: "max-w-md",

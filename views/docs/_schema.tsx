@@ -70,7 +70,7 @@ interface FieldsProps {
 }
 
 /** The fields of an object schema as a nested list, each with type, requiredness, limits and description. */
-export function SchemaFields({ schema, schemas, depth = 0 }: FieldsProps): JSX.Element {
+function SchemaFields({ schema, schemas, depth = 0 }: FieldsProps): JSX.Element {
   const object = objectOf(schema, schemas);
   if (!object?.properties || depth > MAX_DEPTH) return "";
   const required = new Set(object.required ?? []);

@@ -23,7 +23,7 @@ const KIND: Record<Reference["kind"], string> = {
 };
 
 /** Cents as the user reads them: $0.0123 for small amounts. */
-export const formatCost = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 1 ? 4 : 2)}`;
+const formatCost = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 1 ? 4 : 2)}`;
 
 /** The answer of a turn: the rendered Markdown, its references (they open the file) and its cost. */
 export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn }) {

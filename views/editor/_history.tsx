@@ -5,7 +5,7 @@ import { CsrfField } from "../components/_csrf-field.tsx";
 import { When } from "../components/_dates.tsx";
 import { projectPart } from "./urls.ts";
 
-export interface HistoryEntry {
+interface HistoryEntry {
   version: number;
   sizeBytes: number;
   createdAt: Date;

@@ -10,7 +10,7 @@ const CARD = "rounded-2xl border border-slate-200 p-5 dark:border-ink-700";
 const NUM = "tabular-nums";
 
 /** Cents as dollars: $0.0123 below a cent, $1.23 above. */
-export const dollars = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 100 ? 4 : 2)}`;
+const dollars = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 100 ? 4 : 2)}`;
 const count = (n: number) => Math.round(n).toLocaleString("en");
 const ms = (n: number) => `${count(n)} ms`;
 

@@ -8,7 +8,7 @@ export interface ChatMessage {
 }
 
 /** A request to one model of the upstream. */
-export interface UpstreamRequest {
+interface UpstreamRequest {
   model: string;
   messages: ChatMessage[];
   maxTokens?: number;

@@ -3,9 +3,7 @@ import { MemoryCache } from "./memory.ts";
 import { RedisCache } from "./redis.ts";
 import type { Cache } from "./types.ts";
 
-export { MemoryCache } from "./memory.ts";
-export { RedisCache } from "./redis.ts";
-export type { Cache, LimiterOptions, LimitResult, RateLimiter, Unsubscribe } from "./types.ts";
+export type { Cache } from "./types.ts";
 
 /**
  * Choose the cache: Redis when `redisUrl` is set (shared across instances, degrading to

@@ -3,14 +3,14 @@ import type { Logger } from "../../logger.ts";
 import { redactUrls } from "../../logger.ts";
 
 /** Longest pause between reconnection attempts; reconnection itself never stops. */
-export const MAX_RECONNECT_DELAY_MS = 2_000;
+const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
  * Connection options for an HTTP server that must never wait on Redis: commands fail at once
  * while disconnected (the cache then degrades), a reply slower than `commandTimeoutMs` counts as
  * an outage, and reconnection retries forever with capped backoff.
  */
-export function connectionOptions(commandTimeoutMs: number): RedisOptions {
+function connectionOptions(commandTimeoutMs: number): RedisOptions {
   return {
     enableOfflineQueue: false,
     // A command caught by a disconnect fails on the spot (and falls back) instead of after a retry.

@@ -20,7 +20,7 @@ const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin:/opt/aura";
  * Find the Bun binary. Inside a compiled Aura binary `process.execPath` is Aura itself,
  * which behaves as plain bun when started with BUN_BE_BUN=1.
  */
-export function resolveBun(explicit?: string): HostTools["bun"] {
+function resolveBun(explicit?: string): HostTools["bun"] {
   const real = (path: string): string | undefined => {
     try {
       return realpathSync(path);
@@ -62,7 +62,7 @@ export function resolveTools(options: { bunPath?: string; pythonPath?: string; b
 }
 
 /** The program's own argv inside the sandbox, or undefined when its runtime is missing. */
-export function programArgs(tools: HostTools, language: RunLanguage, entry: string): string[] | undefined {
+function programArgs(tools: HostTools, language: RunLanguage, entry: string): string[] | undefined {
   if (language === "python") {
     // -E/-s: ignore PYTHON* variables and the user site; -u: unbuffered so output streams.
     // Not -I: that would drop the script's directory from sys.path and break project imports.

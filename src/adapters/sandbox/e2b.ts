@@ -105,7 +105,7 @@ function shellQuote(value: string): string {
 }
 
 /** The shell command that runs `entry` (relative to the run directory). */
-export function e2bCommand(language: RunLanguage, entry: string): string {
+function e2bCommand(language: RunLanguage, entry: string): string {
   const file = shellQuote(entry);
   switch (language) {
     case "python":

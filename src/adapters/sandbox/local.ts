@@ -36,7 +36,7 @@ const SECCOMP_FILE = "seccomp.bpf";
 const SECCOMP_FD = 3;
 
 /** Each tmpfs of a run (/tmp, /dev/shm) by default; counted inside the run's memory. */
-export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
+const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
 
 export interface LocalRunnerOptions {
   logger: Logger;

@@ -8,7 +8,7 @@ import { closeSync, openSync } from "node:fs";
  * modify_ldt) or a way to rearrange the sandbox itself (namespaces, mounts), which the missing
  * capabilities and `--disable-userns` already stop — refusing them too costs nothing.
  */
-export const DENIED_SYSCALLS = [
+const DENIED_SYSCALLS = [
   "io_uring_setup",
   "io_uring_enter",
   "io_uring_register",

@@ -59,7 +59,7 @@ export interface RunLimits {
  * "rlimit" (local: per-process rlimits only, when no cgroup could be made), "microvm" (E2B:
  * each sandbox is its own Firecracker VM).
  */
-export type Isolation = "cgroup" | "rlimit" | "microvm";
+type Isolation = "cgroup" | "rlimit" | "microvm";
 
 /**
  * The sandbox port: run untrusted code and stream what it prints. A runner that cannot

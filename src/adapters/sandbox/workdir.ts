@@ -128,18 +128,6 @@ export async function fillWorkDir(dir: string, request: RunRequest, uid: number)
   await placeOrSay(entryPath(request), request.code);
 }
 
-/** A fresh work directory holding the request's files and program (see `fillWorkDir`). */
-export async function createWorkDir(root: string, request: RunRequest, uid: number): Promise<string> {
-  const dir = await createEmptyWorkDir(root, uid);
-  try {
-    await fillWorkDir(dir, request, uid);
-    return dir;
-  } catch (error) {
-    await removeWorkDir(dir);
-    throw error;
-  }
-}
-
 /** Delete a working directory and everything the run left in it. */
 export async function removeWorkDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 3 });

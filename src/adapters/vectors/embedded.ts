@@ -17,7 +17,7 @@ import type { Cache } from "../cache/types.ts";
 import { checkDimensions } from "./ids.ts";
 import { type ProjectMatrix, toMatrix, topK } from "./matrix.ts";
 
-export const VECTORS_CHANGED_CHANNEL = "vectors:changed";
+const VECTORS_CHANGED_CHANNEL = "vectors:changed";
 
 /** Projects whose matrices stay in memory at once; the least recently searched goes first. */
 const MAX_CACHED_PROJECTS = 64;

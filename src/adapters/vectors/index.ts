@@ -7,10 +7,6 @@ import type { Cache } from "../cache/types.ts";
 import { EmbeddedVectorStore } from "./embedded.ts";
 import { QdrantVectorStore } from "./qdrant.ts";
 
-export { EmbeddedVectorStore, VECTORS_CHANGED_CHANNEL } from "./embedded.ts";
-export { pointId, VectorDimensionError } from "./ids.ts";
-export { QDRANT_COLLECTION, QdrantVectorStore } from "./qdrant.ts";
-
 /**
  * Choose the vector store: Qdrant when QDRANT_URL is configured, else vectors in the database
  * searched in process. Both take the embedder's size (and the embedded one its model name) so a

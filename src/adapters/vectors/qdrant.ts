@@ -11,7 +11,7 @@ import type {
 } from "../../features/context/types.ts";
 import { checkDimensions, VectorDimensionError } from "./ids.ts";
 
-export const QDRANT_COLLECTION = "code_embeddings";
+const QDRANT_COLLECTION = "code_embeddings";
 /** Points per upsert request: keeps bodies to a few MB at 1,536 dimensions. */
 const UPSERT_BATCH = 256;
 /** Points per scroll page when listing a project's entries (payloads only). */

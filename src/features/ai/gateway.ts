@@ -17,7 +17,7 @@ import { createStreamSlots } from "./slots.ts";
 import { createSpendLedger } from "./spend.ts";
 
 export type Tier = "primary" | "fast";
-export type CallType = "chat" | "completion" | "analysis";
+type CallType = "chat" | "completion" | "analysis";
 
 /** One AI call as a feature asks for it. */
 export interface AiCall {
@@ -56,7 +56,7 @@ export interface AiResult {
 export type AiEvent = { type: "tokens"; texts: string[] } | { type: "done"; result: AiResult };
 
 /** The message the API and the panel show when no upstream is configured. */
-export const AI_OFF_MESSAGE =
+const AI_OFF_MESSAGE =
   "AI is off: no model is configured. Set AI_BASE_URL to any OpenAI-compatible endpoint (and AI_API_KEY), " +
   "for example a local Ollama at http://localhost:11434/v1, or set HELICONE_API_KEY to use Helicone's gateway.";
 

@@ -8,7 +8,7 @@ export interface Price {
  * List prices of common models (per million tokens, USD). A gateway's `provider/model` name
  * matches its model; models not listed (local ones, say) cost nothing unless AI_PRICES says so.
  */
-export const DEFAULT_PRICES: Record<string, Price> = {
+const DEFAULT_PRICES: Record<string, Price> = {
   "gpt-4o": { input: 2.5, output: 10 },
   "gpt-4o-mini": { input: 0.15, output: 0.6 },
   "gpt-4.1": { input: 2, output: 8 },

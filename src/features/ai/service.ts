@@ -51,7 +51,7 @@ const COMPLETE_SYSTEM =
   "of the code around it. Answer with nothing if nothing should be inserted.";
 
 /** Strip what models add around a completion despite being told not to: code fences. */
-export function cleanCompletion(text: string): string {
+function cleanCompletion(text: string): string {
   const fenced = /^\s*```[\w+-]*\n([\s\S]*?)\n?```\s*$/.exec(text);
   return fenced ? (fenced[1] ?? "") : text;
 }
@@ -182,7 +182,7 @@ async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
 }
 
 /** The fenced code blocks of an answer, each offered for Apply (to the file its info string names). */
-export function suggestionsOf(answer: string, currentFile?: string): Suggestion[] {
+function suggestionsOf(answer: string, currentFile?: string): Suggestion[] {
   const out: Suggestion[] = [];
   for (const m of answer.matchAll(/```([^\n`]*)\n([\s\S]*?)```/g)) {
     const [language, path] = (m[1] ?? "").trim().split(/\s+/);
@@ -257,7 +257,7 @@ export async function conversation(
 }
 
 /** Everything a chat answer needs before its first token: messages and references. */
-export async function prepareChat(deps: AiDeps, userId: string, input: ChatInput) {
+async function prepareChat(deps: AiDeps, userId: string, input: ChatInput) {
   await projectAccess(deps, userId, input.projectId, "editor");
   // The conversation is asked for first, so that a database read overlaps the context search.
   const turns = recentTurns(deps, userId, input.projectId);
@@ -353,7 +353,7 @@ const ANALYZE_FORMAT =
   "line or lines)}]}. Use an empty findings array when there is nothing to report.";
 
 /** Parse and check a model's analysis; anything off-schema is a 502, never passed on. */
-export function parseAnalysis(text: string, lineCount: number) {
+function parseAnalysis(text: string, lineCount: number) {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, ""));

@@ -63,5 +63,3 @@ export function createSpendLedger(deps: Pick<Ports, "db" | "cache">) {
     },
   };
 }
-
-export type SpendLedger = ReturnType<typeof createSpendLedger>;

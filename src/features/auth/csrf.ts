@@ -8,14 +8,14 @@ import type { CookieJar } from "./session-cookies.ts";
 import { REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 /** The form field and the header (htmx, via `hx-headers:inherited` on <body>) that carry the token. */
-export const CSRF_FIELD = "_csrf";
-export const CSRF_HEADER = "x-csrf-token";
+const CSRF_FIELD = "_csrf";
+const CSRF_HEADER = "x-csrf-token";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // 32 random bytes, base64url: anything else in the cookie is ignored and replaced.
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
-export function csrfCookieName(production: boolean): string {
+function csrfCookieName(production: boolean): string {
   return production ? "__Host-aura_csrf" : "aura_csrf";
 }
 
@@ -24,7 +24,7 @@ export function csrfCookieName(production: boolean): string {
  * derivation matters: signing the raw cookie with the JWT key would let anyone who plants a
  * cookie of the form `header.payload` read a valid JWT signature off the page.
  */
-export function csrfTokenFor(secret: string, cookieValue: string): string {
+function csrfTokenFor(secret: string, cookieValue: string): string {
   const key = createHmac("sha256", secret).update("aura csrf token v1").digest();
   return createHmac("sha256", key).update(cookieValue).digest("base64url");
 }
@@ -70,7 +70,7 @@ export function ownOrigin(request: Request, trustProxyHops: number): string {
 }
 
 /** True when the request must pass the CSRF check: a state-changing request to the HTML face. */
-export function needsCsrfCheck(request: Request): boolean {
+function needsCsrfCheck(request: Request): boolean {
   return UNSAFE.has(request.method) && !new URL(request.url).pathname.startsWith("/api/");
 }
 

@@ -1,7 +1,7 @@
 import { t } from "elysia";
 
 /** Passwords: at least 10 characters (docs/api.md); the upper bound only stops abuse of the hasher. */
-export const PASSWORD_MIN = 10;
+const PASSWORD_MIN = 10;
 
 /**
  * What is wrong with a password being set, beyond its length, or undefined. Whitespace alone

@@ -46,7 +46,7 @@ export async function currentViewer(
 }
 
 /** Where an anonymous visitor is sent: the login page, coming back here after a GET. */
-export function loginRedirect(request: Request): string {
+function loginRedirect(request: Request): string {
   if (request.method !== "GET") return "/login";
   const url = new URL(request.url);
   return `/login?next=${encodeURIComponent(url.pathname + url.search)}`;

@@ -16,7 +16,7 @@ import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { sessionActive } from "../auth/service.ts";
 import { measureContent, storeFile } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
-import { CLOSE, DEFAULT_TIMINGS, type Peer, Room, type RoomTimings } from "./room.ts";
+import { CLOSE, DEFAULT_TIMINGS, Room, type RoomTimings } from "./room.ts";
 
 type HubDeps = Pick<Ports, "db" | "cache" | "memo" | "logger" | "config"> & { context?: IndexedFiles };
 
@@ -40,12 +40,6 @@ interface ControlMessage {
   k: "gone" | "access";
   p: string;
   paths?: string[];
-}
-
-/** A socket's place in a room, and what the room needs to know about the person. */
-export interface Connection {
-  room: Room;
-  peer: Peer;
 }
 
 export class CollabHub implements LiveDocuments {

@@ -100,7 +100,7 @@ export const DEFAULT_TIMINGS: RoomTimings = {
 };
 
 /** The origin of changes that came from another instance (already stored there). */
-export const REMOTE = Symbol("remote");
+const REMOTE = Symbol("remote");
 /** The origin of the server's own edits (an API save, a restore): whose they are. */
 class ServerEdit {
   constructor(readonly userId: string | null) {}

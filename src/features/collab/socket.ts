@@ -20,7 +20,7 @@ import { CLOSE, MalformedMessage, type Peer, type Room } from "./room.ts";
 export const COLLAB_PREFIX = "/api/v1/collab/";
 
 /** A message larger than a whole document can be (the 1 MiB text, encoded, plus headroom). */
-export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024 + 64 * 1024;
+const MAX_MESSAGE_BYTES = 2 * 1024 * 1024 + 64 * 1024;
 
 /** A socket's data: its room and who is connected. */
 export interface CollabSocketData {
@@ -40,7 +40,7 @@ type SocketDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens" | "lo
 const COLOURS = ["#e11d48", "#d97706", "#059669", "#0284c7", "#7c3aed", "#db2777", "#0d9488", "#4f46e5"];
 
 /** A person's colour in every editor: the same on every page and instance. */
-export function colourOf(userId: string): string {
+function colourOf(userId: string): string {
   let hash = 0;
   for (const c of userId) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
   return COLOURS[hash % COLOURS.length]!;

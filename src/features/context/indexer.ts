@@ -32,7 +32,7 @@ export interface IndexLimits {
   maxChunks: number;
 }
 
-export const INDEX_LIMITS: IndexLimits = { maxFiles: 2_000, maxFileBytes: 256 * 1024, maxChunks: 25_000 };
+const INDEX_LIMITS: IndexLimits = { maxFiles: 2_000, maxFileBytes: 256 * 1024, maxChunks: 25_000 };
 
 /** Dependencies, build output, lock files and minified code: never worth indexing. */
 const GENERATED =

@@ -26,7 +26,7 @@ export interface ContextResult {
   score: number;
 }
 
-export function toResult(p: ChunkPayload, score: number): ContextResult {
+function toResult(p: ChunkPayload, score: number): ContextResult {
   return {
     filename: p.filename,
     ...(p.function_name ? { function_name: p.function_name } : {}),
@@ -126,7 +126,7 @@ export interface ContextPiece {
 }
 
 /** Tokens of code, estimated (≈ 3.5 characters per token for code with BPE tokenizers); cheap enough for every keystroke. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 3.5);
+const estimateTokens = (text: string) => Math.ceil(text.length / 3.5);
 
 /**
  * Fill a token budget with project code for a prompt: first the chunk around the cursor in

@@ -16,7 +16,7 @@ import { createLexicalIndex, type LexicalIndex } from "../../search/lexical.ts";
 import type { Chunk } from "../../search/types.ts";
 import type { ChunkPayload, VectorStore } from "./types.ts";
 
-export const CONTEXT_CHANGED_CHANNEL = "context:changed";
+const CONTEXT_CHANGED_CHANNEL = "context:changed";
 
 export interface ProjectState {
   /** Every indexed chunk of the project by point id. */

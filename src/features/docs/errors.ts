@@ -17,7 +17,7 @@ interface ErrorStatusDoc {
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 /** What each error status means, by status. */
-export const ERROR_STATUSES: Record<number, ErrorStatusDoc> = {
+const ERROR_STATUSES: Record<number, ErrorStatusDoc> = {
   400: {
     name: "BadRequest",
     description:

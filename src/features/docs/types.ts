@@ -1,5 +1,5 @@
 /** A JSON object as the OpenAPI document holds it. */
-export type JsonObject = { [key: string]: unknown };
+type JsonObject = { [key: string]: unknown };
 
 /** The parts of a JSON Schema (OpenAPI 3.1 dialect) that the docs page reads. */
 export interface Schema {
@@ -36,7 +36,7 @@ export interface Parameter {
   schema?: Schema;
 }
 
-export interface MediaType {
+interface MediaType {
   schema?: Schema;
   example?: unknown;
 }

@@ -2,8 +2,8 @@ import { fileLanguage, languageNamed } from "../../common/languages.ts";
 import { highlightAs } from "../ai/render.ts";
 
 /** Above either cap the static copy is plain escaped lines: highlighting would cost the server more than it saves the reader. */
-export const HIGHLIGHT_MAX_BYTES = 200 * 1024;
-export const HIGHLIGHT_MAX_LINES = 5_000;
+const HIGHLIGHT_MAX_BYTES = 200 * 1024;
+const HIGHLIGHT_MAX_LINES = 5_000;
 
 /**
  * A file's lines as HTML, one string per line (no newlines): every character escaped, tokens in

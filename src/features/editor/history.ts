@@ -6,7 +6,7 @@ export interface DiffLine {
 }
 
 /** The most diff lines shown per version; the rest is summarised. */
-export const MAX_DIFF_LINES = 400;
+const MAX_DIFF_LINES = 400;
 
 /**
  * A line diff from `before` to `after` (jsdiff, two lines of context), as plain lines for

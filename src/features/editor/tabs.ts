@@ -1,5 +1,5 @@
 /** The most files kept open as tabs; the oldest other tab goes first. */
-export const MAX_TABS = 8;
+const MAX_TABS = 8;
 
 // Paths never contain control characters (paths.ts), so a newline can join them in one field.
 const SEPARATOR = "\n";

@@ -2,7 +2,7 @@ import { languageOfPath } from "../../common/languages.ts";
 import { ValidationError } from "../../errors.ts";
 
 /** At most 500 bytes of UTF-8 per path (docs/api.md). */
-export const MAX_PATH_BYTES = 500;
+const MAX_PATH_BYTES = 500;
 
 // Control characters (C0, DEL, C1) and NUL never belong in a file name.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.

@@ -295,13 +295,7 @@ export async function fileHistory(
 }
 
 /** The content of one saved version. */
-export async function fileVersion(
-  deps: FileDeps,
-  userId: string,
-  projectId: string,
-  path: string,
-  version: number,
-) {
+async function fileVersion(deps: FileDeps, userId: string, projectId: string, path: string, version: number) {
   const file = await readFile(deps, userId, projectId, path);
   const row = await files.getVersion(await deps.db.get(), file.id, version);
   if (!row) throw new NotFoundError("Version");

@@ -80,7 +80,7 @@ export const SaveFileBody = t.Object({
 
 export const RenameBody = t.Object({ from: t.String({ maxLength: 600 }), to: t.String({ maxLength: 600 }) });
 
-export const MemberRole = t.Union([t.Literal("editor"), t.Literal("viewer")], {
+const MemberRole = t.Union([t.Literal("editor"), t.Literal("viewer")], {
   description: "`editor`: reads and changes files, runs code, uses the AI; `viewer`: reads only",
 });
 

@@ -13,7 +13,7 @@ export function runLanguageOf(path: string): RunLanguage | undefined {
   return language && isRunLanguage(language) ? language : undefined;
 }
 
-export const RUN_ENVIRONMENTS = ["node", "browser", "python3"] as const;
+const RUN_ENVIRONMENTS = ["node", "browser", "python3"] as const;
 
 /** `code` is at most this many bytes of UTF-8 (checked in the service: 413 past it). */
 export const MAX_CODE_BYTES = 10 * 1024;

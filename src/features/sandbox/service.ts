@@ -12,10 +12,10 @@ type SandboxDeps = Pick<Deps, "db" | "memo" | "sandbox" | "logger"> & Partial<Pi
 type ExitEvent = Extract<RunEvent, { type: "exit" }>;
 
 /** Project files placed in one run's work dir: at most this many bytes in all. */
-export const MAX_RUN_FILES_BYTES = 20 * 1024 * 1024;
+const MAX_RUN_FILES_BYTES = 20 * 1024 * 1024;
 
 /** The JSON answer of a finished run (docs/api.md, "Sandbox"). */
-export interface RunResult {
+interface RunResult {
   success: boolean;
   stdout: string;
   stderr: string;
@@ -25,7 +25,7 @@ export interface RunResult {
   truncated: boolean;
 }
 
-export type RunOutcome = "success" | "error" | "timeout" | "memory" | "cancelled";
+type RunOutcome = "success" | "error" | "timeout" | "memory" | "cancelled";
 
 const ENVIRONMENTS: Record<ExecuteInput["language"], readonly string[]> = {
   python: ["python3"],
@@ -150,7 +150,7 @@ export async function prepareRun(
 }
 
 /** The outcome recorded for a run. */
-export function outcomeOf(exit: ExitEvent | undefined): RunOutcome {
+function outcomeOf(exit: ExitEvent | undefined): RunOutcome {
   if (!exit) return "cancelled";
   if (exit.error === "timeout" || exit.error === "memory" || exit.error === "cancelled") return exit.error;
   if (exit.error) return "error";
@@ -158,7 +158,7 @@ export function outcomeOf(exit: ExitEvent | undefined): RunOutcome {
 }
 
 /** The JSON answer built from what a run printed and how it ended. */
-export function resultOf(stdout: string, stderr: string, exit: ExitEvent): RunResult {
+function resultOf(stdout: string, stderr: string, exit: ExitEvent): RunResult {
   return {
     success: exit.exitCode === 0 && !exit.error,
     stdout,

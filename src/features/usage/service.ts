@@ -7,7 +7,7 @@ export type Period = (typeof PERIODS)[number];
 const TOP_USERS = 10;
 const DAY_MS = 86_400_000;
 
-export interface DayFigures {
+interface DayFigures {
   /** YYYY-MM-DD, UTC. */
   day: string;
   cost: number;

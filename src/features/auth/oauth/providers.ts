@@ -3,11 +3,11 @@ import type { Deps } from "../../../deps.ts";
 import { NotFoundError } from "../../../errors.ts";
 
 /** The OAuth providers Aura signs in with. */
-export const OAUTH_PROVIDERS = ["google", "github"] as const;
+const OAUTH_PROVIDERS = ["google", "github"] as const;
 export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
 
 /** Where a provider lives: authorization and token endpoints, and the profile API. */
-export interface OAuthEndpoints {
+interface OAuthEndpoints {
   authorize: string;
   token: string;
   userinfo: string;
@@ -35,7 +35,7 @@ const SCOPES: Record<OAuthProviderName, string[]> = {
 };
 
 /** Human names, for messages. */
-export const PROVIDER_LABELS: Record<OAuthProviderName, string> = { google: "Google", github: "GitHub" };
+const PROVIDER_LABELS: Record<OAuthProviderName, string> = { google: "Google", github: "GitHub" };
 
 /** One configured provider for one redirect URI: builds its authorization URL and exchanges codes. */
 export interface OAuthProvider {
@@ -45,11 +45,6 @@ export interface OAuthProvider {
   /** The provider's authorization URL carrying `state` and the S256 challenge of `codeVerifier`. */
   authorizationUrl(state: string, codeVerifier: string): URL;
   client: OAuth2Client;
-}
-
-/** Whether the provider has client credentials configured (the login page shows its button only then). */
-export function isProviderConfigured(config: Deps["config"], name: OAuthProviderName): boolean {
-  return config.oauth[name] !== undefined;
 }
 
 /**

@@ -38,7 +38,7 @@ async function findOrCreateUser(db: Database, email: string, profile: OAuthProfi
  * verified email, the user with that email (linked now) or a new password-less user. An
  * unverified or missing email never reaches an account (OAuthFlowError `oauth_unverified_email`).
  */
-export async function resolveOAuthUser(
+async function resolveOAuthUser(
   deps: OAuthDeps,
   provider: OAuthProviderName,
   profile: OAuthProfile,

@@ -7,7 +7,7 @@ import type { OAuthProviderName } from "./providers.ts";
 type Jar = Record<string, Cookie<unknown>>;
 
 /** A sign-in attempt lasts at most ten minutes between leaving for the provider and coming back. */
-export const STATE_TTL_SECONDS = 10 * 60;
+const STATE_TTL_SECONDS = 10 * 60;
 
 /** What the browser carries between the start of a flow and its callback. */
 export interface OAuthAttempt {
@@ -18,7 +18,7 @@ export interface OAuthAttempt {
 }
 
 /** The cookie's name; `__Host-` in production pins it to this origin, HTTPS and path `/`. */
-export function stateCookieName(production: boolean): string {
+function stateCookieName(production: boolean): string {
   return production ? "__Host-aura_oauth" : "aura_oauth";
 }
 
