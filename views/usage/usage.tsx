@@ -9,7 +9,7 @@ import { AppLayout, displayName } from "../layouts/app.tsx";
 const CARD = "rounded-2xl border border-slate-200 p-5 dark:border-ink-700";
 const NUM = "tabular-nums";
 
-/** Cents as dollars: $0.0123 below a cent, $1.23 above. */
+/** Cents as dollars: four decimals under a dollar ($0.0123), two from a dollar up ($1.23). */
 const dollars = (cents: number) => `$${(cents / 100).toFixed(cents > 0 && cents < 100 ? 4 : 2)}`;
 const count = (n: number) => Math.round(n).toLocaleString("en");
 const ms = (n: number) => `${count(n)} ms`;
