@@ -43,7 +43,7 @@ export function EditorPage(props: EditorPageProps) {
       <script type="module" src={assetUrl("shell.js")}></script>
       <script type="module" src={assetUrl("editor.js")}></script>
       <div class="flex h-dvh flex-col" data-status-scope {...{ "hx-indicator:inherited": "#spinner" }}>
-        <header class="flex items-center gap-2 border-b border-slate-200 px-2 py-1.5 sm:px-3 dark:border-ink-700">
+        <header class="flex items-center gap-1 border-b sm:gap-2 border-slate-200 px-2 py-1.5 sm:px-3 dark:border-ink-700">
           <Button
             variant="ghost"
             size="sm"
@@ -56,24 +56,29 @@ export function EditorPage(props: EditorPageProps) {
               <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
             </svg>
           </Button>
-          <a href="/projects" class="flex items-center gap-1.5 text-sm font-semibold" title="All projects">
+          <a
+            href="/projects"
+            class="flex shrink-0 items-center gap-1.5 text-sm font-semibold"
+            title="All projects"
+            aria-label="All projects"
+          >
             <img src={assetUrl("favicon.svg")} alt="" width="20" height="20" />
             <span class="hidden sm:inline">Aura</span>
           </a>
-          <span class="text-slate-400" aria-hidden="true">
+          <span class="text-slate-400 max-sm:hidden" aria-hidden="true">
             /
           </span>
-          <h1 class="min-w-0 truncate text-sm font-medium" safe>
+          <h1 class="min-w-0 flex-1 truncate text-sm font-medium" safe>
             {projectName}
           </h1>
           <span
             id="spinner"
-            class="htmx-indicator ml-1 size-4 animate-spin rounded-full border-2 border-aura-500 border-t-transparent"
+            class="htmx-indicator size-4 shrink-0 animate-spin rounded-full border-2 border-aura-500 border-t-transparent"
             role="progressbar"
             aria-label="Loading"
           ></span>
           {/* The people with the open file open, drawn by the editor island (presence.ts). */}
-          <ul id="presence" aria-label="People here" class="mr-1 ml-auto flex items-center gap-1"></ul>
+          <ul id="presence" aria-label="People here" class="mr-1 flex items-center gap-1"></ul>
           {viewer ? (
             <Badge title="You can read this project; its owner can let you edit it">View only</Badge>
           ) : (
@@ -89,7 +94,7 @@ export function EditorPage(props: EditorPageProps) {
                 <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
                   <path d="M6 4.5v11l9-5.5z" />
                 </svg>
-                Run
+                <span class="max-sm:sr-only">Run</span>
               </Button>
               <Button
                 variant="ghost"
@@ -102,7 +107,7 @@ export function EditorPage(props: EditorPageProps) {
                 <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
                   <path d="M10 2l1.8 4.7L16.5 8.5l-4.7 1.8L10 15l-1.8-4.7L3.5 8.5l4.7-1.8zM15.5 13l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
                 </svg>
-                Assistant
+                <span class="max-sm:sr-only">Assistant</span>
               </Button>
             </>
           )}
@@ -124,7 +129,6 @@ export function EditorPage(props: EditorPageProps) {
           <Button
             variant="ghost"
             size="sm"
-            class="max-sm:hidden"
             data-search-open
             hx-get={`/projects/${encodeURIComponent(projectId)}/search`}
             hx-target="#panel"
@@ -132,9 +136,13 @@ export function EditorPage(props: EditorPageProps) {
             title="Search the project's code (Ctrl+Shift+F); go to a file or symbol with Ctrl+P"
             aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
           >
-            Search
+            <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+              <path d="M8.5 2a6.5 6.5 0 0 1 5.2 10.4l4 4-1.4 1.4-4-4A6.5 6.5 0 1 1 8.5 2zm0 2a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9z" />
+            </svg>
+            <span class="max-sm:sr-only">Search</span>
           </Button>
-          <Button href="/projects" variant="ghost" size="sm">
+          {/* On a phone the logo is the way back to the projects (it links there). */}
+          <Button href="/projects" variant="ghost" size="sm" class="max-sm:hidden">
             Projects
           </Button>
         </header>

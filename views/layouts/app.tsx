@@ -30,9 +30,13 @@ export function AppLayout({ title, user, csrfToken, section, children }: PropsWi
     <BaseLayout title={title} csrfToken={csrfToken}>
       <div class="flex min-h-screen flex-col">
         <header class="border-b border-slate-200 dark:border-ink-700">
-          <div class="mx-auto flex w-full max-w-5xl items-center gap-3 px-4 py-3 sm:gap-6 sm:px-6">
+          {/* On a phone the navigation takes a row of its own under the logo and Sign out. */}
+          <div class="mx-auto flex w-full max-w-5xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 sm:flex-nowrap sm:gap-6 sm:px-6 sm:py-3">
             <Logo />
-            <nav aria-label="Main" class="flex items-center gap-1 text-sm">
+            <nav
+              aria-label="Main"
+              class="order-last -mx-2.5 flex w-full items-center gap-1 text-sm sm:order-none sm:mx-0 sm:w-auto"
+            >
               {NAV.map((item) => (
                 <a
                   href={item.href}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
+import { api } from "../helpers/projects.ts";
+import { listen } from "../helpers/server.ts";
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`rough-edge browser tests skipped: ${unavailable}`);
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1200, height: 760 };
+// Answers the tests provoke on purpose (a refused path, a file too large) are logged by Chromium.
+const EXPECTED = /Failed to load resource: the server responded with a status of (413|422)/;
+
+describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real browser", () => {
+  let t: TestApp;
+  let server: ReturnType<typeof listen>;
+  let browser: Browser;
+  let user: Awaited<ReturnType<typeof registerUser>>;
+  let client: ReturnType<typeof api>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_EDITOR: "100000/15m", RATE_LIMIT_API: "100000/15m" });
+    server = listen(t);
+    browser = await launchBrowser();
+    user = await registerUser(t);
+    client = api(t, user.auth);
+    console.log(`screenshots: ${screenshotDir()}`);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await t?.close();
+  });
+
+  /** A signed-in context in the given viewport and colour scheme, and a fresh project. */
+  async function session(
+    viewport = DESKTOP,
+    colorScheme: "light" | "dark" = "light",
+    name = `Journal of small things ${crypto.randomUUID().slice(0, 4)}`,
+  ) {
+    const context = await browser.newContext({ viewport, colorScheme });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && !EXPECTED.test(m.text()) && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await signIn(page, server.url, user);
+    const project = await client.project({ name, language: "javascript" });
+    return { context, page, project, problems };
+  }
+  const ready = (page: Page) => page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir(), `${name}.png`) });
+  const done = async (context: BrowserContext, problems: string[]) => {
+    await context.close();
+    expect(problems).toEqual([]);
+  };
+  /** The elements of `selector` (and their descendants) that reach past the viewport's right edge. */
+  const overflowing = (page: Page, selector: string) =>
+    page.evaluate((sel) => {
+      const out: string[] = [];
+      for (const el of document.querySelectorAll(`${sel}, ${sel} *`)) {
+        const box = el.getBoundingClientRect();
+        if (box.width && box.right > window.innerWidth + 0.5) out.push(`${el.tagName} ${el.textContent}`);
+      }
+      return out;
+    }, selector);
+
+  test("on a phone the headers fit the screen and Search is reachable", async () => {
+    for (const scheme of ["light", "dark"] as const) {
+      const { context, page, project, problems } = await session(PHONE, scheme);
+      await page.goto(`${server.url}/projects`);
+      expect(await overflowing(page, "header")).toEqual([]);
+      expect(await page.getByRole("link", { name: "Aura" }).textContent()).toBe("Aura");
+      expect(await page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
+      await shot(page, `rough-dashboard-phone-${scheme}`);
+
+      await page.goto(`${server.url}/projects/${project.id}`);
+      await ready(page);
+      expect(await overflowing(page, "header")).toEqual([]);
+      await shot(page, `rough-editor-phone-${scheme}`);
+      // A long name may end in "…", but a dozen characters of it show, not one.
+      const title = await page.locator("header h1").boundingBox();
+      expect(title?.width ?? 0).toBeGreaterThan(96);
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.waitForSelector("#panel input");
+      await shot(page, `rough-search-phone-${scheme}`);
+      await done(context, problems);
+    }
+  }, 90_000);
+});
