@@ -13,7 +13,7 @@ if (unavailable) console.warn(`rough-edge browser tests skipped: ${unavailable}`
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1200, height: 760 };
 // Answers the tests provoke on purpose (a refused path, a file too large) are logged by Chromium.
-const EXPECTED = /Failed to load resource: the server responded with a status of (413|422)/;
+const EXPECTED = /Failed to load resource: the server responded with a status of (400|413|422)/;
 
 describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real browser", () => {
   let t: TestApp;
@@ -90,4 +90,42 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
       await done(context, problems);
     }
   }, 90_000);
+
+  test("a refused path keeps the New file and Rename dialogs open, with the reason under the field", async () => {
+    const { context, page, project, problems } = await session(DESKTOP, "dark");
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    await page.getByRole("button", { name: "New…" }).click();
+    const create = page.locator("#create-dialog");
+    await create.locator('input[name="path"]').fill("src/../secret.js");
+    await create.getByRole("button", { name: "Create" }).click();
+    const reason = create.locator("[data-field-error]");
+    await reason.waitFor();
+    expect(await reason.textContent()).toBe("The path must not contain . or .. segments");
+    expect(await create.evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+    expect(await create.locator('input[name="path"]').inputValue()).toBe("src/../secret.js");
+    expect(await create.locator('input[name="path"]').getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "rough-create-refused-dark");
+    // Correcting it clears the reason and creates the file.
+    await create.locator('input[name="path"]').fill("src/secret.js");
+    expect(await reason.isVisible()).toBe(false);
+    await create.getByRole("button", { name: "Create" }).click();
+    await page.waitForSelector('[data-editor][data-path="src/secret.js"][data-editor-ready=true]');
+    expect(await create.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+
+    const row = page.locator('[role="treeitem"][data-path="README.md"]');
+    await row.hover();
+    await row.locator('button[commandfor="rename-dialog"]').click();
+    const rename = page.locator("#rename-dialog");
+    await rename.locator('input[name="to"]').fill("/README.md");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await rename.locator("[data-field-error]").waitFor();
+    expect(await rename.locator("[data-field-error]").textContent()).toBe(
+      "The path must be relative (no leading /)",
+    );
+    expect(await rename.locator('input[name="to"]').inputValue()).toBe("/README.md");
+    await page.setViewportSize(PHONE);
+    await shot(page, "rough-rename-refused-phone-dark");
+    await done(context, problems);
+  }, 60_000);
 });

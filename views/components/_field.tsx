@@ -36,6 +36,9 @@ function FieldLabel({ id, label, optional }: { id: string; label: string; option
   );
 }
 
+/** The classes of the red line under a field that says what is wrong with it. */
+export const FIELD_ERROR = "mt-1.5 text-sm text-red-600 dark:text-red-400";
+
 /** The line under a field: its error (red) or its hint. */
 function FieldNote({
   id,
@@ -51,7 +54,7 @@ function FieldNote({
   return (
     <p
       id={id}
-      class={error ? "mt-1.5 text-sm text-red-600 dark:text-red-400" : "mt-1.5 text-xs text-slate-500"}
+      class={error ? FIELD_ERROR : "mt-1.5 text-xs text-slate-500"}
       safe
     >
       {note}

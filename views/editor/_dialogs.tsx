@@ -1,12 +1,20 @@
 import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { Dialog, DialogActions, DialogTitle } from "../components/_dialog.tsx";
-import { inputClass, LABEL } from "../components/_field.tsx";
+import { FIELD_ERROR, inputClass, LABEL } from "../components/_field.tsx";
 import { projectPart } from "./urls.ts";
 
-const PATH_INPUT = `mt-1.5 font-mono ${inputClass()}`;
+const PATH_INPUT = `mt-1.5 font-mono ${inputClass()} aria-invalid:border-red-500 aria-invalid:focus:ring-red-500/30`;
 
-/** Every tree form answers with the new tree (and toasts/editor out of band); errors come back as toasts. */
+/**
+ * Where a refused path's reason goes, under the field: shell.js fills it from a 4xx answer and
+ * keeps the dialog open with what was typed (dialogs.ts).
+ */
+function PathError({ id }: { id: string }) {
+  return <p id={id} class={FIELD_ERROR} role="alert" data-field-error hidden></p>;
+}
+
+/** Every tree form answers with the new tree (and toasts/editor out of band); errors come back as toasts, or under a path field. */
 const treeForm = (projectId: string, part: string) => ({
   "hx-post": projectPart(projectId, part),
   "hx-target": "#tree",
@@ -61,9 +69,11 @@ export function TreeDialogs({ projectId, csrfToken }: { projectId: string; csrfT
                 spellcheck="false"
                 placeholder="src/utils.js"
                 class={PATH_INPUT}
+                aria-describedby="create-path-error"
                 data-path-field
               />
             </label>
+            <PathError id="create-path-error" />
             <p class="mt-1.5 text-xs text-slate-500">
               Use “/” for folders. A new folder holds an empty .gitkeep file.
             </p>
@@ -85,9 +95,11 @@ export function TreeDialogs({ projectId, csrfToken }: { projectId: string; csrfT
               autocomplete="off"
               spellcheck="false"
               class={PATH_INPUT}
+              aria-describedby="rename-path-error"
               data-path-field
             />
           </label>
+          <PathError id="rename-path-error" />
           <Buttons submit="Rename" dialog="rename-dialog" />
         </form>
       </Dialog>
