@@ -52,11 +52,7 @@ function FieldNote({
   const note = error ?? hint;
   if (!note) return "";
   return (
-    <p
-      id={id}
-      class={error ? FIELD_ERROR : "mt-1.5 text-xs text-slate-500"}
-      safe
-    >
+    <p id={id} class={error ? FIELD_ERROR : "mt-1.5 text-xs text-slate-500"} safe>
       {note}
     </p>
   );

@@ -81,6 +81,7 @@ export function listenToDialogs(): void {
   // Typing again clears the reason: it was about the path as it was.
   document.addEventListener("input", (e) => {
     const input = e.target as Element;
-    if (input.matches?.("[data-path-field][aria-invalid]")) showFieldError(input.closest("form") ?? input, "");
+    if (input.matches?.("[data-path-field][aria-invalid]"))
+      showFieldError(input.closest("form") ?? input, "");
   });
 }
