@@ -128,4 +128,42 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
     await shot(page, "rough-rename-refused-phone-dark");
     await done(context, problems);
   }, 60_000);
+
+  test("open tabs survive a reload, per project", async () => {
+    const { context, page, project, problems } = await session();
+    await client.put(`/api/v1/projects/${project.id}/files/notes.txt`, { content: "notes\n" });
+    const other = await client.project({ name: "Other", language: "javascript" });
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    const openFromTree = async (path: string) => {
+      await page.click(`[role="treeitem"][data-path="${path}"] a`);
+      await page.waitForSelector(`[data-editor][data-path="${path}"][data-editor-ready=true]`);
+    };
+    await openFromTree("README.md");
+    await openFromTree("notes.txt");
+    await openFromTree("README.md");
+    const strip = () => page.locator("#editor-area li a").allTextContents();
+    expect(await strip()).toEqual(["index.js", "README.md", "notes.txt"]);
+    await page.reload();
+    await ready(page);
+    expect(await strip()).toEqual(["index.js", "README.md", "notes.txt"]);
+    expect(await page.locator("[data-editor]").getAttribute("data-path")).toBe("README.md");
+    // Without ?file= the project opens where it was left.
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    expect(await page.locator("[data-editor]").getAttribute("data-path")).toBe("README.md");
+    expect(await strip()).toEqual(["index.js", "README.md", "notes.txt"]);
+    // Closing a tab is kept too.
+    await page.getByRole("button", { name: "Close notes.txt" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("#editor-area li").length === 2);
+    await page.reload();
+    await ready(page);
+    expect(await strip()).toEqual(["index.js", "README.md"]);
+    // Another project keeps its own.
+    await page.goto(`${server.url}/projects/${other.id}`);
+    await ready(page);
+    expect(await strip()).toEqual(["index.js"]);
+    await shot(page, "rough-tabs-kept");
+    await done(context, problems);
+  }, 60_000);
 });

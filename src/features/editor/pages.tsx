@@ -13,7 +13,7 @@ import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { filePathOf } from "../files/paths.ts";
 import * as files from "../files/service.ts";
 import { ProjectParams, SaveFileBody } from "../projects/model.ts";
-import { decodeTabs, isUnder, nextTabs, renamedPath } from "./tabs.ts";
+import { decodeTabs, isUnder, nextTabs, renamedPath, savedTabs, tabsCookie } from "./tabs.ts";
 import { buildTree, FOLDER_MARKER } from "./tree.ts";
 import { loadHistory, loadTree, loadWorkspace, openFile } from "./workspace.ts";
 
@@ -75,7 +75,11 @@ export function editorPages(deps: Deps) {
       : after
         ? await openFile(deps, userId, projectId, after)
         : (await loadWorkspace(deps, userId, projectId)).file;
-    const headers: Record<string, string> = moved ? { "hx-push-url": projectUrl(projectId, file?.path) } : {};
+    const current = moved ? file?.path : before;
+    const headers: Record<string, string> = {
+      "set-cookie": tabsCookie(projectId, nextTabs(tabs, current), current, deps.config.production),
+      ...(moved ? { "hx-push-url": projectUrl(projectId, file?.path) } : {}),
+    };
     return html(
       <>
         <FileTree
@@ -107,8 +111,12 @@ export function editorPages(deps: Deps) {
     .use(sessionPlugin(deps))
     .get(
       "/projects/:id",
-      async ({ viewer, params, query }) => {
-        const ws = await loadWorkspace(deps, viewer.user.id, params.id, query.file);
+      async ({ viewer, params, query, request }) => {
+        // The tabs this browser had open here come back on a reload (or a later visit).
+        const saved = savedTabs(request);
+        const ws = await loadWorkspace(deps, viewer.user.id, params.id, query.file ?? saved.current);
+        const tabs = nextTabs(saved.tabs, ws.file?.path, { exists: (p) => ws.paths.includes(p) });
+        const cookie = tabsCookie(ws.project.id, tabs, ws.file?.path, deps.config.production);
         return html(
           <EditorPage
             ai={deps.ai.enabled}
@@ -118,15 +126,17 @@ export function editorPages(deps: Deps) {
             projectName={ws.project.name}
             nodes={buildTree(ws.paths)}
             file={ws.file}
-            tabs={ws.file ? [ws.file.path] : []}
+            tabs={tabs}
             line={query.line}
             csrfToken={viewer.csrfToken}
             notice={
-              ws.missing
+              query.file && ws.missing
                 ? `${ws.missing} was not found; opened ${ws.file?.path ?? "nothing"} instead`
                 : undefined
             }
           />,
+          200,
+          { "set-cookie": cookie },
         );
       },
       { session: true, params: ProjectParams, query: OpenQuery },
@@ -160,7 +170,8 @@ export function editorPages(deps: Deps) {
           line: query.line,
           user: personOf(viewer),
         };
-        return html(<EditorArea {...props} />);
+        const cookie = tabsCookie(params.id, tabs, file?.path, deps.config.production);
+        return html(<EditorArea {...props} />, 200, { "set-cookie": cookie });
       },
       { session: true, params: ProjectParams, query: OpenQuery },
     )

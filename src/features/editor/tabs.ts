@@ -40,3 +40,48 @@ export function renamedPath(path: string, from: string, to: string): string {
 export function isUnder(path: string, target: string): boolean {
   return path === target || path.startsWith(`${target}/`);
 }
+
+/** The cookie that keeps a project's tabs across reloads; its path scopes it to the project's pages. */
+const TABS_COOKIE = "aura-tabs";
+const TABS_COOKIE_DAYS = 30;
+/** Encoded, at most this long: a browser keeps about 4 KB per cookie. */
+const TABS_COOKIE_CHARS = 3000;
+
+const projectPath = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
+
+/**
+ * The Set-Cookie header that remembers `tabs` (and `current`, the open one) for the project in
+ * this browser: the oldest other tabs go when they would not fit. No current file clears it.
+ */
+export function tabsCookie(projectId: string, tabs: string[], current: string | undefined, secure: boolean) {
+  const attrs = `Path=${projectPath(projectId)}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  const cleared = `${TABS_COOKIE}=; ${attrs}; Max-Age=0`;
+  if (!current) return cleared;
+  // The open file first, then the tab strip in its order.
+  const encode = (strip: string[]) => encodeURIComponent(encodeTabs([current, ...strip]));
+  let strip = tabs.includes(current) ? tabs : [...tabs, current];
+  while (encode(strip).length > TABS_COOKIE_CHARS && strip.length > 1) {
+    const drop = strip.findIndex((p) => p !== current);
+    strip = strip.filter((_, i) => i !== drop);
+  }
+  if (encode(strip).length > TABS_COOKIE_CHARS) return cleared;
+  return `${TABS_COOKIE}=${encode(strip)}; ${attrs}; Max-Age=${TABS_COOKIE_DAYS * 86_400}`;
+}
+
+/** The tabs this browser had open in the project (from tabsCookie), and which one was showing. */
+export function savedTabs(request: Request): { tabs: string[]; current: string | undefined } {
+  const none = { tabs: [], current: undefined };
+  const part = (request.headers.get("cookie") ?? "")
+    .split(/;\s*/)
+    .find((c) => c.startsWith(`${TABS_COOKIE}=`));
+  if (!part) return none;
+  let value: string;
+  try {
+    value = decodeURIComponent(part.slice(TABS_COOKIE.length + 1));
+  } catch {
+    // Not written by tabsCookie (a hand-edited cookie): as if there were none.
+    return none;
+  }
+  const [current, ...tabs] = decodeTabs(value);
+  return current ? { tabs, current } : none;
+}
