@@ -32,6 +32,7 @@ import type { Ports } from "../../ports.ts";
 import { joinInvitedProjects } from "../projects/members.ts";
 import { loginGuard } from "./login-guard.ts";
 import { newPasswordProblem } from "./model.ts";
+import { hashPassword, verifyPassword } from "./password-hash.ts";
 import { ACCESS_TTL_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TTL_SECONDS } from "./tokens.ts";
 
 export interface PublicUser {
@@ -56,7 +57,7 @@ export function publicUser(user: User): PublicUser {
 
 // Verifying against this when the email is unknown keeps both failures equally slow.
 let decoyHash: Promise<string> | undefined;
-const decoy = () => (decoyHash ??= Bun.password.hash(crypto.randomUUID(), { algorithm: "argon2id" }));
+const decoy = () => (decoyHash ??= hashPassword(crypto.randomUUID()));
 
 /**
  * Call after revoking sessions in the database: every instance forgets what it remembered about
@@ -109,7 +110,7 @@ export async function register(
   if (!limit.allowed)
     throw new RateLimitError(limit.resetMs / 1000, "Too many registrations from this address");
 
-  const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" });
+  const passwordHash = await hashPassword(input.password);
   let user: User;
   try {
     user = await createUser(await deps.db.get(), {
@@ -138,7 +139,7 @@ export async function login(
   const guard = loginGuard(db, { pair, ip }, { ip: ctx.ip, email: normalizeEmail(input.email) });
   await guard.admit();
   const user = await getUserByEmail(db, input.email);
-  const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoy()));
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoy()));
   if (!user?.passwordHash || !valid) {
     await guard.fail();
     await record(deps, "login_failure", ctx, user?.id);
