@@ -53,6 +53,22 @@ async function sharedProject() {
 }
 
 describe("storage limits", () => {
+  test("a save that would take the project over its limit is 413 and stores nothing", async () => {
+    const me = api(t, (await registerUser(t)).auth);
+    const project = await me.project();
+    const base = `/api/v1/projects/${project.id}/files`;
+    // Template files take a few hundred bytes, so 3 full files plus one almost-full file fit.
+    for (let i = 0; i < 3; i++)
+      expect((await me.put(`${base}/blob${i}.txt`, { content: mib })).status).toBe(200);
+    expect((await me.put(`${base}/last.txt`, { content: mib.slice(4096) })).status).toBe(200);
+    const over = await me.put(`${base}/one-more.txt`, { content: mib });
+    expect(over.status).toBe(413);
+    expect((await over.json()).error.message).toBe("This save would take the project over its 4 MiB limit");
+    expect((await me.get(`${base}/one-more.txt`)).status).toBe(404);
+    // Replacing an existing file counts its new size, not both.
+    expect((await me.put(`${base}/blob0.txt`, { content: "small" })).status).toBe(200);
+  }, 60_000);
+
   test("concurrent saves cannot take a project over its limit together", async () => {
     const me = api(t, (await registerUser(t)).auth);
     const project = await me.project();
