@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Deps } from "./deps.ts";
 import { accountPages } from "./features/account/pages.tsx";
+import { accountRoutes } from "./features/account/routes.ts";
 import { aiPages } from "./features/ai/pages.tsx";
 import { aiRoutes } from "./features/ai/routes.ts";
 import { csrfPlugin } from "./features/auth/csrf.ts";
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
     .use(offlineRoutes())
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
+    .use(accountRoutes(deps))
     .use(projectRoutes(deps))
     .use(memberRoutes(deps))
     .use(contextRoutes(deps))

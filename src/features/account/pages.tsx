@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { SessionsList } from "../../../views/account/_sessions.tsx";
 import { AccountPage } from "../../../views/account/account.tsx";
 import { SessionsPage } from "../../../views/account/sessions.tsx";
@@ -8,8 +8,16 @@ import { SessionParams } from "../auth/model.ts";
 import * as auth from "../auth/service.ts";
 import { type CookieJar, clearSessionCookies } from "../auth/session-cookies.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
+import { accountPageProps, accountSettingsPages } from "./settings-pages.tsx";
 
-/** The signed-in account pages: profile and sessions. */
+// Where an OAuth link sends the browser back: `linked=<provider>` or `error=<code>`; only known values are shown.
+const AccountQuery = t.Object({
+  linked: t.Optional(t.String({ maxLength: 16 })),
+  error: t.Optional(t.String({ maxLength: 64 })),
+  provider: t.Optional(t.String({ maxLength: 16 })),
+});
+
+/** The signed-in account pages: the account (with its forms, in settings-pages) and sessions. */
 export function accountPages(deps: Deps) {
   // After a revoke: the refreshed list for htmx, the page again (post/redirect/get) otherwise.
   const sessionsAfterChange = async (request: Request, viewer: Viewer, notice: string) => {
@@ -27,9 +35,12 @@ export function accountPages(deps: Deps) {
 
   return new Elysia({ name: "account-pages" })
     .use(sessionPlugin(deps))
-    .get("/account", ({ viewer }) => html(<AccountPage user={viewer.user} csrfToken={viewer.csrfToken} />), {
-      session: true,
-    })
+    .use(accountSettingsPages(deps))
+    .get(
+      "/account",
+      async ({ viewer, query }) => html(<AccountPage {...(await accountPageProps(deps, viewer, query))} />),
+      { session: true, query: AccountQuery },
+    )
     .get(
       "/account/sessions",
       async ({ viewer, request }) => {

@@ -1,6 +1,6 @@
 import type { TSchema } from "elysia";
 import { TypeCompiler } from "elysia/type-system";
-import { AppError, RateLimitError } from "../../errors.ts";
+import { AppError, RateLimitError, type ValidationError } from "../../errors.ts";
 
 /** Per-field messages in plain words; `form` is for a message about the whole form. */
 export type FieldErrors = Partial<Record<string, string>> & { form?: string };
@@ -10,6 +10,8 @@ const LABELS: Record<string, string> = {
   password: "Password",
   firstName: "First name",
   lastName: "Last name",
+  currentPassword: "Current password",
+  newPassword: "New password",
 };
 
 interface SchemaLimits {
@@ -50,6 +52,13 @@ export function formErrors(schema: TSchema, form: Record<string, unknown>): Fiel
     errors[field] = describe(field, error.value, error.schema as SchemaLimits);
   }
   return errors;
+}
+
+/** A service's ValidationError (`field: problem`) in a form's words, on its field (or the form). */
+export function validationErrors(error: ValidationError): FieldErrors {
+  const field = error.field ?? "form";
+  const problem = error.message.replace(/^[\w.]+: /, "");
+  return { [field]: field === "form" ? error.message : `${LABELS[field] ?? field} ${problem}` };
 }
 
 /** Turn a service failure a form can show into a message, or rethrow anything else. */

@@ -16,7 +16,8 @@ const tokensOnly = ({
   expiresIn,
 });
 
-const User = t.Object({
+/** The account as the JSON face answers it (also the account routes' `{user}`). */
+export const User = t.Object({
   id: t.String({ format: "uuid" }),
   email: t.String({ description: "Lowercased" }),
   firstName: t.Nullable(t.String({ description: "Null when unknown (an OAuth account without one)" })),

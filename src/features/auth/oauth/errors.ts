@@ -10,7 +10,10 @@ export type OAuthFailure =
   | "oauth_provider"
   | "oauth_rejected"
   | "oauth_unverified_email"
-  | "oauth_upstream";
+  | "oauth_upstream"
+  | "oauth_link_taken"
+  | "oauth_link_other"
+  | "oauth_link_session";
 
 const MESSAGES: Record<OAuthFailure, string> = {
   oauth_state: "That sign-in link expired or could not be verified. Please try again.",
@@ -20,6 +23,11 @@ const MESSAGES: Record<OAuthFailure, string> = {
   oauth_unverified_email:
     "Your account there has no verified email address. Verify one with the provider, or register with a password.",
   oauth_upstream: "The sign-in provider is not reachable right now. Please try again in a moment.",
+  oauth_link_taken:
+    "That account is already linked to another Aura account. Sign in with it and unlink it there, or delete that account, first.",
+  oauth_link_other:
+    "Your account is already linked to a different account with that provider. Unlink it before linking another.",
+  oauth_link_session: "Linking was started by another sign-in. Please try again from your account page.",
 };
 
 /** The readable message for a `?error=` code on /login, or undefined for anything else. */

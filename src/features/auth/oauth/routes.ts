@@ -1,15 +1,16 @@
 import { generateCodeVerifier, generateState } from "arctic";
-import { Elysia } from "elysia";
+import { type Cookie, Elysia } from "elysia";
 import { requestContext } from "../../../common/http.ts";
 import type { Deps } from "../../../deps.ts";
 import { HOME, safeNextPath } from "../next-path.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
+import { currentViewer } from "../session-guard.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
 import { completeAuthorization, describeFailure } from "./exchange.ts";
 import { CallbackQuery, ProviderParams, StartQuery } from "./model.ts";
 import { callbackUrl } from "./origin.ts";
-import { oauthProvider } from "./providers.ts";
-import { signInWithOAuth } from "./service.ts";
+import { type OAuthProviderName, oauthProvider } from "./providers.ts";
+import { linkOAuthIdentity, signInWithOAuth } from "./service.ts";
 import { stateMatches, takeAttemptCookie, writeAttemptCookie } from "./state-cookie.ts";
 
 // Status and Location on `set` (not a returned Response) so the jar's Set-Cookie headers ride along.
@@ -20,9 +21,36 @@ function redirect(set: { status?: number | string; headers: Record<string, unkno
 }
 
 /**
+ * Start an authorization with `provider`: remember the attempt (state, PKCE verifier, where to
+ * go after, and for a link the signed-in user it is for) in the signed state cookie, and answer
+ * the provider URL to send the browser to.
+ */
+export function beginAuthorization(
+  deps: Pick<Deps, "config">,
+  name: OAuthProviderName,
+  request: Request,
+  cookie: Record<string, Cookie<unknown>>,
+  intent: { next?: string | undefined; linkUserId?: string },
+): string {
+  const { production, jwtSecret, trustProxyHops } = deps.config;
+  const provider = oauthProvider(deps, name, callbackUrl(request, name, trustProxyHops));
+  const state = generateState();
+  const codeVerifier = generateCodeVerifier();
+  writeAttemptCookie(
+    cookie,
+    { provider: provider.name, state, codeVerifier, next: intent.next, linkUserId: intent.linkUserId },
+    jwtSecret,
+    production,
+  );
+  return provider.authorizationUrl(state, codeVerifier).href;
+}
+
+/**
  * OAuth sign-in (docs/api.md, "Auth"): `GET /auth/oauth/:provider` sends the browser to the provider with
  * `state` and a PKCE challenge; the callback signs in and redirects to `next` or /projects. Every
- * failure redirects to `/login?error=<code>` (see errors.ts) without a session.
+ * failure redirects to `/login?error=<code>` (see errors.ts) without a session. An attempt the
+ * account page started to link a provider (`linkUserId`) links instead, and reports back to
+ * `/account` (`?linked=<provider>` or `?error=<code>`).
  */
 export function oauthRoutes(deps: Deps) {
   const { production, jwtSecret, trustProxyHops } = deps.config;
@@ -30,21 +58,8 @@ export function oauthRoutes(deps: Deps) {
     .get(
       "/:provider",
       ({ params, query, request, cookie, set }) => {
-        const provider = oauthProvider(
-          deps,
-          params.provider,
-          callbackUrl(request, params.provider, trustProxyHops),
-        );
-        const state = generateState();
-        const codeVerifier = generateCodeVerifier();
         const next = safeNextPath(query.next);
-        writeAttemptCookie(
-          cookie,
-          { provider: provider.name, state, codeVerifier, next },
-          jwtSecret,
-          production,
-        );
-        redirect(set, provider.authorizationUrl(state, codeVerifier).href);
+        redirect(set, beginAuthorization(deps, params.provider, request, cookie, { next }));
       },
       { params: ProviderParams, query: StartQuery },
     )
@@ -57,10 +72,13 @@ export function oauthRoutes(deps: Deps) {
           callbackUrl(request, params.provider, trustProxyHops),
         );
         const attempt = takeAttemptCookie(cookie, provider.name, jwtSecret, production);
+        // A link attempt reports back to the account page; a sign-in to the login page.
+        const linking = attempt?.linkUserId !== undefined;
         const fail = (failure: OAuthFailure, facts: Record<string, unknown> = {}) => {
           const level = failure === "oauth_upstream" || failure === "oauth_rejected" ? "warn" : "info";
-          deps.logger[level]({ provider: provider.name, failure, ...facts }, "OAuth sign-in failed");
-          redirect(set, `/login?error=${failure}&provider=${provider.name}`);
+          const what = linking ? "OAuth link failed" : "OAuth sign-in failed";
+          deps.logger[level]({ provider: provider.name, failure, ...facts }, what);
+          redirect(set, `${linking ? "/account" : "/login"}?error=${failure}&provider=${provider.name}`);
         };
 
         if (query.error) {
@@ -73,12 +91,15 @@ export function oauthRoutes(deps: Deps) {
         }
         try {
           const profile = await completeAuthorization(provider, query.code, attempt.codeVerifier);
-          const issued = await signInWithOAuth(
-            deps,
-            provider.name,
-            profile,
-            requestContext(request, trustProxyHops),
-          );
+          const ctx = requestContext(request, trustProxyHops);
+          if (attempt.linkUserId !== undefined) {
+            // Bound to who started it: the same person must still be signed in in this browser.
+            const viewer = await currentViewer(deps, request, cookie);
+            if (viewer?.user.id !== attempt.linkUserId) throw new OAuthFlowError("oauth_link_session");
+            await linkOAuthIdentity(deps, viewer.user.id, provider.name, profile, ctx);
+            return redirect(set, `/account?linked=${provider.name}`);
+          }
+          const issued = await signInWithOAuth(deps, provider.name, profile, ctx);
           // Elysia types an unschema'd jar as unknown; session cookies only ever hold strings.
           writeSessionCookies(cookie as CookieJar, issued, production);
           // Checked again on the way out: the cookie may predate a stricter rule.

@@ -1,7 +1,11 @@
 import type { RequestContext } from "../../../common/http.ts";
 import { isUniqueViolation } from "../../../db/errors.ts";
 import { recordUsageEvent } from "../../../db/queries/analytics.ts";
-import { getOauthAccount, linkOauthAccount } from "../../../db/queries/oauth-accounts.ts";
+import {
+  getOauthAccount,
+  linkOauthAccount,
+  listUserOauthAccounts,
+} from "../../../db/queries/oauth-accounts.ts";
 import { createUser, getUserByEmail, getUserById } from "../../../db/queries/users.ts";
 import type { User } from "../../../db/schema/users.ts";
 import type { Database } from "../../../db/types.ts";
@@ -88,4 +92,42 @@ export async function signInWithOAuth(
 ) {
   const user = await resolveOAuthUser(deps, provider, profile, ctx);
   return startUserSession(deps, user, ctx, `oauth:${provider}`);
+}
+
+/**
+ * Link a provider identity to the signed-in user (the account page's "Link"). The email need
+ * not be verified: the user proved both sides. Refused with an OAuthFlowError when the identity
+ * already belongs to another account (`oauth_link_taken`, also when a concurrent link won) or
+ * the user already has another identity of this provider (`oauth_link_other`). Linking the same
+ * identity again is a no-op.
+ */
+export async function linkOAuthIdentity(
+  deps: OAuthDeps,
+  userId: string,
+  provider: OAuthProviderName,
+  profile: OAuthProfile,
+  ctx: RequestContext,
+): Promise<void> {
+  const db = await deps.db.get();
+  const existing = await getOauthAccount(db, provider, profile.accountId);
+  if (existing) {
+    if (existing.userId !== userId) throw new OAuthFlowError("oauth_link_taken");
+    return;
+  }
+  if ((await listUserOauthAccounts(db, userId)).some((link) => link.provider === provider))
+    throw new OAuthFlowError("oauth_link_other");
+  const link = await linkOauthAccount(db, {
+    userId,
+    provider,
+    providerAccountId: profile.accountId,
+    email: profile.email,
+  });
+  if (link.userId !== userId) throw new OAuthFlowError("oauth_link_taken");
+  await recordUsageEvent(db, {
+    userId,
+    eventType: "oauth_link",
+    data: { provider, created: false, from: "account" },
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+  });
 }

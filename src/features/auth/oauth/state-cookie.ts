@@ -15,6 +15,8 @@ export interface OAuthAttempt {
   state: string;
   codeVerifier: string;
   next: string | undefined;
+  /** Set when a signed-in user links this provider: the account the identity is to join. */
+  linkUserId?: string | undefined;
 }
 
 /** The cookie's name; `__Host-` in production pins it to this origin, HTTPS and path `/`. */
@@ -64,7 +66,13 @@ export function takeAttemptCookie(
   if (body.provider !== provider || typeof body.expiresAt !== "number" || body.expiresAt < Date.now()) {
     return undefined;
   }
-  return { provider: body.provider, state: body.state, codeVerifier: body.codeVerifier, next: body.next };
+  return {
+    provider: body.provider,
+    state: body.state,
+    codeVerifier: body.codeVerifier,
+    next: body.next,
+    ...(typeof body.linkUserId === "string" ? { linkUserId: body.linkUserId } : {}),
+  };
 }
 
 /** Whether the `state` the provider sent back is the one this browser was given. */
