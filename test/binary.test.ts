@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { cleanEnv, ensureBinary, freePort, stop, waitForStatus } from "./bench/helpers.ts";
+import { type ScriptedUpstream, startScriptedUpstream } from "./helpers/ai-upstream.ts";
 import { sandboxSkipReason } from "./helpers/sandbox.ts";
 
 // The compiled binary, copied alone into an empty directory: anything it still needed from
@@ -14,6 +15,8 @@ let base: string;
 /** Everything the binary printed, drained continuously so a full pipe never blocks it. */
 let output = "";
 let drained: Promise<unknown> = Promise.resolve();
+/** The AI upstream the binary talks to; it reports no usage, so the binary counts tokens itself. */
+let upstream: ScriptedUpstream;
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
   const decoder = new TextDecoder();
@@ -30,9 +33,18 @@ beforeAll(async () => {
   copyFileSync(binary, join(dir, "aura"));
   const port = freePort();
   base = `http://127.0.0.1:${port}`;
+  upstream = startScriptedUpstream();
   proc = Bun.spawn([join(dir, "aura")], {
     cwd: dir,
-    env: cleanEnv({ HOME: dir, PORT: String(port), DATA_DIR: join(dir, "data") }),
+    env: cleanEnv({
+      HOME: dir,
+      PORT: String(port),
+      DATA_DIR: join(dir, "data"),
+      AI_BASE_URL: upstream.url,
+      AI_API_KEY: "binary-test-key",
+      AI_MODEL_FAST: "m-fast",
+      AI_PRICES: JSON.stringify({ "m-fast": { input: 1, output: 2 } }),
+    }),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -42,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (proc) await stop(proc, 1_000);
+  await upstream?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -82,6 +95,38 @@ describe("the single binary, run from an empty directory", () => {
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await asset.text()).length).toBeGreaterThan(0);
   });
+
+  test("counts tokens itself when the upstream reports none (the tokenizer is its own embedded module)", async () => {
+    const json = (path: string, body: unknown, token?: string) =>
+      fetch(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const registered = await json("/api/v1/auth/register", {
+      email: `binary-${crypto.randomUUID()}@example.test`,
+      password: "a long enough password",
+      firstName: "Bin",
+      lastName: "Ary",
+    });
+    expect(registered.status).toBe(201);
+    const { token } = (await registered.json()) as { token: string };
+    const created = await json("/api/v1/projects", { name: "Counted", language: "javascript" }, token);
+    expect(created.status).toBe(201);
+    const project = (await created.json()) as { id: string };
+    upstream.script("m-fast", { kind: "reply", chunks: ["const answer = 42;"], usage: false });
+    const code = "// the answer\n";
+    const res = await json(
+      "/api/v1/ai/complete",
+      { projectId: project.id, code, language: "js", cursorPosition: code.length },
+      token,
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { cost: number }).cost).toBeGreaterThan(0);
+  }, 30_000);
 
   test("exits 0 on SIGTERM after draining", async () => {
     const running = proc!;
