@@ -166,4 +166,62 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
     await shot(page, "rough-tabs-kept");
     await done(context, problems);
   }, 60_000);
+
+  test("Escape closes History and Search, findings are counted in words, the AI-off command wraps and copies, Escape then Tab leaves the editor", async () => {
+    const { context, page, project, problems } = await session(PHONE, "dark");
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    const panelOpen = () => page.evaluate(() => Boolean(document.querySelector("#panel")?.children.length));
+
+    await page.getByRole("button", { name: "History" }).click();
+    await page.waitForSelector("#panel [data-panel-close]");
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("#panel")?.children.length);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForSelector("#panel [data-search-q]");
+    await page.focus("#panel [data-search-q]");
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("#panel")?.children.length);
+    expect(await panelOpen()).toBe(false);
+
+    for (const count of [1, 3]) {
+      await page.evaluate(
+        (n) =>
+          document.dispatchEvent(
+            new CustomEvent("aura:analyzed", { detail: { summary: "Done.", count: n } }),
+          ),
+        count,
+      );
+    }
+    const toasts = await page.locator("#toasts [data-toast]").allTextContents();
+    expect(toasts).toContain("Done. 1 finding is marked in the editor.");
+    expect(toasts).toContain("Done. 3 findings are marked in the editor.");
+
+    await page.getByRole("button", { name: "Assistant" }).click();
+    const command = page.locator("[data-ai-off] pre");
+    await command.waitFor();
+    expect(await command.evaluate((pre) => pre.scrollWidth <= pre.clientWidth)).toBe(true);
+    expect(await command.evaluate((pre) => pre.getBoundingClientRect().right <= window.innerWidth)).toBe(
+      true,
+    );
+    await shot(page, "rough-ai-off-phone-dark");
+    await page.locator("[data-ai-off]").getByRole("button", { name: "Copy" }).click();
+    await page.locator("#toasts", { hasText: "Copied" }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toStartWith("AI_BASE_URL=http://localhost:11434/v1");
+    expect(copied).toEndWith("bun run start");
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("#panel")?.children.length);
+
+    // Tab indents inside the editor; Escape and then Tab moves on without touching the file.
+    const before = await page.locator(".cm-content").textContent();
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    const inEditor = await page.evaluate(() => Boolean(document.activeElement?.closest(".cm-editor")));
+    expect(inEditor).toBe(false);
+    expect(await page.locator(".cm-content").textContent()).toBe(before);
+    await done(context, problems);
+  }, 60_000);
 });

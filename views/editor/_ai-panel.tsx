@@ -3,6 +3,10 @@ import { Button, CloseButton } from "../components/_button.tsx";
 import { inputClass } from "../components/_field.tsx";
 import { projectPart, projectUrl } from "./urls.ts";
 
+/** How to start Aura against a model on this machine (Ollama), shown while the AI is off. */
+const OLLAMA_COMMAND =
+  "AI_BASE_URL=http://localhost:11434/v1 \\\nAI_MODEL_PRIMARY=qwen2.5-coder \\\nAI_MODEL_FALLBACK=qwen2.5-coder \\\nAI_MODEL_FAST=qwen2.5-coder \\\nbun run start";
+
 /** One finished exchange: the question as typed, the answer as sanitized HTML, and what it cost. */
 export interface AiTurn {
   message: string;
@@ -168,11 +172,20 @@ export function AiPanel({
             Set <code>AI_BASE_URL</code> to any OpenAI-compatible endpoint and restart Aura. For a model on
             this machine, run <a href="https://ollama.com">Ollama</a> and start Aura with:
           </p>
-          <pre class="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-ink-800">
-            {
-              "AI_BASE_URL=http://localhost:11434/v1 \\\nAI_MODEL_PRIMARY=qwen2.5-coder AI_MODEL_FALLBACK=qwen2.5-coder \\\nAI_MODEL_FAST=qwen2.5-coder bun run start"
-            }
-          </pre>
+          {/* Wrapped, not scrolled sideways: a narrow panel shows all of it; Copy takes it whole. */}
+          <div class="relative">
+            <pre class="rounded bg-slate-100 p-2 pr-14 text-xs whitespace-pre-wrap [overflow-wrap:anywhere] dark:bg-ink-800">
+              {OLLAMA_COMMAND}
+            </pre>
+            <Button
+              variant="secondary"
+              size="xs"
+              class="absolute top-1.5 right-1.5 bg-white dark:bg-ink-900"
+              data-copy={OLLAMA_COMMAND}
+            >
+              Copy
+            </Button>
+          </div>
           <p>
             Or set <code>HELICONE_API_KEY</code> (Helicone's gateway) or <code>AI_API_KEY</code> with OpenAI.
             Everything else in the IDE works without it.

@@ -115,6 +115,16 @@ async function apply(path: string, code: string): Promise<void> {
   editor.dispatchEvent(new CustomEvent("aura:apply", { detail: { code } }));
 }
 
+/** Put `text` on the clipboard and say so; a page without clipboard access (plain HTTP) says how instead. */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    toast("Copied to the clipboard.", "success");
+  } catch {
+    toast("This page may not use the clipboard: select the text and copy it.", "error");
+  }
+}
+
 export function listenToAssistant(): void {
   document.addEventListener("click", (e) => {
     const target = e.target as Element;
@@ -131,6 +141,8 @@ export function listenToAssistant(): void {
       );
     }
     if (target.closest?.("[data-ai-stop]")) chatting?.abort();
+    const copy = target.closest?.<HTMLElement>("[data-copy]");
+    if (copy) void copyText(copy.dataset.copy ?? "");
   });
 
   document.addEventListener("submit", (e) => {

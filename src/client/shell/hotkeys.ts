@@ -46,6 +46,19 @@ export function listenForHotkeys(): void {
     }
   });
 
+  // Escape closes the side panel (history, search, the assistant) and goes back to the editor —
+  // but not from inside the editor, where Escape is CodeMirror's (Escape then Tab leaves it),
+  // nor from a dialog, which Escape closes by itself.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || e.defaultPrevented) return;
+    if ((e.target as Element).closest?.("dialog[open], .cm-editor")) return;
+    const close = $<HTMLElement>("#panel [data-panel-close]");
+    if (!close) return;
+    e.preventDefault();
+    close.click();
+    $<HTMLElement>("[data-editor] .cm-content")?.focus();
+  });
+
   // Following a Go to result closes the dialog.
   document.addEventListener("click", (e) => {
     if ((e.target as Element).closest?.("#goto-results a")) $<HTMLDialogElement>("#goto-dialog")?.close();

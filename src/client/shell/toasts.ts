@@ -43,7 +43,7 @@ export function listenForToasts(): void {
   document.addEventListener("aura:analyzed", (e) => {
     const { summary, count } = (e as CustomEvent<{ summary?: string; count?: number }>).detail ?? {};
     toast(
-      `${summary ?? "Analysis done."} ${count ? `${count} finding(s) are marked in the editor.` : "Nothing to report."}`,
+      `${summary ?? "Analysis done."} ${count ? `${count} ${count === 1 ? "finding is" : "findings are"} marked in the editor.` : "Nothing to report."}`,
     );
   });
   document.addEventListener("aura:ai-error", (e) => {
