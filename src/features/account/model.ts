@@ -35,4 +35,9 @@ export const LinkParams = t.Object({
   provider: t.UnionEnum(["google", "github"], { description: "OAuth provider" }),
 });
 
+/** The JSON face names a link by any string: one that is no provider is a link that does not exist (404). */
+export const LinkPathParams = t.Object({
+  provider: t.String({ maxLength: 64, description: "`google` or `github`" }),
+});
+
 export type PasswordInput = typeof PasswordBody.static;

@@ -1,12 +1,13 @@
 import { Elysia, t } from "elysia";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
+import { NotFoundError } from "../../errors.ts";
 import { authPlugin } from "../auth/auth-guard.ts";
 import { User } from "../auth/routes.ts";
 import { publicUser } from "../auth/service.ts";
 import { apiModels, bearer, errors, noContent } from "../docs/api-schema.ts";
 import { exportAccount, exportFileName } from "./export.ts";
-import { DeleteAccountBody, LinkParams, PasswordBody, ProfileBody } from "./model.ts";
+import { DeleteAccountBody, LinkPathParams, PasswordBody, ProfileBody } from "./model.ts";
 import * as account from "./service.ts";
 
 const models = {
@@ -128,18 +129,21 @@ export function accountRoutes(deps: Deps) {
     .delete(
       "/me/links/:provider",
       async ({ principal, params, request, set }) => {
-        await account.unlinkProvider(deps, principal.userId, params.provider, ctx(request));
+        const { provider } = params;
+        if (provider !== "google" && provider !== "github") throw new NotFoundError("Link");
+        await account.unlinkProvider(deps, principal.userId, provider, ctx(request));
         set.status = 204;
       },
       {
         auth: true,
-        params: LinkParams,
+        params: LinkPathParams,
         response: { 204: noContent("Unlinked."), ...errors(400, 401, 404, 409, 429) },
         detail: {
           operationId: "unlinkProvider",
           summary: "Unlink Google or GitHub",
           description:
-            "Stops that provider account from signing in to this one. 404 when it is not linked; 409 when it is " +
+            "Stops that provider account from signing in to this one. 404 when it is not linked (or no such " +
+            "provider); 409 when it is " +
             "the last way to sign in (no password and no other provider). Linking happens in the browser, " +
             "from the account page.",
           ...bearer("api"),
