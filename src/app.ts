@@ -15,6 +15,9 @@ import { editorPages } from "./features/editor/pages.tsx";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
+import { previewPages } from "./features/preview/pages.tsx";
+import { previewRoutes } from "./features/preview/routes.ts";
+import { previewSite } from "./features/preview/serve.ts";
 import { memberPages } from "./features/projects/member-pages.tsx";
 import { memberRoutes } from "./features/projects/member-routes.ts";
 import { projectPages } from "./features/projects/pages.tsx";
@@ -52,6 +55,8 @@ export function createApp(deps: Deps) {
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
     .use(aiRoutes(deps))
+    .use(previewRoutes(deps))
+    .use(previewSite(deps))
     .use(oauthRoutes(deps))
     .use(htmlFace(deps))
     .use(pageRoutes(deps))
@@ -69,7 +74,7 @@ export type App = ReturnType<typeof createApp>;
  */
 function htmlFace(deps: Deps) {
   return new Elysia({ name: "html-face" })
-    .wrap(securityHeadersWrap(deps.config.production))
+    .wrap(securityHeadersWrap(deps.config.production, deps.config.previewOrigin))
     .use(csrfPlugin(deps))
     .use(authPages(deps))
     .use(accountPages(deps))
@@ -79,5 +84,6 @@ function htmlFace(deps: Deps) {
     .use(sandboxPages(deps))
     .use(aiPages(deps))
     .use(contextPages(deps))
+    .use(previewPages(deps))
     .use(usagePages(deps));
 }

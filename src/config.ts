@@ -37,6 +37,8 @@ export interface Config {
   sandbox: SandboxConfig;
   /** Live documents: connections one document accepts at once (COLLAB_MAX_CONNECTIONS). */
   collab: { maxConnections: number };
+  /** PREVIEW_ORIGIN: where web previews are served (another origin than the IDE's); unset: the IDE's own. */
+  previewOrigin: string | undefined;
   ai: {
     baseUrl: string | undefined;
     apiKey: string | undefined;
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     e2bApiKey: read("E2B_API_KEY"),
     sandbox: sandboxConfig(read, dataDir),
     collab: { maxConnections: integer(read, "COLLAB_MAX_CONNECTIONS", 50, 1, 10_000) },
+    previewOrigin: origin(read, "PREVIEW_ORIGIN"),
     ai: {
       baseUrl: aiBaseUrl,
       apiKey: read("AI_API_KEY") ?? read("OPENAI_API_KEY"),
@@ -294,6 +297,16 @@ function url(read: Read, name: string, protocols: string[]): string | undefined 
     throw new ConfigError(name, `must use ${protocols.map((p) => `${p}//`).join(" or ")}`);
   }
   return value;
+}
+
+/** An origin only (`https://preview.example.com`): no path, query or credentials; returned without a trailing slash. */
+function origin(read: Read, name: string): string | undefined {
+  const value = url(read, name, ["http:", "https:"]);
+  if (value === undefined) return undefined;
+  const parsed = new URL(value);
+  if (parsed.username || parsed.password || parsed.search || parsed.hash || parsed.pathname !== "/")
+    throw new ConfigError(name, `must be an origin such as https://preview.example.com (got "${value}")`);
+  return parsed.origin;
 }
 
 const MiB = 1024 * 1024;

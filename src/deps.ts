@@ -12,6 +12,7 @@ import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/code-index.ts";
+import { announceChange } from "./features/preview/changes.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import type { Ports } from "./ports.ts";
@@ -72,7 +73,8 @@ export function createDeps(
   const store = createVectorStore({ config, db, cache, logger, embedder: embed });
   // Probed lazily (first status or run): a machine without bubblewrap still boots.
   const sandbox = given.sandbox ?? createSandbox(sandboxRunner(config, logger));
-  const context = new CodeIndex({ db, store, embedder: embed, cache, logger });
+  const onChange = (projectId: string, path?: string) => announceChange({ cache, logger }, projectId, path);
+  const context = new CodeIndex({ db, store, embedder: embed, cache, logger, onChange });
   const memo = createMemo(cache);
   const collab = new CollabHub({ db, cache, memo, logger, config, context });
   metrics.watch({

@@ -17,7 +17,6 @@ export const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 
 const ALWAYS: Record<string, string> = {
-  "content-security-policy": CONTENT_SECURITY_POLICY,
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",
@@ -27,14 +26,21 @@ const ALWAYS: Record<string, string> = {
 
 const HSTS = "max-age=31536000; includeSubDomains";
 
-/** Headers for one response; HSTS only in production, where Aura is served over HTTPS. */
-function securityHeaders(production: boolean): Record<string, string> {
-  return production ? { ...ALWAYS, "strict-transport-security": HSTS } : ALWAYS;
+/**
+ * Headers for one response; HSTS only in production, where Aura is served over HTTPS. With
+ * PREVIEW_ORIGIN set, the editor's preview pane frames pages of that origin.
+ */
+function securityHeaders(production: boolean, previewOrigin?: string): Record<string, string> {
+  const csp = previewOrigin
+    ? `${CONTENT_SECURITY_POLICY}; frame-src 'self' ${previewOrigin}`
+    : CONTENT_SECURITY_POLICY;
+  const headers = { ...ALWAYS, "content-security-policy": csp };
+  return production ? { ...headers, "strict-transport-security": HSTS } : headers;
 }
 
 /** Set the security headers on a finished response, copying it when its headers are immutable. */
-function withSecurityHeaders(response: Response, production: boolean): Response {
-  const headers = securityHeaders(production);
+function withSecurityHeaders(response: Response, production: boolean, previewOrigin?: string): Response {
+  const headers = securityHeaders(production, previewOrigin);
   try {
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;
@@ -48,8 +54,12 @@ function withSecurityHeaders(response: Response, production: boolean): Response 
 type Handler = (...args: unknown[]) => unknown;
 
 /** An app-level wrap (like `transport`) that adds the headers to every response. */
-export function securityHeadersWrap(production: boolean) {
-  return (fn: Handler) =>
-    async (...args: unknown[]): Promise<Response> =>
-      withSecurityHeaders((await fn(...args)) as Response, production);
+export function securityHeadersWrap(production: boolean, previewOrigin?: string) {
+  return (fn: Handler, request: Request) =>
+    async (...args: unknown[]): Promise<Response> => {
+      const response = (await fn(...args)) as Response;
+      // Previews carry their own sandbox policy and must be framable (src/features/preview/serve.ts).
+      if (new URL(request.url).pathname.startsWith("/preview/")) return response;
+      return withSecurityHeaders(response, production, previewOrigin);
+    };
 }

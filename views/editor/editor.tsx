@@ -6,6 +6,7 @@ import { BaseLayout } from "../layouts/base.tsx";
 import { TreeDialogs } from "./_dialogs.tsx";
 import { EditorArea, type EditorAreaProps } from "./_editor-area.tsx";
 import { OutputPanel } from "./_output.tsx";
+import { PreviewButton } from "./_preview.tsx";
 import { GotoDialog } from "./_search.tsx";
 import { ShareDialog } from "./_share.tsx";
 import { Toast } from "./_toast.tsx";
@@ -17,6 +18,8 @@ export interface EditorPageProps extends EditorAreaProps {
   csrfToken: string;
   /** A message for the first paint, e.g. a ?file= that does not exist. */
   notice?: string | undefined;
+  /** A web project's live preview: instead of Run (HTML and CSS projects) or beside it. */
+  preview?: "only" | "also" | undefined;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface EditorPageProps extends EditorAreaProps {
  * Run, no assistant, no file actions, and a read-only editor.
  */
 export function EditorPage(props: EditorPageProps) {
-  const { projectId, projectName, nodes, file, csrfToken, notice, role } = props;
+  const { projectId, projectName, nodes, file, csrfToken, notice, role, preview } = props;
   const viewer = role === "viewer";
   return (
     <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
@@ -80,22 +83,28 @@ export function EditorPage(props: EditorPageProps) {
           {/* The people with the open file open, drawn by the editor island (presence.ts). */}
           <ul id="presence" aria-label="People here" class="mr-1 flex items-center gap-1"></ul>
           {viewer ? (
-            <Badge title="You can read this project; its owner can let you edit it">View only</Badge>
+            <>
+              <Badge title="You can read this project; its owner can let you edit it">View only</Badge>
+              {preview ? <PreviewButton projectId={projectId} /> : null}
+            </>
           ) : (
             <>
-              <Button
-                variant="ghost-success"
-                size="sm"
-                data-run
-                data-project-id={projectId}
-                title="Run the open file (Ctrl+Enter)"
-                aria-keyshortcuts="Control+Enter Meta+Enter"
-              >
-                <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
-                  <path d="M6 4.5v11l9-5.5z" />
-                </svg>
-                <span class="max-sm:sr-only">Run</span>
-              </Button>
+              {preview ? <PreviewButton projectId={projectId} /> : null}
+              {preview === "only" ? null : (
+                <Button
+                  variant="ghost-success"
+                  size="sm"
+                  data-run
+                  data-project-id={projectId}
+                  title="Run the open file (Ctrl+Enter)"
+                  aria-keyshortcuts="Control+Enter Meta+Enter"
+                >
+                  <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                    <path d="M6 4.5v11l9-5.5z" />
+                  </svg>
+                  <span class="max-sm:sr-only">Run</span>
+                </Button>
+              )}
               <Button
                 variant="ghost"
                 size="sm"
@@ -171,7 +180,7 @@ export function EditorPage(props: EditorPageProps) {
           </aside>
           <div class="flex min-h-0 min-w-0 flex-1 flex-col">
             <EditorArea {...props} />
-            {viewer ? null : <OutputPanel />}
+            {viewer && !preview ? null : <OutputPanel />}
           </div>
           <aside
             id="panel"

@@ -8,6 +8,7 @@ import { listenToAssistant } from "./assistant.ts";
 import { closeAnswered, listenToDialogs } from "./dialogs.ts";
 import { $ } from "./dom.ts";
 import { listenForHotkeys } from "./hotkeys.ts";
+import { listenForPreview } from "./preview.ts";
 import { listenForReindex } from "./reindex.ts";
 import { listenForRun } from "./run.ts";
 import { expireToasts, listenForToasts } from "./toasts.ts";
@@ -25,6 +26,7 @@ listenForHotkeys();
 listenForReindex();
 listenToAssistant();
 listenForRun();
+listenForPreview();
 
 document.addEventListener("htmx:after:swap", (e) => {
   sync();

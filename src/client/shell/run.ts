@@ -12,8 +12,8 @@ function runStatus(text: string, state: "running" | "ok" | "error"): void {
   el.dataset.state = state;
 }
 
-// Consecutive output of one stream shares a span; stderr and notes are set apart by colour.
-function appendOutput(stream: "stdout" | "stderr" | "note", text: string): void {
+/** Append to the Output panel's log. Consecutive output of one stream shares a span; stderr and notes are set apart by colour. */
+export function appendOutput(stream: "stdout" | "stderr" | "note", text: string): void {
   const log = $<HTMLElement>("[data-run-log]");
   if (!log) return;
   const last = log.lastElementChild as HTMLElement | null;
@@ -64,7 +64,8 @@ function showRunning(on: boolean): void {
 export async function run(): Promise<void> {
   const panel = $<HTMLElement>("#output");
   const project = $<HTMLElement>("[data-project-id]")?.dataset.projectId;
-  if (running || !panel || !project) return;
+  // A web project without Run (HTML, CSS) has nothing to run: its page is previewed instead.
+  if (running || !panel || !project || !$("[data-run]")) return;
   // The open file as the editor holds it; without one, or when it cannot run, the server
   // runs the project's entry file.
   const { path, content } = snapshot();

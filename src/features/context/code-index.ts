@@ -30,6 +30,8 @@ export interface CodeIndexOptions {
   cache?: Pick<Cache, "publish" | "subscribe"> | undefined;
   logger: Logger;
   limits?: Partial<IndexLimits> | undefined;
+  /** Told of every change the index hears of, after it is stored (the web previews reload on it). */
+  onChange?: ((projectId: string, path?: string) => void) | undefined;
 }
 
 export class CodeIndex {
@@ -52,7 +54,8 @@ export class CodeIndex {
       store: options.store,
       cache: options.cache,
       logger: options.logger,
-      reconcile: (projectId) => this.projectChanged(projectId),
+      // Catching up with the store is no change to the files: the previews are not told.
+      reconcile: (projectId) => this.queue.projectChanged(projectId),
     });
     this.indexer = new ProjectIndexer({ ...options, states: this.states });
     this.limits = this.indexer.limits;
@@ -73,11 +76,13 @@ export class CodeIndex {
   /** A file was saved, created, deleted or moved here: index it soon. */
   fileChanged(projectId: string, path: string): void {
     this.queue.fileChanged(projectId, path);
+    this.options.onChange?.(projectId, path);
   }
 
   /** Many files changed (a project from a template, indexing switched on): index the project soon. */
   projectChanged(projectId: string): void {
     this.queue.projectChanged(projectId);
+    this.options.onChange?.(projectId);
   }
 
   /** Jobs waiting or running. */

@@ -12,6 +12,7 @@ import { html, isHtmx } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { filePathOf } from "../files/paths.ts";
 import * as files from "../files/service.ts";
+import { previewMode } from "../preview/service.ts";
 import { ProjectParams, SaveFileBody } from "../projects/model.ts";
 import { decodeTabs, isUnder, nextTabs, renamedPath, savedTabs, tabsCookie } from "./tabs.ts";
 import { buildTree, FOLDER_MARKER } from "./tree.ts";
@@ -129,6 +130,7 @@ export function editorPages(deps: Deps) {
             tabs={tabs}
             line={query.line}
             csrfToken={viewer.csrfToken}
+            preview={previewMode(ws.project.language, ws.paths)}
             notice={
               query.file && ws.missing
                 ? `${ws.missing} was not found; opened ${ws.file?.path ?? "nothing"} instead`
