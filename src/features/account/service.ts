@@ -23,6 +23,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { loginGuard } from "../auth/login-guard.ts";
 import { newPasswordProblem } from "../auth/model.ts";
 import type { OAuthProviderName } from "../auth/oauth/providers.ts";
+import { hashPassword, verifyPassword } from "../auth/password-hash.ts";
 import { currentUser, endOtherSessions } from "../auth/service.ts";
 import { removeMember } from "../projects/members.ts";
 import { deleteProject } from "../projects/service.ts";
@@ -68,7 +69,7 @@ async function checkPassword(
   const { login: pair, loginIp: ip } = deps.config.rateLimits;
   const guard = loginGuard(db, { pair, ip }, { ip: ctx.ip, email: user.email });
   await guard.admit();
-  if (!(await Bun.password.verify(password, user.passwordHash))) {
+  if (!(await verifyPassword(password, user.passwordHash))) {
     await guard.fail();
     await record(deps, user.id, "password_check_failure", ctx);
     throw new ForbiddenError("The current password is wrong", "invalid_credentials");
@@ -108,7 +109,7 @@ export async function changePassword(
   if (problem) throw new ValidationError(`newPassword: ${problem}`, "newPassword");
   const user = await currentUser(deps, caller.userId);
   await checkPassword(deps, user, input.currentPassword, "currentPassword", ctx);
-  const hash = await Bun.password.hash(input.newPassword, { algorithm: "argon2id" });
+  const hash = await hashPassword(input.newPassword);
   await deps.memo.writing(userScope(user.id), async () =>
     setUserPassword(await deps.db.get(), user.id, hash),
   );
