@@ -108,6 +108,16 @@ describe("each concern keeps its own table, keyed by the language decided once",
     expect(highlight("<x>", "cobol")).toBe("&lt;x&gt;");
   });
 
+  test("server highlighting is remembered per grammar and text: the same text again is the same lines, another grammar is its own", () => {
+    const text = `const a = <b>{1}</b>; // ${crypto.randomUUID()}`;
+    const first = highlightLines("a.jsx", "javascript", text);
+    expect(highlightLines("b.jsx", "javascript", text)).toBe(first);
+    const plain = highlightLines("a.js", "javascript", text);
+    expect(plain).not.toBe(first);
+    expect(plain).toEqual([highlightAs(text, { id: "javascript", jsx: false })]);
+    expect(highlightLines("a.py", "python", text)).toEqual([highlightAs(text, { id: "python", jsx: false })]);
+  });
+
   test("the editor: the extension, else the server's hint; named for the status bar", () => {
     const names: Record<string, string> = {
       js: "JavaScript",
