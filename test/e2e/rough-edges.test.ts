@@ -224,4 +224,23 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
     expect(await page.locator(".cm-content").textContent()).toBe(before);
     await done(context, problems);
   }, 60_000);
+
+  test("the landing page's status link shows a page for people, not a bare ok", async () => {
+    for (const scheme of ["light", "dark"] as const) {
+      const context = await browser.newContext({ viewport: PHONE, colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.getByRole("link", { name: "status" }).click();
+      await page.waitForURL(`${server.url}/status`);
+      await page.getByRole("heading", { name: "Aura is up" }).waitFor();
+      const database = page.locator("li", { hasText: "Database" });
+      expect(await database.getByText("Working", { exact: true }).isVisible()).toBe(true);
+      expect(
+        await page.locator("li", { hasText: "AI assistant" }).getByText("Off", { exact: true }).isVisible(),
+      ).toBe(true);
+      expect(await overflowing(page, "main")).toEqual([]);
+      await shot(page, `rough-status-phone-${scheme}`);
+      await context.close();
+    }
+  }, 60_000);
 });

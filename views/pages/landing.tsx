@@ -71,7 +71,7 @@ export function LandingPage() {
         </section>
       </main>
       <footer class="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-ink-700">
-        Aura IDE · self-hostable · <a href="/healthz">status</a>
+        Aura IDE · self-hostable · <a href="/status">status</a>
       </footer>
     </BaseLayout>
   );
