@@ -83,13 +83,24 @@ export async function listMemberships(db: Database, userId: string) {
     .orderBy(asc(projects.name));
 }
 
-/** Every file of a project with its stored content, by path. */
-export async function projectFileContents(db: Database, projectId: string) {
-  return db
-    .select({ path: projectFiles.path, content: projectFiles.content })
+/**
+ * Every file of a project with its stored content and how the content holds the file's bytes
+ * (`base64` for a binary file, else UTF-8 text), by path.
+ */
+export async function projectFileContents(
+  db: Database,
+  projectId: string,
+): Promise<{ path: string; content: string; encoding: string }[]> {
+  const rows = await db
+    .select()
     .from(projectFiles)
     .where(eq(projectFiles.projectId, projectId))
     .orderBy(asc(projectFiles.path));
+  return rows.map((row) => ({
+    path: row.path,
+    content: row.content,
+    encoding: (row as { encoding?: string }).encoding ?? "utf8",
+  }));
 }
 
 /** The user's AI chats, oldest first, with the project each belongs to (null once it is gone). */

@@ -24,6 +24,11 @@ const json = (name: string, value: unknown): Entry => ({
   data: encoder.encode(`${JSON.stringify(value, null, 2)}\n`),
 });
 
+/** A stored file's bytes: a binary file's content is base64, any other file's is its text. */
+function bytesOf(file: { content: string; encoding: string }): Uint8Array {
+  return file.encoding === "base64" ? Buffer.from(file.content, "base64") : encoder.encode(file.content);
+}
+
 /** A folder name for a project: its name made safe for any file system, then its id to keep it unique. */
 function projectFolder(project: Pick<OwnedProject, "id" | "name">): string {
   const slug = project.name
@@ -57,7 +62,7 @@ async function* entries(deps: ExportDeps, userId: string): AsyncGenerator<Entry>
     const { sharedWith, ...about } = project;
     yield json(`${folder}/project.json`, { ...about, sharedWith });
     for (const file of await projectFileContents(db, project.id))
-      yield { name: `${folder}/files/${file.path}`, data: encoder.encode(file.content) };
+      yield { name: `${folder}/files/${file.path}`, data: bytesOf(file) };
   }
   const chats = await listUserChats(db, userId);
   yield json(
