@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { projectUrl } from "../../views/editor/urls.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
@@ -28,6 +29,7 @@ describe.skipIf(Boolean(unavailable))("the editor page before and after its scri
   let server: ReturnType<typeof listen>;
   let browser: Browser;
   let url: string;
+  let longUrl: string;
   let storageState: Awaited<ReturnType<BrowserContext["storageState"]>>;
   const shots = screenshotDir();
 
@@ -41,6 +43,10 @@ describe.skipIf(Boolean(unavailable))("the editor page before and after its scri
     const put = await client.put(`/api/v1/projects/${project.id}/files/main.js`, { content: SOURCE });
     if (put.status >= 300) throw new Error(`create main.js: ${put.status} ${await put.text()}`);
     url = `${server.url}/projects/${project.id}?file=main.js`;
+    const long = Array.from({ length: 300 }, (_, i) => `// line ${i + 1}`).join("\n");
+    const putLong = await client.put(`/api/v1/projects/${project.id}/files/long.js`, { content: long });
+    if (putLong.status >= 300) throw new Error(`create long.js: ${putLong.status}`);
+    longUrl = `${server.url}${projectUrl(project.id, "long.js", 150)}`;
     const context = await browser.newContext();
     await signIn(await context.newPage(), server.url, user);
     storageState = await context.storageState();
@@ -86,6 +92,24 @@ describe.skipIf(Boolean(unavailable))("the editor page before and after its scri
       });
       expect(colours[0]).not.toBe(colours[1]);
       await p.screenshot({ path: join(shots, "first-paint-nojs-light.png") });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a link to a line scrolls the static copy to that line before any script runs", async () => {
+    const { context, page: p } = await page("light", false);
+    try {
+      await p.goto(longUrl);
+      const where = await p.evaluate(() => {
+        const line = document.getElementById("L150");
+        const scroller = document.querySelector(".cm-static .cm-scroller") as HTMLElement;
+        const box = line?.getBoundingClientRect();
+        const view = scroller.getBoundingClientRect();
+        return { text: line?.textContent, inView: !!box && box.top >= view.top && box.bottom <= view.bottom };
+      });
+      expect(where).toEqual({ text: "// line 150", inView: true });
+      expect(await p.locator("[id^=L]").count()).toBe(1);
     } finally {
       await context.close();
     }

@@ -2,7 +2,7 @@ import { highlightLines } from "../../src/features/editor/code.ts";
 import { encodeTabs } from "../../src/features/editor/tabs.ts";
 import type { OpenFile } from "../../src/features/editor/workspace.ts";
 import type { Role } from "../../src/features/projects/access.ts";
-import { projectPart, projectUrl } from "./urls.ts";
+import { lineAnchor, projectPart, projectUrl } from "./urls.ts";
 
 export interface EditorAreaProps {
   projectId: string;
@@ -112,7 +112,10 @@ function StaticCode({ file, line }: { file: OpenFile; line: number | undefined }
         <div class="cm-content">
           {lines.map((safeLineHtml, i) => (
             // An empty line holds a <br>, as CodeMirror's do, so it keeps its height.
-            <div class={i + 1 === active ? "cm-line cm-activeLine" : "cm-line"}>
+            <div
+              class={i + 1 === active ? "cm-line cm-activeLine" : "cm-line"}
+              id={line !== undefined && i + 1 === active ? lineAnchor(active) : undefined}
+            >
               {safeLineHtml === "" ? <br /> : safeLineHtml}
             </div>
           ))}
