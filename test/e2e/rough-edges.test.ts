@@ -243,4 +243,33 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
       await context.close();
     }
   }, 60_000);
+
+  test("the editor and the shell share one palette in light and dark", async () => {
+    for (const scheme of ["light", "dark"] as const) {
+      const { context, page, project, problems } = await session(DESKTOP, scheme);
+      // The server's static copy of the editor and the island draw the same colours.
+      await page.route("**/editor*.js", (route) => route.abort());
+      await page.goto(`${server.url}/projects/${project.id}`);
+      const colours = (selector: string) =>
+        page.evaluate((sel) => {
+          const bg = (q: string) => getComputedStyle(document.querySelector(q) as Element).backgroundColor;
+          return { body: bg("body"), editor: bg(`${sel}`), gutter: bg(`${sel} .cm-gutters`) };
+        }, selector);
+      const first = await colours(".cm-static");
+      await page.unroute("**/editor*.js");
+      // Only the island's script, held back on purpose, may have failed to load.
+      const held = problems.filter((p) => p !== "Failed to load resource: net::ERR_FAILED");
+      problems.splice(0, problems.length, ...held);
+      await page.reload();
+      await ready(page);
+      const island = await colours(".cm-editor");
+      expect(island.editor).toBe(island.body);
+      expect(island).toEqual(first);
+      if (scheme === "dark") expect(island.gutter).toBe(island.body);
+      await shot(page, `rough-palette-desktop-${scheme}`);
+      await page.setViewportSize(PHONE);
+      await shot(page, `rough-palette-phone-${scheme}`);
+      await done(context, problems);
+    }
+  }, 90_000);
 });

@@ -1,22 +1,43 @@
 import { syntaxHighlighting } from "@codemirror/language";
 import { Compartment, type Extension } from "@codemirror/state";
-import { oneDarkTheme } from "@codemirror/theme-one-dark";
 import { EditorView } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 
-const lightTheme = EditorView.theme(
-  {
-    "&": { backgroundColor: "#ffffff", color: "#1e293b" },
-    ".cm-gutters": { backgroundColor: "#f8fafc", color: "#94a3b8", borderRight: "1px solid #e2e8f0" },
-    ".cm-activeLine": { backgroundColor: "#f1f5f9" },
-    ".cm-activeLineGutter": { backgroundColor: "#e2e8f0", color: "#334155" },
-    "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
-      backgroundColor: "#dbd4ff",
-    },
-    "&.cm-focused .cm-cursor": { borderLeftColor: "#6845f5" },
+// One palette for page and editor: the colours are app.css's --editor-* variables, which follow
+// the colour scheme there (and in the server's static copy of the editor). The `dark` flag only
+// picks CodeMirror's base defaults for what this does not restate.
+const palette = {
+  "&": { backgroundColor: "var(--editor-bg)", color: "var(--editor-fg)" },
+  ".cm-gutters": {
+    backgroundColor: "var(--editor-gutter-bg)",
+    color: "var(--editor-gutter-fg)",
+    borderRight: "1px solid var(--editor-border)",
   },
-  { dark: false },
-);
+  ".cm-activeLine": { backgroundColor: "var(--editor-active-line)" },
+  ".cm-activeLineGutter": {
+    backgroundColor: "var(--editor-active-gutter-bg)",
+    color: "var(--editor-active-gutter-fg)",
+  },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "var(--editor-selection)",
+  },
+  "&.cm-focused .cm-cursor, .cm-cursor": { borderLeftColor: "var(--editor-cursor)" },
+  ".cm-panels": { backgroundColor: "var(--editor-panel-bg)", color: "var(--editor-fg)" },
+  ".cm-panels.cm-panels-top": { borderBottom: "1px solid var(--editor-border)" },
+  ".cm-panels.cm-panels-bottom": { borderTop: "1px solid var(--editor-border)" },
+  ".cm-tooltip": {
+    backgroundColor: "var(--editor-panel-bg)",
+    color: "var(--editor-fg)",
+    border: "1px solid var(--editor-border)",
+  },
+  ".cm-foldPlaceholder": {
+    backgroundColor: "var(--editor-active-line)",
+    color: "var(--editor-gutter-fg)",
+    border: "none",
+  },
+};
+const lightTheme = EditorView.theme(palette, { dark: false });
+const darkTheme = EditorView.theme(palette, { dark: true });
 
 const shared = EditorView.theme({
   "&": { height: "100%", fontSize: "14px" },
@@ -57,7 +78,7 @@ export function prefersDark(): boolean {
 }
 
 function themeFor(dark: boolean): Extension {
-  return dark ? oneDarkTheme : lightTheme;
+  return dark ? darkTheme : lightTheme;
 }
 
 /**
