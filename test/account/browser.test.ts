@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { browserUnavailable, launchBrowser, screenshotDir, signIn } from "../helpers/browser.ts";
+import { STAND_IN_ENV } from "../helpers/oauth-provider.ts";
 import { api } from "../helpers/projects.ts";
 import { listen } from "../helpers/server.ts";
 
@@ -25,7 +26,8 @@ describe.skipIf(Boolean(unavailable))("the account page in a real browser", () =
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_REGISTER: "1000/1h" });
+    // Both providers configured, so the page offers to link them.
+    t = await createTestApp({ RATE_LIMIT_REGISTER: "1000/1h", ...STAND_IN_ENV });
     server = listen(t);
     browser = await launchBrowser();
     console.log(`screenshots: ${screenshotDir()}`);
@@ -54,6 +56,8 @@ describe.skipIf(Boolean(unavailable))("the account page in a real browser", () =
     await page.goto(`${server.url}/account`);
     await page.waitForFunction(() => "htmx" in window);
     await shot("page");
+    for (const provider of ["Google", "GitHub"])
+      expect(await page.getByRole("button", { name: `Link ${provider}` }).isVisible()).toBe(true);
 
     await page.getByLabel("First name").fill("Grace");
     await page.getByLabel("Last name").fill("Hopper");

@@ -138,6 +138,14 @@ describe("linking from the account page", () => {
     expect(page).toContain("already linked to another Aura account");
   });
 
+  test("refuses a second identity of a provider the account already has linked", async () => {
+    const user = await oauthUser("github");
+    h.provider.identity.github = { id: accountId("github"), email: unique("second"), verified: true };
+    const res = await link(user.jar, "github");
+    expect(res.headers.get("location")).toBe("/account?error=oauth_link_other&provider=github");
+    expect(await listUserOauthAccounts(await h.t.deps.db.get(), user.id)).toHaveLength(1);
+  });
+
   test("is bound to the user who started it: another session's callback links nothing", async () => {
     const starter = await oauthUser("google");
     const other = await oauthUser("google");
