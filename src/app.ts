@@ -12,12 +12,14 @@ import { contextPages } from "./features/context/pages.tsx";
 import { contextRoutes } from "./features/context/routes.ts";
 import { apiDocs } from "./features/docs/routes.ts";
 import { editorPages } from "./features/editor/pages.tsx";
+import { transferRoutes } from "./features/files/transfer-routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
 import { previewPages } from "./features/preview/pages.tsx";
 import { previewRoutes } from "./features/preview/routes.ts";
 import { previewSite } from "./features/preview/serve.ts";
+import { importRoutes } from "./features/projects/import-routes.ts";
 import { memberPages } from "./features/projects/member-pages.tsx";
 import { memberRoutes } from "./features/projects/member-routes.ts";
 import { projectPages } from "./features/projects/pages.tsx";
@@ -52,6 +54,8 @@ export function createApp(deps: Deps) {
     .use(accountRoutes(deps))
     .use(projectRoutes(deps))
     .use(memberRoutes(deps))
+    .use(transferRoutes(deps))
+    .use(importRoutes(deps))
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
     .use(aiRoutes(deps))

@@ -104,7 +104,14 @@ export function bodyLimit() {
       if (type === "multipart/form-data") {
         // Elysia hands hooks the type without its parameters; the boundary is in the header.
         const headers = { "content-type": request.headers.get("content-type") ?? contentType };
-        return new Response(new Uint8Array(bytes), { headers }).formData();
+        const form = await new Response(new Uint8Array(bytes), { headers }).formData();
+        // As Elysia's own parser answers a form: a field given more than once is an array.
+        const fields: Record<string, unknown> = {};
+        for (const key of new Set(form.keys())) {
+          const all = form.getAll(key);
+          fields[key] = all.length === 1 ? all[0] : all;
+        }
+        return fields;
       }
       return new Uint8Array(bytes).buffer;
     });

@@ -15,8 +15,18 @@ export const BUN_MAX_HEADER_BYTES = 64 * 1024;
 /** The default limit on a request body. */
 export const DEFAULT_BODY_LIMIT = 1 * MiB;
 
+/** An upload of files (multipart): a whole project's worth, 50 MiB, with room for the form around it. */
+const UPLOAD_BODY_LIMIT = 55 * MiB;
+
+/** A .zip imported as a new project. */
+const ARCHIVE_BODY_LIMIT = 20 * MiB;
+
 /** Routes that accept more, largest first. File saves carry up to 1 MiB of text, JSON-escaped. */
 const LARGER_LIMITS: { method: string; path: RegExp; bytes: number }[] = [
+  // Uploads into a project's tree, on both faces.
+  { method: "POST", path: /^(?:\/api\/v1)?\/projects\/[^/]+\/files\/upload$/, bytes: UPLOAD_BODY_LIMIT },
+  // A project imported from a .zip, on both faces.
+  { method: "POST", path: /^(?:\/api\/v1)?\/projects\/import$/, bytes: ARCHIVE_BODY_LIMIT },
   // The JSON face's file PUT and the editor's (HTML face) one.
   { method: "PUT", path: /^(?:\/api\/v1)?\/projects\/[^/]+\/files\//, bytes: 8 * MiB },
   // Run on the project page: the open file's unsaved text (≤ 1 MiB), form-encoded.

@@ -61,6 +61,12 @@ async function signIn(t: TestApp) {
         },
         body: new URLSearchParams(fields),
       }),
+    /** A multipart POST with the bearer token (uploads, imports). */
+    bearerForm: (path: string, form: FormData) =>
+      t.request(path, { method: "POST", headers: user.auth, body: form }),
+    /** A multipart POST with the session and its CSRF token (the tree's upload, the dashboard's import). */
+    sessionForm: (path: string, form: FormData) =>
+      t.request(path, { method: "POST", headers: headers(), body: form }),
     /** A JSON request with the session (the island's save, completion and analysis). */
     json: (method: string, path: string, body: unknown) =>
       t.request(path, {
@@ -82,6 +88,13 @@ interface Check {
   alsoAllowed?: number[];
   /** Files the owner creates first, for this caller's writes to act on. */
   seed?: (tag: string) => string[];
+}
+
+/** An upload form of one small text file at `path`. */
+function uploadForm(path: string) {
+  const form = new FormData();
+  form.append("file", new File(["uploaded\n"], path));
+  return form;
 }
 
 const P = (id: string) => `/api/v1/projects/${id}`;
@@ -123,6 +136,21 @@ const CHECKS: Check[] = [
     need: "editor",
     seed: (tag) => [`rm-${tag}.js`],
     send: (w, id, tag) => w.client.delete(`${P(id)}/files/rm-${tag}.js`),
+  },
+  {
+    route: "POST /api/v1/projects/:id/files/upload",
+    need: "editor",
+    send: (w, id, tag) => w.bearerForm(`${P(id)}/files/upload`, uploadForm(`up-${tag}.txt`)),
+  },
+  {
+    route: "GET /api/v1/projects/:id/raw/*",
+    need: "viewer",
+    send: (w, id) => w.client.get(`${P(id)}/raw/index.js`),
+  },
+  {
+    route: "GET /api/v1/projects/:id/archive",
+    need: "viewer",
+    send: (w, id) => w.client.get(`${P(id)}/archive`),
   },
   {
     route: "GET /api/v1/projects/:id/context",

@@ -131,6 +131,7 @@ describe("files", () => {
     expect(await (await me.get(url)).json()).toEqual({
       path: "index.js",
       content: "one",
+      encoding: "utf8",
       version: 2,
       language: "javascript",
     });

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, like, lt, not, or, sql } from "drizzle-orm";
 import { fileTombstones } from "../schema/file-tombstones.ts";
 import { fileVersions } from "../schema/file-versions.ts";
-import { type ProjectFile, projectFiles } from "../schema/project-files.ts";
+import { type FileEncoding, type ProjectFile, projectFiles } from "../schema/project-files.ts";
 import { projects } from "../schema/projects.ts";
 import { users } from "../schema/users.ts";
 import type { Database } from "../types.ts";
@@ -10,7 +10,7 @@ import { dropDocs } from "./live-documents.ts";
 /** How many earlier versions each file keeps. */
 export const HISTORY_LIMIT = 50;
 
-export type FileListing = Pick<ProjectFile, "path" | "sizeBytes" | "version" | "updatedAt">;
+export type FileListing = Pick<ProjectFile, "path" | "sizeBytes" | "version" | "updatedAt" | "encoding">;
 
 /** Every file of a project (callers have asked the access guard), by path. */
 export async function listFiles(db: Database, projectId: string): Promise<FileListing[]> {
@@ -20,7 +20,20 @@ export async function listFiles(db: Database, projectId: string): Promise<FileLi
       sizeBytes: projectFiles.sizeBytes,
       version: projectFiles.version,
       updatedAt: projectFiles.updatedAt,
+      encoding: projectFiles.encoding,
     })
+    .from(projectFiles)
+    .where(eq(projectFiles.projectId, projectId))
+    .orderBy(asc(projectFiles.path));
+}
+
+/** Every file of a project with its content, by path (for an archive; at most the project's size limit). */
+export async function listFileContents(
+  db: Database,
+  projectId: string,
+): Promise<Pick<ProjectFile, "path" | "content" | "encoding">[]> {
+  return db
+    .select({ path: projectFiles.path, content: projectFiles.content, encoding: projectFiles.encoding })
     .from(projectFiles)
     .where(eq(projectFiles.projectId, projectId))
     .orderBy(asc(projectFiles.path));
@@ -121,6 +134,8 @@ export async function storageUsage(
 /** The content a save writes, measured once. */
 export interface FileContent {
   content: string;
+  /** How `content` holds the bytes (base64 for a binary file). */
+  encoding: FileEncoding;
   sizeBytes: number;
   contentHash: string;
   language: string;
@@ -168,6 +183,7 @@ export async function recordVersion(
       path: file.path,
       version: file.version,
       content: file.content,
+      encoding: file.encoding,
       contentHash: file.contentHash,
       sizeBytes: file.sizeBytes,
       createdBy: userId,
@@ -274,6 +290,7 @@ export async function listVersions(db: Database, fileId: string, options: { with
       sizeBytes: fileVersions.sizeBytes,
       createdAt: fileVersions.createdAt,
       authors: fileVersions.authors,
+      encoding: fileVersions.encoding,
       ...(options.withContent ? { content: fileVersions.content } : {}),
     })
     .from(fileVersions)
@@ -299,7 +316,14 @@ export async function listVersions(db: Database, fileId: string, options: { with
     ...row,
     // Accounts deleted since keep no name.
     editedBy: authors.flatMap((id) => names.get(id) ?? []),
-  })) as { version: number; sizeBytes: number; createdAt: Date; editedBy: string[]; content?: string }[];
+  })) as {
+    version: number;
+    sizeBytes: number;
+    createdAt: Date;
+    editedBy: string[];
+    encoding: FileEncoding;
+    content?: string;
+  }[];
 }
 
 export async function getVersion(db: Database, fileId: string, version: number) {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { projectFiles } from "./project-files.ts";
+import { type FileEncoding, projectFiles } from "./project-files.ts";
 import { projects } from "./projects.ts";
 import { users } from "./users.ts";
 
@@ -18,6 +18,7 @@ export const fileVersions = pgTable(
     path: text("path").notNull(),
     version: integer("version").notNull(),
     content: text("content").notNull(),
+    encoding: text("encoding").$type<FileEncoding>().notNull().default("utf8"),
     contentHash: text("content_hash").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

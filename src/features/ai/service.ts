@@ -144,9 +144,11 @@ async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
   const current = input.context?.currentFile;
   if (current) {
     const file = await readFile(deps, userId, input.projectId, current);
-    parts.push(`The open file, ${file.path}:\n\`\`\`\n${clip(file.content, FILE_CHARS)}\n\`\`\``);
+    if (file.encoding === "utf8") {
+      parts.push(`The open file, ${file.path}:\n\`\`\`\n${clip(file.content, FILE_CHARS)}\n\`\`\``);
+      if (file.content.length <= FILE_CHARS) covered.push(file.path);
+    } else parts.push(`The open file, ${file.path}, is a binary file of ${file.sizeBytes} bytes.`);
     references.push({ path: file.path, kind: "current-file" });
-    if (file.content.length <= FILE_CHARS) covered.push(file.path);
   }
   const selected = input.context?.selectedCode;
   if (selected) {
@@ -161,6 +163,7 @@ async function chatContext(deps: AiDeps, userId: string, input: ChatInput) {
       .slice(0, MENTIONED_FILES);
     for (const path of wanted) {
       const file = await readFile(deps, userId, input.projectId, path);
+      if (file.encoding !== "utf8") continue;
       parts.push(`${path}:\n\`\`\`\n${clip(file.content, MENTION_CHARS)}\n\`\`\``);
       references.push({ path, kind: "mention" });
       if (file.content.length <= MENTION_CHARS) covered.push(path);
@@ -385,7 +388,9 @@ async function analyzeWithin(deps: AiDeps, userId: string, input: AnalyzeInput, 
   let code = input.code;
   if (code === undefined) {
     if (!input.path) throw new ValidationError("code: is required unless path names a project file", "code");
-    code = (await readFile(deps, userId, input.projectId, input.path)).content;
+    const file = await readFile(deps, userId, input.projectId, input.path);
+    if (file.encoding !== "utf8") throw new ValidationError(`path: ${file.path} is a binary file`, "path");
+    code = file.content;
   }
   const kind = input.kind ?? "review";
   const numbered = code

@@ -200,7 +200,8 @@ export class CollabHub implements LiveDocuments {
     if (this.#closing) throw new Error("live documents are shutting down");
     const db = await this.deps.db.get();
     const file = await files.getFile(db, projectId, path);
-    if (!file) return undefined;
+    // A binary file has no text to edit together: it is uploaded and downloaded whole.
+    if (file?.encoding !== "utf8") return undefined;
     // Listen before loading, so nothing published meanwhile is missed (an update applied
     // twice is harmless).
     const early: RoomMessage[] = [];

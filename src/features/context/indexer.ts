@@ -45,13 +45,14 @@ export interface Skipped {
 
 /** Which files of a listing are indexed (in path order) and which are skipped, with why. */
 export function indexPlan(
-  listing: { path: string; sizeBytes: number }[],
+  listing: { path: string; sizeBytes: number; encoding?: string }[],
   limits: IndexLimits = INDEX_LIMITS,
 ): { paths: string[]; skipped: Skipped[] } {
   const paths: string[] = [];
   const skipped: Skipped[] = [];
   for (const file of [...listing].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (GENERATED.test(file.path)) skipped.push({ path: file.path, reason: "generated or vendored" });
+    else if (file.encoding === "base64") skipped.push({ path: file.path, reason: "binary" });
     else if (file.sizeBytes > limits.maxFileBytes)
       skipped.push({ path: file.path, reason: `larger than ${Math.round(limits.maxFileBytes / 1024)} KB` });
     else if (paths.length >= limits.maxFiles)

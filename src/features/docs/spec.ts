@@ -239,9 +239,12 @@ export async function buildOpenApi(app: AnyElysia): Promise<OpenApiDocument> {
         ...rest,
         security: operation.security ?? [],
         ...(inputs.length ? { parameters: inputs } : {}),
-        ...(body
-          ? { requestBody: { required: true, content: { "application/json": { schema: uncoerce(body) } } } }
-          : {}),
+        // A body that is no JSON (a file upload, an archive) is described by the route's `detail`.
+        ...(detail.requestBody
+          ? { requestBody: detail.requestBody }
+          : body
+            ? { requestBody: { required: true, content: { "application/json": { schema: uncoerce(body) } } } }
+            : {}),
         responses: responsesOf(
           responses as Record<string, Response> | undefined,
           detail.responses as Record<string, Response> | undefined,

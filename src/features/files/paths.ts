@@ -42,11 +42,15 @@ function pathFromUrl(encoded: string): string {
   return validatePath(decoded);
 }
 
-const FILE_PATH = /^(?:\/api\/v1)?\/projects\/[^/]+\/files\/(.*)$/;
-
 /** The `*path` of `…/projects/:id/files/*`, taken from the raw URL so it is percent-decoded exactly once. */
 export function filePathOf(request: Request): string {
-  return pathFromUrl(FILE_PATH.exec(new URL(request.url).pathname)?.[1] ?? "");
+  return filePathIn(request, "files");
+}
+
+/** The `*path` of `…/projects/:id/<segment>/*` (e.g. `raw`), percent-decoded exactly once and validated. */
+export function filePathIn(request: Request, segment: "files" | "raw"): string {
+  const pattern = new RegExp(`^(?:/api/v1)?/projects/[^/]+/${segment}/(.*)$`);
+  return pathFromUrl(pattern.exec(new URL(request.url).pathname)?.[1] ?? "");
 }
 
 /** The language a file is stored, edited and run as, by its extension ("plaintext" otherwise). */

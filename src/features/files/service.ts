@@ -5,14 +5,16 @@ import * as files from "../../db/queries/files.ts";
 import { isUuid } from "../../db/queries/ids.ts";
 import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
+import type { FileEncoding } from "../../db/schema/project-files.ts";
 import type { Database } from "../../db/types.ts";
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from "../../errors.ts";
 import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { type ProjectAccess, projectAccess, writingProject } from "../projects/access.ts";
+import { MAX_FILE_BYTES, measureBytes } from "./content.ts";
+import { formatBytes } from "./format.ts";
 import { languageOf, validatePath } from "./paths.ts";
 
-/** One file is at most 1 MiB of UTF-8 text (exactly 1 MiB is accepted). */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export { MAX_FILE_BYTES } from "./content.ts";
 
 /**
  * `context` is told of every change after it commits; `collab` carries saves into open live
@@ -21,18 +23,6 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 type FileDeps = Pick<Ports, "db" | "memo"> & { context?: IndexedFiles; collab?: LiveDocuments };
 /** Writes also check the configured storage limits. */
 type WriteDeps = FileDeps & { config: Pick<Config, "storage"> };
-
-const UNITS = [
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024],
-] as const;
-
-/** A limit as configured: `50 MiB`, `512 KiB`, else bytes. */
-function formatBytes(bytes: number): string {
-  const [unit, size] = UNITS.find(([, size]) => bytes >= size && bytes % size === 0) ?? ["bytes", 1];
-  return `${bytes / size} ${unit}`;
-}
 
 /**
  * Check and measure text for storage: well-formed Unicode (no lone surrogates, which have no
@@ -46,7 +36,7 @@ export function measureContent(path: string, content: string): files.FileContent
   if (sizeBytes > MAX_FILE_BYTES)
     throw new PayloadTooLargeError(`content: ${sizeBytes} bytes is over the 1 MiB file limit`);
   const contentHash = new Bun.CryptoHasher("sha256").update(content).digest("hex");
-  return { content, sizeBytes, contentHash, language: languageOf(path) };
+  return { content, encoding: "utf8", sizeBytes, contentHash, language: languageOf(path) };
 }
 
 /** Every file of a project the caller may read, by path. */
@@ -144,30 +134,40 @@ export async function storeFile(
  * a stale one is a 409 carrying the current version and content, so nothing is overwritten
  * silently. A failed save leaves the stored file as it was.
  */
-export async function saveFile(
-  deps: WriteDeps,
-  userId: string,
-  input: { projectId: string; path: string; content: string; baseVersion?: number | undefined },
-) {
+export async function saveFile(deps: WriteDeps, userId: string, input: SaveInput & { projectId: string }) {
   const access = await projectAccess(deps, userId, input.projectId, "editor");
   const write = () => writingProject(deps, access, () => save(deps, access, userId, input));
+  const binary = input.encoding === "base64";
   // A new file has no live document; an existing one's open editors receive the save as an edit.
   const saved =
-    deps.collab && input.baseVersion !== 0
+    deps.collab && input.baseVersion !== 0 && !binary
       ? await deps.collab.saveThrough(access.project.id, validatePath(input.path), userId, write)
       : await write();
   deps.context?.fileChanged(access.project.id, saved.path);
+  // Bytes are no edit for a text document: editors open on the file reload it instead.
+  if (binary) await deps.collab?.filesRemoved(access.project.id, [saved.path]);
   return saved;
 }
 
-async function save(
-  deps: WriteDeps,
-  { project }: ProjectAccess,
-  userId: string,
-  input: { path: string; content: string; baseVersion?: number | undefined },
-) {
+/** A save's content: text, or (`encoding: "base64"`) a binary file's bytes in base64. */
+interface SaveInput {
+  path: string;
+  content: string;
+  encoding?: FileEncoding | undefined;
+  baseVersion?: number | undefined;
+}
+
+/** Measure a save's content as the encoding it names. */
+function measureSave(path: string, input: SaveInput): files.FileContent {
+  if (input.encoding !== "base64") return measureContent(path, input.content);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.content) || input.content.length % 4 !== 0)
+    throw new ValidationError("content: is not valid base64", "content");
+  return measureBytes(path, new Uint8Array(Buffer.from(input.content, "base64")));
+}
+
+async function save(deps: WriteDeps, { project }: ProjectAccess, userId: string, input: SaveInput) {
   const path = validatePath(input.path);
-  const data = measureContent(path, input.content);
+  const data = measureSave(path, input);
   const db = await deps.db.get();
   // One transaction under the lock of the project's owner — not the caller's: an editor's save
   // is charged to the owner's quota, so it must queue behind the owner's own saves and those of
@@ -321,6 +321,7 @@ export async function restoreVersion(
     projectId,
     path: file.path,
     content: row.content,
+    encoding: row.encoding,
     baseVersion: file.version,
   });
 }

@@ -75,6 +75,11 @@ export const UpdateProjectBody = t.Object({ name: t.Optional(name), description:
 
 export const SaveFileBody = t.Object({
   content: t.String(),
+  encoding: t.Optional(
+    t.Union([t.Literal("utf8"), t.Literal("base64")], {
+      description: "`base64` when `content` is a binary file's bytes in base64 (default `utf8`: text)",
+    }),
+  ),
   baseVersion: t.Optional(t.Integer({ minimum: 0 })),
 });
 

@@ -25,7 +25,7 @@ import {
 } from "./model.ts";
 import * as service from "./service.ts";
 
-const Project = t.Object(
+export const Project = t.Object(
   {
     id: t.String({ format: "uuid" }),
     name: t.String(),
@@ -82,7 +82,10 @@ const models = {
   FileContent: t.Object(
     {
       path: t.String(),
-      content: t.String(),
+      content: t.String({ description: "The text, or for a binary file its bytes in base64" }),
+      encoding: oneOf(["utf8", "base64"], {
+        description: "`base64` for a binary file (an image, an archive): download it from `raw/{path}`",
+      }),
       version: t.Integer({ minimum: 1, description: "Send it back as `baseVersion` when saving" }),
       language: t.Nullable(t.String({ description: "Taken from the extension; `plaintext` when unknown" })),
     },
@@ -252,7 +255,13 @@ export function projectRoutes(deps: Deps) {
       "/:id/files/*",
       async ({ principal, params, request }) => {
         const file = await fileService.readFile(deps, principal.userId, params.id, filePathOf(request));
-        return { path: file.path, content: file.content, version: file.version, language: file.language };
+        return {
+          path: file.path,
+          content: file.content,
+          encoding: file.encoding,
+          version: file.version,
+          language: file.language,
+        };
       },
       {
         auth: true,

@@ -2,6 +2,7 @@ import { projectScope, userScope } from "../../adapters/cache/memo.ts";
 import type { Config } from "../../config.ts";
 import * as projects from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
+import type { Database } from "../../db/types.ts";
 import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { measureContent, storeFile } from "../files/service.ts";
@@ -9,7 +10,7 @@ import { projectAccess, writingProject } from "./access.ts";
 import { TEMPLATES, type Template, templateFor } from "./templates.ts";
 
 /** `context` indexes new projects and forgets deleted ones (tests of this service may leave it out). */
-type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger" | "collab">>;
+export type ProjectDeps = Pick<Deps, "db" | "memo"> & Partial<Pick<Deps, "context" | "logger" | "collab">>;
 /** Creating a project also checks the configured storage limits. */
 type CreateDeps = ProjectDeps & { config: Pick<Config, "storage"> };
 
@@ -48,6 +49,18 @@ export async function getProject(deps: ProjectDeps, userId: string, id: string) 
 }
 
 /**
+ * Refuse a new project to an owner at their project limit (403 `project_limit`). Call inside the
+ * creating transaction, under the owner's lock, so concurrent creations cannot pass it together.
+ */
+export async function assertUnderProjectLimit(tx: Database, storage: Config["storage"], userId: string) {
+  if (storage.userProjects > 0 && (await projects.countProjects(tx, userId)) >= storage.userProjects)
+    throw new ForbiddenError(
+      `You have ${storage.userProjects} projects, the most one account may own; delete one to create another`,
+      "project_limit",
+    );
+}
+
+/**
  * Create a project seeded from a template (the language's default when none is named). An
  * owner at their project limit gets a 403 (`project_limit`); the seeded files count against
  * their storage quota like any save.
@@ -69,13 +82,8 @@ export async function createProject(
   const db = await deps.db.get();
   const project = await deps.memo.writing(userScope(userId), () =>
     db.transaction(async (tx) => {
-      // Under the owner's lock, so concurrent creations cannot pass the count together.
       await lockUser(tx, userId);
-      if (storage.userProjects > 0 && (await projects.countProjects(tx, userId)) >= storage.userProjects)
-        throw new ForbiddenError(
-          `You have ${storage.userProjects} projects, the most one account may own; delete one to create another`,
-          "project_limit",
-        );
+      await assertUnderProjectLimit(tx, storage, userId);
       const created = await projects.insertProject(tx, {
         userId,
         name: input.name.trim(),

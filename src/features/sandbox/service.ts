@@ -125,7 +125,8 @@ export async function prepareRun(
     const contents = await Promise.all(
       listing.map((f) => fileService.readFile(deps, userId, input.projectId as string, f.path)),
     );
-    files = Object.fromEntries(contents.map((f) => [f.path, f.content]));
+    // Runs are given text files; binary ones (images, archives) stay out of the sandbox.
+    files = Object.fromEntries(contents.filter((f) => f.encoding === "utf8").map((f) => [f.path, f.content]));
   }
 
   // A path both a file and a folder (stored before saves refused that) cannot be laid out on disk.
