@@ -92,7 +92,15 @@ export function exportAccount(deps: ExportDeps, userId: string): ReadableStream<
       });
     },
     async pull(controller) {
-      const next = await source.next();
+      let next: IteratorResult<Entry>;
+      try {
+        next = await source.next();
+      } catch (error) {
+        // The headers are gone already: the client sees a cut-off download, the log says why.
+        deps.logger.error({ err: error, userId }, "account export failed");
+        zip.terminate();
+        return controller.error(error);
+      }
       if (next.done) zip.end();
       else {
         const file = new ZipDeflate(next.value.name, { level: 6 });
