@@ -16,7 +16,7 @@ import { beginAuthorization } from "../auth/oauth/routes.ts";
 import { type CookieJar, clearSessionCookies } from "../auth/session-cookies.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { exportAccount, exportFileName } from "./export.ts";
-import { LinkParams, type PasswordInput, ProfileBody } from "./model.ts";
+import { LinkParams, PasswordBody, type PasswordInput, ProfileBody } from "./model.ts";
 import * as account from "./service.ts";
 
 // Forms are checked by hand so errors render inline (422), not as a 400.
@@ -116,16 +116,11 @@ export function accountSettingsPages(deps: Deps) {
         const section = (props: { errors?: FieldErrors; notice?: string; hasPassword?: boolean }) => (
           <PasswordForm csrfToken={viewer.csrfToken} hasPassword={hasPassword} {...props} />
         );
-        let failure: Failure | undefined;
-        if (input.newPassword.length < 10)
-          failure = { status: 422, errors: { newPassword: "New password must be at least 10 characters" } };
-        else if (newPasswordProblem(input.newPassword))
-          failure = {
-            status: 422,
-            errors: { newPassword: `New password ${newPasswordProblem(input.newPassword)}` },
-          };
-        else if (hasPassword && !input.currentPassword)
-          failure = { status: 422, errors: { currentPassword: "Current password is required" } };
+        const errors = formErrors(PasswordBody, input);
+        const problem = newPasswordProblem(input.newPassword);
+        if (problem) errors.newPassword ??= `New password ${problem}`;
+        if (hasPassword && !input.currentPassword) errors.currentPassword ??= "Current password is required";
+        const failure = Object.keys(errors).length > 0 ? { status: 422, errors } : undefined;
         if (failure)
           return answer(request, viewer, section({ errors: failure.errors }), failure, {
             passwordErrors: failure.errors,
