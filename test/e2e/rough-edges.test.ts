@@ -272,4 +272,44 @@ describe.skipIf(Boolean(unavailable))("rough edges a new user meets, in a real b
       await done(context, problems);
     }
   }, 90_000);
+
+  test("pasting 2 MB says so in a toast, and after a reload the local copy can be discarded", async () => {
+    const { context, page, project, problems } = await session(DESKTOP, "dark");
+    await page.goto(`${server.url}/projects/${project.id}`);
+    await ready(page);
+    const paste = (text: string) =>
+      page.evaluate((t) => {
+        const content = document.querySelector(".cm-content") as HTMLElement;
+        content.focus();
+        const data = new DataTransfer();
+        data.setData("text/plain", t);
+        content.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+        );
+      }, text);
+    await paste(`${"// far too much\n".repeat(131_072)}`);
+    const tooLarge = page.locator('#toasts [data-toast="error"]', { hasText: "1 MiB" });
+    await tooLarge.waitFor({ timeout: 15_000 });
+    await shot(page, "rough-too-large-toast-dark");
+
+    await page.reload();
+    await ready(page);
+    await tooLarge.waitFor({ timeout: 15_000 });
+    const discard = tooLarge.getByRole("button", { name: "Discard the local copy" });
+    await page.setViewportSize(PHONE);
+    await shot(page, "rough-too-large-after-reload-phone-dark");
+    await discard.click();
+    await page.waitForLoadState("load");
+    await ready(page);
+    await page.waitForFunction(() => document.querySelector("[data-status-save]")?.textContent === "Saved");
+    const text = await page.locator(".cm-content").textContent();
+    expect(text).toContain("function greet(name)");
+    expect(text).not.toContain("far too much");
+    expect(await page.locator('#toasts [data-toast="error"]').count()).toBe(0);
+    const kept = await page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith("aura:journal:")),
+    );
+    expect(kept).toEqual([]);
+    await done(context, problems);
+  }, 90_000);
 });

@@ -38,6 +38,11 @@ export interface LiveDoc {
   keepLocalCopy(): void;
   /** Disconnect and let go; the journal stays for the next visit. */
   destroy(): void;
+  /**
+   * Disconnect and forget this browser's unsaved edits (the journal and the IndexedDB copy), so
+   * the next page shows the server's text. For edits the server will never take (too large).
+   */
+  discardLocal(): Promise<void>;
 }
 
 /** Close codes the server uses, and what the status bar says for each. */
@@ -144,6 +149,13 @@ export function openLive(o: LiveOptions): LiveDoc {
       provider.destroy(); // tells the others this client left, then closes the socket
       void idb?.destroy();
       doc.destroy();
+    },
+    async discardLocal() {
+      const copy = idb;
+      journal?.clear();
+      live.destroy();
+      await copy?.destroy();
+      if (keep && "indexedDB" in window) await deleteDatabase(`aura:${o.docId}`);
     },
   };
   if (live.loaded) resolveLoaded();
@@ -258,6 +270,14 @@ export function openLive(o: LiveOptions): LiveDoc {
   provider.connect();
   refresh();
   return live;
+}
+
+/** Delete an IndexedDB database, once no connection holds it (settled either way). */
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = () => resolve();
+  });
 }
 
 /** Close codes that reconnecting cannot fix; 1013 (too many connections) and the rest are retried. */

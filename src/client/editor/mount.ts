@@ -67,6 +67,10 @@ export function mount(el: HTMLElement): EditorHandle {
       emit("aura:live-closed", { ...file, code, message: describeSave(live.state()) });
     },
   });
+  // The page offers this when the server will never take the edits (too large): drop them here
+  // and load the server's text again.
+  const discardLocal = () => void live.discardLocal().then(() => location.reload());
+  el.addEventListener("aura:discard-local", discardLocal);
   // Undo takes back only your own edits: the manager tracks the sync plugin's origin alone
   // (yCollab adds it), never the changes that arrive from the others.
   const undoManager = new Y.UndoManager(live.text, { trackedOrigins: new Set() });
@@ -239,6 +243,7 @@ export function mount(el: HTMLElement): EditorHandle {
     view,
     destroy() {
       el.removeEventListener("aura:snapshot", snapshot);
+      el.removeEventListener("aura:discard-local", discardLocal);
       el.removeEventListener("aura:apply", onApply);
       el.removeEventListener("aura:analyze", onAnalyze);
       analysis?.abort();
