@@ -42,7 +42,7 @@ const servedOperations = () => operations().filter((e) => e.path !== LIVE_DOCUME
 /** The app's own JSON routes (not the document's route itself), named as OpenAPI names them. */
 const jsonRoutes = () =>
   t.app.routes
-    .filter((r) => r.path.startsWith("/api/v1/") && r.path !== JSON_URL)
+    .filter((r) => (r.path.startsWith("/api/v1/") || r.path.startsWith("/preview/")) && r.path !== JSON_URL)
     .map((r) => ({
       route: r,
       method: r.method.toLowerCase(),
@@ -145,10 +145,11 @@ describe("the OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  test("holds the JSON face only: no HTML page, OAuth redirect or operations route", () => {
+  test("holds the JSON face (and the previews it issues tokens for) only: no HTML page, OAuth redirect or operations route", () => {
     expect(servedOperations().length).toBe(jsonRoutes().length);
     expect(Object.keys(doc.paths[LIVE_DOCUMENT] ?? {})).toEqual(["get"]);
-    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/api\/v1\//);
+    expect(Object.keys(doc.paths["/preview/{projectId}/{path}"] ?? {})).toEqual(["get"]);
+    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/(api\/v1|preview)\//);
     for (const path of [
       "/projects",
       "/projects/{id}",

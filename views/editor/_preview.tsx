@@ -29,7 +29,7 @@ export function PreviewPanel({ projectId, page, src, base, eventsUrl }: PreviewP
     >
       <div class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-ink-700">
         <h2 class="min-w-0 flex-1 truncate text-sm font-semibold">
-          Preview ·{" "}
+          <span class="sr-only">Preview of </span>
           <span data-preview-title safe>
             {page}
           </span>

@@ -29,7 +29,8 @@ function status(text: string, state: "ok" | "error" = "ok"): void {
 
 function pageUrl(preview: Live): string {
   const { previewBase = "", previewPage = "index.html" } = preview.root.dataset;
-  return `${previewBase}${encodePath(previewPage)}?t=${encodeURIComponent(preview.token)}`;
+  // The token in the path, as pages are served: no redirect, and relative URLs keep it.
+  return `${previewBase}~t.${preview.token}/${encodePath(previewPage)}`;
 }
 
 /** Load the page again, with the newest token; the new-tab link follows. */
@@ -64,7 +65,7 @@ function start(root: HTMLElement): void {
     root,
     frame,
     events,
-    token: new URL(frame.src, location.href).searchParams.get("t") ?? "",
+    token: /\/~t\.([^/]+)\//.exec(frame.src)?.[1] ?? "",
   };
   live = preview;
   events.addEventListener("token", (e) => {

@@ -15,8 +15,11 @@ import {
 const VERSION = "3.1.0";
 /** The routes of the document itself; never part of it. */
 export const DOCS_PATHS = { json: "/api/v1/openapi.json", page: "/api/docs" } as const;
-/** Everything but the JSON face (`/api/v1/…`): pages, forms, OAuth redirects, health, assets. */
-const NOT_JSON_FACE = /^(?!\/api\/v1\/)/;
+/**
+ * Everything but the JSON face (`/api/v1/…`) and the previews it issues tokens for: pages, forms,
+ * OAuth redirects, health, assets.
+ */
+const NOT_JSON_FACE = /^(?!\/api\/v1\/|\/preview\/)/;
 
 /** The groups of the reference, in the order the page shows them. */
 const TAGS = [
@@ -28,6 +31,7 @@ const TAGS = [
   { name: "Code search", description: "Search over a project's indexed code." },
   { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
   { name: "Sandbox", description: "Running code in an isolated sandbox." },
+  { name: "Preview", description: "A web project's files as a sandboxed static site, by preview token." },
 ];
 
 const DESCRIPTION =

@@ -6,7 +6,7 @@ import { html, isHtmx } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../auth/session-guard.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { watchChanges } from "./changes.ts";
-import { issuePreview, pageFor, previewBase } from "./service.ts";
+import { issuePreview, pageFor, pageUrl, previewBase } from "./service.ts";
 import { PREVIEW_TTL_SECONDS } from "./tokens.ts";
 
 const PanelQuery = t.Object({ file: t.Optional(t.String({ maxLength: 8000 })) });
@@ -55,7 +55,7 @@ export function previewPages(deps: Deps) {
           <PreviewPanel
             projectId={params.id}
             page={page}
-            src={grant.url}
+            src={pageUrl(deps.config, params.id, page, grant.token)}
             base={previewBase(deps.config, params.id)}
             eventsUrl={projectPart(params.id, "preview/events")}
           />,

@@ -112,12 +112,19 @@ export function previewSite(deps: Deps) {
           "another project, 400 for a bad path. Errors are plain text.",
         security: [],
         parameters: [
-          { name: "projectId", in: "path", required: true, description: "The project's id." },
+          {
+            name: "projectId",
+            in: "path",
+            required: true,
+            description: "The project's id.",
+            schema: { type: "string" },
+          },
           {
             name: "path",
             in: "path",
             required: true,
             description: `${FILE_PATH_RULES} Empty or ending in \`/\`: that folder's \`index.html\`.`,
+            schema: { type: "string" },
           },
         ],
         responses: {
@@ -126,6 +133,8 @@ export function previewSite(deps: Deps) {
           "400": { description: "The path breaks the rules." },
           "401": { description: "No preview token, or an expired or invalid one." },
           "404": { description: "No such file, or a token of another project, or its holder is no member." },
+          "500": { description: "An unexpected failure (logged with its error id)." },
+          "503": { description: "The database is unavailable." },
         },
       },
     },

@@ -28,6 +28,17 @@ export const encodePath = (path: string) => path.split("/").map(encodeURICompone
 export const previewBase = (config: Pick<Config, "previewOrigin">, projectId: string) =>
   `${config.previewOrigin ?? ""}/preview/${encodeURIComponent(projectId)}/`;
 
+/**
+ * A page's preview URL with the token in its path, as a page is served (serve.ts): what the
+ * editor's frame loads, without the redirect that `?t=` on a page costs.
+ */
+export const pageUrl = (
+  config: Pick<Config, "previewOrigin">,
+  projectId: string,
+  page: string,
+  token: string,
+) => `${previewBase(config, projectId)}~t.${token}/${encodePath(page)}`;
+
 /** A preview link for a member: the project's page `path`, readable with its token until it expires. */
 export interface PreviewGrant {
   token: string;

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loadConfig } from "../../src/config.ts";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { newAccount } from "../helpers/auth.ts";
+import { browserSession, registerThroughForm } from "../helpers/html.ts";
+
+/** Hand each event of a stream to `onEvent` as it arrives (app.handle streams text chunks); ends with the stream. */
+async function readBlocks(res: Response, onEvent: (event: string, data: Record<string, unknown>) => void) {
+  const reader = (res.body as ReadableStream<string | Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += typeof value === "string" ? value : decoder.decode(value, { stream: true });
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) onEvent(event, JSON.parse(data));
+        end = buffer.indexOf("\n\n");
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "AbortError")) throw error;
+  }
+}
+
+describe("the project page's preview", () => {
+  let t: TestApp;
+  let session: Awaited<ReturnType<typeof registerThroughForm>>;
+  let projectId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const account = newAccount();
+    session = await registerThroughForm(t, account);
+    const created = await session.post("/projects", { name: "Site", language: "html" });
+    projectId =
+      /\/projects\/([0-9a-f-]{36})/.exec(created.res.headers.get("location") ?? created.html)?.[1] ?? "";
+    expect(projectId).not.toBe("");
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const headers = () => ({ cookie: session.jar.header() });
+
+  test("an HTML project's page offers Preview and no Run", async () => {
+    const { html } = await session.get(`/projects/${projectId}`);
+    expect(html).toContain(`data-preview-open="${projectId}"`);
+    expect(html).not.toMatch(/data-run[\s>]/);
+  });
+
+  test("the panel frames the open HTML page, sandboxed, with the token in the path", async () => {
+    const { res, html } = await session.get(`/projects/${projectId}/preview?file=index.html`, {
+      "hx-request": "true",
+    });
+    expect(res.status).toBe(200);
+    expect(html).toContain('sandbox="allow-scripts allow-forms allow-popups"');
+    expect(html).toMatch(new RegExp(`<iframe src="/preview/${projectId}/~t\\.[\\w.-]+/index\\.html"`));
+    // Not an HTML page: the project's index page.
+    const other = await session.get(`/projects/${projectId}/preview?file=style.css`, {
+      "hx-request": "true",
+    });
+    expect(other.html).toContain('data-preview-page="index.html"');
+  });
+
+  test("a stranger's session gets a 404 for the panel and for the events", async () => {
+    const stranger = await registerThroughForm(t, newAccount());
+    const panel = await stranger.get(`/projects/${projectId}/preview`, { "hx-request": "true" });
+    expect(panel.res.status).toBe(404);
+    const events = await t.request(`/projects/${projectId}/preview/events`, {
+      headers: { cookie: stranger.jar.header() },
+    });
+    expect(events.status).toBe(404);
+  });
+
+  test("events: a token first, then a change after each stored save", async () => {
+    const controller = new AbortController();
+    const res = await t.request(`/projects/${projectId}/preview/events`, {
+      headers: headers(),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const seen: { event: string; data: Record<string, unknown> }[] = [];
+    let changed: () => void = () => {};
+    const gotChange = new Promise<void>((resolve) => {
+      changed = resolve;
+    });
+    let gotToken: () => void = () => {};
+    const tokenArrived = new Promise<void>((resolve) => {
+      gotToken = resolve;
+    });
+    const reading = readBlocks(res, (event, data) => {
+      seen.push({ event, data });
+      if (event === "token") gotToken();
+      if (event === "change") changed();
+    });
+    await tokenArrived;
+    expect(seen[0]?.event).toBe("token");
+    expect(typeof seen[0]?.data.token).toBe("string");
+    // A save through the HTML face's save endpoint, as the island sends it.
+    const put = await t.request(`/projects/${projectId}/files/style.css`, {
+      method: "PUT",
+      headers: {
+        ...headers(),
+        "content-type": "application/json",
+        origin: "http://localhost",
+        "x-csrf-token": session.token ?? "",
+      },
+      body: JSON.stringify({ content: "h1 { color: red; }\n" }),
+    });
+    expect(put.status).toBe(200);
+    await gotChange;
+    expect(seen.find((e) => e.event === "change")?.data).toEqual({ path: "style.css" });
+    controller.abort();
+    await reading;
+  });
+
+  test("PREVIEW_ORIGIN must be an origin", () => {
+    const dir = t.deps.config.dataDir;
+    expect(
+      loadConfig({ NODE_ENV: "test", DATA_DIR: dir, PREVIEW_ORIGIN: "https://preview.example.com/" })
+        .previewOrigin,
+    ).toBe("https://preview.example.com");
+    for (const bad of [
+      "preview.example.com",
+      "ftp://x.example",
+      "https://x.example/path",
+      "https://u:p@x.example",
+    ])
+      expect(() => loadConfig({ NODE_ENV: "test", DATA_DIR: dir, PREVIEW_ORIGIN: bad })).toThrow(
+        /PREVIEW_ORIGIN/,
+      );
+  });
+
+  test("with PREVIEW_ORIGIN, preview URLs use it and the IDE's pages may frame it", async () => {
+    const other = await createTestApp({ PREVIEW_ORIGIN: "https://preview.example.com" });
+    try {
+      const user = browserSession(other);
+      const signedUp = await registerThroughForm(other, newAccount());
+      const created = await signedUp.post("/projects", { name: "Site", language: "html" });
+      const id = /\/projects\/([0-9a-f-]{36})/.exec(created.res.headers.get("location") ?? created.html)?.[1];
+      const panel = await signedUp.get(`/projects/${id}/preview`, { "hx-request": "true" });
+      expect(panel.html).toContain(`<iframe src="https://preview.example.com/preview/${id}/~t.`);
+      const page = await signedUp.get(`/projects/${id}`);
+      expect(page.res.headers.get("content-security-policy")).toContain(
+        "frame-src 'self' https://preview.example.com",
+      );
+      expect(user).toBeDefined();
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
