@@ -53,6 +53,32 @@ describe("the project page's preview", () => {
     expect(html).not.toMatch(/data-run[\s>]/);
   });
 
+  test("a JavaScript project with an HTML page offers Preview beside Run; viewers may preview too", async () => {
+    const created = await session.post("/projects", { name: "App", language: "javascript" });
+    const id =
+      /\/projects\/([0-9a-f-]{36})/.exec(created.res.headers.get("location") ?? created.html)?.[1] ?? "";
+    const before = await session.get(`/projects/${id}`);
+    expect(before.html).not.toContain("data-preview-open");
+    expect(before.html).toMatch(/data-run[\s>]/);
+    await session.post(`/projects/${id}/files`, { path: "index.html", kind: "file" });
+    const after = await session.get(`/projects/${id}`);
+    expect(after.html).toContain(`data-preview-open="${id}"`);
+    expect(after.html).toMatch(/data-run[\s>]/);
+
+    const account = newAccount();
+    const viewer = await registerThroughForm(t, account);
+    const added = await session.post(`/projects/${projectId}/members`, {
+      email: account.email,
+      role: "viewer",
+    });
+    expect(added.res.status).toBeLessThan(400);
+    const page = await viewer.get(`/projects/${projectId}`);
+    expect(page.html).toContain(`data-preview-open="${projectId}"`);
+    expect(page.html).toContain('id="output"');
+    const panel = await viewer.get(`/projects/${projectId}/preview`, { "hx-request": "true" });
+    expect(panel.res.status).toBe(200);
+  });
+
   test("the panel frames the open HTML page, sandboxed, with the token in the path", async () => {
     const { res, html } = await session.get(`/projects/${projectId}/preview?file=index.html`, {
       "hx-request": "true",

@@ -106,6 +106,22 @@ describe("GET /preview/:projectId/*path", () => {
     expect((await get(`/preview/${projectId}/style.css?t=${token}`)).status).toBe(200);
   });
 
+  test("a binary file is served as its bytes", async () => {
+    // A 1×1 PNG.
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const saved = await client.put(`/api/v1/projects/${projectId}/files/img/dot.png`, {
+      content: png,
+      encoding: "base64",
+    });
+    expect(saved.status).toBe(200);
+    const { token } = await tokenFor(projectId);
+    const res = await get(`/preview/${projectId}/~t.${token}/img/dot.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await res.arrayBuffer()).toString("base64")).toBe(png);
+  });
+
   test("HTML pages get the console bridge as their first script, after <head>", async () => {
     const { token } = await tokenFor(projectId);
     const body = await (await get(`/preview/${projectId}/~t.${token}/index.html`)).text();

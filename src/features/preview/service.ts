@@ -88,9 +88,9 @@ export async function openPreviewFile(
   if (!folder) validatePath(path);
   try {
     const { file } = await accessFile(deps, claims.userId, projectId, wanted);
-    const stored = file as { content: string; encoding?: string };
+    // Binary files are stored as base64 (docs/decisions.md): served as their bytes.
     const body =
-      stored.encoding === "base64" ? new Uint8Array(Buffer.from(stored.content, "base64")) : stored.content;
+      file.encoding === "base64" ? new Uint8Array(Buffer.from(file.content, "base64")) : file.content;
     return { kind: "file", path: wanted, body };
   } catch (error) {
     if (folder || !(error instanceof NotFoundError) || error.message.startsWith("Project")) throw error;
