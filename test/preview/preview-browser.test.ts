@@ -178,10 +178,10 @@ document.querySelector("a").click();
     await closeIde(context, tab);
   }, 60_000);
 
-  test("the preview reloads after an edit in the editor and after a collaborator's save", async () => {
+  test("the preview reloads after an edit in the editor and after a collaborator's save, and follows the open page", async () => {
     const version = (heading: string) =>
       `<!doctype html><h1>${heading}</h1><script>console.log("showing ${heading}")</script>`;
-    const project = await webProject({ "index.html": version("First") });
+    const project = await webProject({ "index.html": version("First"), "about.html": version("About") });
     const { context, tab, problems } = await openIde(project.id);
     await tab.click("[data-preview-open]");
     await waitForLog(tab, "showing First");
@@ -194,6 +194,10 @@ document.querySelector("a").click();
     await tab.keyboard.press("Delete");
     await tab.keyboard.insertText(version("Typed"));
     await waitForLog(tab, "showing Typed");
+    // Opening another HTML page in the editor shows that page.
+    await tab.click('[data-path="about.html"] a[data-open]');
+    await waitForLog(tab, "showing About");
+    expect(await tab.locator("[data-preview-title]").textContent()).toBe("about.html");
     await tab.screenshot({ path: join(screenshotDir(), "preview-reloaded-light.png") });
     expect(problems).toEqual([]);
     await closeIde(context, tab);

@@ -82,8 +82,17 @@ function start(root: HTMLElement): void {
     status("No longer available", "error");
     events.close();
   });
-  events.addEventListener("open", () => status("Live"));
-  events.addEventListener("error", () => status("Reconnecting…", "error"));
+  // The stream reconnects by itself; changes made meanwhile were not announced, so reload then.
+  let broken = false;
+  events.addEventListener("open", () => {
+    status("Live");
+    if (broken) reload();
+    broken = false;
+  });
+  events.addEventListener("error", () => {
+    broken = true;
+    status("Reconnecting…", "error");
+  });
 }
 
 /** When the open file becomes another HTML page, the preview shows that page. */
