@@ -64,6 +64,7 @@ describe.skipIf(Boolean(unavailable))("the account page in a real browser", () =
     await page.getByRole("button", { name: "Save name" }).click();
     await page.getByText("Name saved.").waitFor();
     expect(page.url()).toBe(`${server.url}/account`);
+    await page.getByRole("banner").getByText("Grace Hopper").waitFor();
     await shot("name-saved");
     await page.reload();
     expect(await page.getByLabel("First name").inputValue()).toBe("Grace");

@@ -33,6 +33,7 @@ describe("the account page's forms", () => {
     expect(res.status).toBe(200);
     expect(html).toStartWith('<section id="profile"');
     expect(html).toContain("Name saved.");
+    expect(html).toContain('<hx-partial hx-target="#viewer-name" hx-swap="innerHTML">&lt;img');
     expect(await injectedElements(html)).toEqual([]);
     const page = await browser.get("/account");
     expect(page.html).toContain("&lt;img src=x onerror=alert(1)&gt;");

@@ -48,7 +48,11 @@ export function AppLayout({ title, user, csrfToken, section, children }: PropsWi
               ))}
             </nav>
             <div class="ml-auto flex min-w-0 items-center gap-3 text-sm">
-              <span class="hidden max-w-48 truncate text-slate-600 sm:inline dark:text-slate-300" safe>
+              <span
+                id="viewer-name"
+                class="hidden max-w-48 truncate text-slate-600 sm:inline dark:text-slate-300"
+                safe
+              >
                 {displayName(user)}
               </span>
               <form method="post" action="/logout">

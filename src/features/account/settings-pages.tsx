@@ -4,6 +4,7 @@ import { PasswordForm } from "../../../views/account/_password-form.tsx";
 import { ProfileForm } from "../../../views/account/_profile-form.tsx";
 import { SignInMethods } from "../../../views/account/_sign-in-methods.tsx";
 import { AccountPage, type AccountPageProps } from "../../../views/account/account.tsx";
+import { displayName } from "../../../views/layouts/app.tsx";
 import { requestContext } from "../../common/http.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
@@ -97,10 +98,20 @@ export function accountSettingsPages(deps: Deps) {
           });
         }
         const user = await account.updateProfile(deps, viewer.user.id, values);
+        const saved = form({ csrfToken: viewer.csrfToken, values: user, notice: "Name saved." });
+        // The header greets the user by name: it follows the change without a reload.
+        const header = (
+          <hx-partial hx-target="#viewer-name" hx-swap="innerHTML" safe>
+            {displayName(user)}
+          </hx-partial>
+        );
         return answer(
           request,
           viewer,
-          form({ csrfToken: viewer.csrfToken, values: user, notice: "Name saved." }),
+          <>
+            {saved}
+            {header}
+          </>,
         );
       },
       { session: true, body: FormBody },
