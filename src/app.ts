@@ -12,6 +12,7 @@ import { contextPages } from "./features/context/pages.tsx";
 import { contextRoutes } from "./features/context/routes.ts";
 import { apiDocs } from "./features/docs/routes.ts";
 import { editorPages } from "./features/editor/pages.tsx";
+import { transferPages } from "./features/files/transfer-pages.tsx";
 import { transferRoutes } from "./features/files/transfer-routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
@@ -84,6 +85,7 @@ function htmlFace(deps: Deps) {
     .use(accountPages(deps))
     .use(projectPages(deps))
     .use(editorPages(deps))
+    .use(transferPages(deps))
     .use(memberPages(deps))
     .use(sandboxPages(deps))
     .use(aiPages(deps))

@@ -242,6 +242,13 @@ const CHECKS: Check[] = [
     send: (w, id, tag) => w.form(`${H(id)}/files`, { path: `new-${tag}.js` }),
   },
   {
+    route: "POST /projects/:id/files/upload",
+    need: "editor",
+    send: (w, id, tag) => w.sessionForm(`${H(id)}/files/upload`, uploadForm(`hup-${tag}.txt`)),
+  },
+  { route: "GET /projects/:id/raw/*", need: "viewer", send: (w, id) => w.hx(`${H(id)}/raw/index.js`) },
+  { route: "GET /projects/:id/archive", need: "viewer", send: (w, id) => w.hx(`${H(id)}/archive`) },
+  {
     route: "POST /projects/:id/files/rename",
     need: "editor",
     seed: (tag) => [`hmv-${tag}.js`],

@@ -2,6 +2,7 @@ import { highlightLines } from "../../src/features/editor/code.ts";
 import { encodeTabs } from "../../src/features/editor/tabs.ts";
 import type { OpenFile } from "../../src/features/editor/workspace.ts";
 import type { Role } from "../../src/features/projects/access.ts";
+import { BinaryFile } from "./_transfer.tsx";
 import { lineAnchor, projectPart, projectUrl } from "./urls.ts";
 
 export interface EditorAreaProps {
@@ -148,7 +149,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
             ))}
           </ul>
         </nav>
-        {file && ai ? (
+        {file && ai && !file.binary ? (
           <button
             type="button"
             data-analyze="review"
@@ -158,7 +159,7 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
             Review
           </button>
         ) : null}
-        {file ? (
+        {file && !file.binary ? (
           <button
             type="button"
             class={TAB_BAR_BUTTON}
@@ -170,7 +171,9 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
           </button>
         ) : null}
       </div>
-      {file ? (
+      {file?.binary ? (
+        <BinaryFile projectId={projectId} path={file.path} {...file.binary} />
+      ) : file ? (
         <div
           class="relative min-h-0 flex-1 overflow-hidden [&_.cm-editor]:h-full"
           data-editor

@@ -10,6 +10,7 @@ import { PreviewButton } from "./_preview.tsx";
 import { GotoDialog } from "./_search.tsx";
 import { ShareDialog } from "./_share.tsx";
 import { Toast } from "./_toast.tsx";
+import { TreeTransfer, UploadProgress } from "./_transfer.tsx";
 import { FileTree } from "./_tree.tsx";
 
 export interface EditorPageProps extends EditorAreaProps {
@@ -175,7 +176,9 @@ export function EditorPage(props: EditorPageProps) {
                   New…
                 </Button>
               )}
+              <TreeTransfer projectId={projectId} role={role} />
             </div>
+            <UploadProgress />
             <FileTree projectId={projectId} nodes={nodes} current={file?.path} role={role} />
           </aside>
           <div class="flex min-h-0 min-w-0 flex-1 flex-col">

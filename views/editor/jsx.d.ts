@@ -7,6 +7,10 @@ declare namespace JSX {
     commandfor?: undefined | string;
     command?: undefined | string;
   }
+  interface HtmlInputTag {
+    /** A file input that picks a folder: each File's webkitRelativePath keeps the folder's tree. */
+    webkitdirectory?: undefined | boolean;
+  }
   interface IntrinsicElements {
     /** htmx 4: a response part swapped into its own target. */
     "hx-partial": HtmlTag;

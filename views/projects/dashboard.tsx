@@ -4,6 +4,7 @@ import { Button } from "../components/_button.tsx";
 import { Dialog } from "../components/_dialog.tsx";
 import { inputClass } from "../components/_field.tsx";
 import { AppLayout, displayName } from "../layouts/app.tsx";
+import { ImportProjectForm } from "./_import-form.tsx";
 import { NewProjectForm, type NewProjectValues } from "./_new-project-form.tsx";
 import { ProjectsTable, type ProjectsTableProps } from "./_table.tsx";
 import { Toasts } from "./_toast.tsx";
@@ -27,12 +28,17 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
           </p>
           <h1 class="mt-1 text-3xl font-bold tracking-tight">Projects</h1>
         </div>
-        <Button commandfor="new-project" command="show-modal" variant="primary" size="lg">
-          <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
-            <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1z" />
-          </svg>
-          New project
-        </Button>
+        <div class="flex flex-wrap gap-2">
+          <Button commandfor="import-project" command="show-modal" variant="secondary" size="lg">
+            Import .zip
+          </Button>
+          <Button commandfor="new-project" command="show-modal" variant="primary" size="lg">
+            <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+              <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1z" />
+            </svg>
+            New project
+          </Button>
+        </div>
       </div>
       <search class="mt-6 block max-w-sm">
         <form
@@ -64,6 +70,9 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
       <ProjectsTable {...table} />
       <Dialog id="new-project" aria-labelledby="new-project-title" open={Boolean(create)}>
         <NewProjectForm csrfToken={csrfToken} values={create?.values} errors={create?.errors} />
+      </Dialog>
+      <Dialog id="import-project" aria-labelledby="import-project-title">
+        <ImportProjectForm csrfToken={csrfToken} />
       </Dialog>
       <Toasts />
     </AppLayout>

@@ -13,6 +13,7 @@ import { listenForReindex } from "./reindex.ts";
 import { listenForRun } from "./run.ts";
 import { expireToasts, listenForToasts } from "./toasts.ts";
 import { listenToTree, syncTree } from "./tree.ts";
+import { listenForUploads } from "./upload.ts";
 
 function sync(): void {
   syncTree();
@@ -27,6 +28,7 @@ listenForReindex();
 listenToAssistant();
 listenForRun();
 listenForPreview();
+listenForUploads();
 
 document.addEventListener("htmx:after:swap", (e) => {
   sync();

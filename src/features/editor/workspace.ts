@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.ts";
+import { imageTypeOf, isBinary } from "../files/content.ts";
 import { languageOf } from "../files/paths.ts";
 import { accessFile, fileHistory, listProjectFiles } from "../files/service.ts";
 import { projectAccess, type Role } from "../projects/access.ts";
@@ -20,6 +21,8 @@ export interface OpenFile {
   docId?: string | undefined;
   /** The live document's state (a Yjs update, base64), so the editor starts from it without a round trip. */
   docState?: string | undefined;
+  /** Set for a file stored as bytes: it shows as a download (an image as itself), not in the editor. */
+  binary?: { size: number; image: boolean } | undefined;
 }
 
 const isMarker = (path: string) => path === FOLDER_MARKER || path.endsWith(`/${FOLDER_MARKER}`);
@@ -53,6 +56,15 @@ export async function openFile(
   path: string,
 ): Promise<OpenFile> {
   const { access, file } = await accessFile(deps, userId, projectId, path);
+  if (isBinary(file))
+    return {
+      path: file.path,
+      content: "",
+      version: file.version,
+      language: file.language ?? languageOf(file.path),
+      role: access.role,
+      binary: { size: file.sizeBytes, image: imageTypeOf(file.path) !== undefined },
+    };
   const live = await deps.collab?.document(access.project.id, file.path);
   return {
     path: file.path,

@@ -48,14 +48,17 @@ export const UploadedFiles = t.Object(
   { description: "Stored: every file, or (on an error) none." },
 );
 
+/** The dashboard's import form: the .zip in `file`, and a name for the project if wanted. */
+export const ImportForm = t.Object({
+  file: t.File({ description: "The .zip" }),
+  name: t.Optional(t.String({ maxLength: 100 })),
+  _csrf: t.Optional(t.String({ maxLength: 200 })),
+});
+
 /** An archive to import: the raw .zip body, or a form with the .zip in `file`. */
 export const ImportBody = t.Union([
   t.ArrayBuffer({ description: "The .zip itself (`Content-Type: application/zip`)" }),
-  t.Object({
-    file: t.File({ description: "The .zip" }),
-    name: t.Optional(t.String({ maxLength: 100 })),
-    _csrf: t.Optional(t.String({ maxLength: 200 })),
-  }),
+  ImportForm,
 ]);
 
 export const ImportQuery = t.Object({
