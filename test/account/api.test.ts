@@ -230,6 +230,17 @@ describe("GET /api/v1/auth/me/export", () => {
       requestData: { message: "hi" },
     });
 
+    // A binary file (stored as base64) comes out as its own bytes.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0xff, 0xfe, 1, 2, 3]);
+    const form = new FormData();
+    form.append("file", new File([png], "logo.png"));
+    const uploaded = await t.request(`/api/v1/projects/${project.id}/files/upload`, {
+      method: "POST",
+      headers: a.auth,
+      body: form,
+    });
+    expect(uploaded.status).toBeLessThan(300);
+
     const res = await api(t, a.auth).get("/api/v1/auth/me/export");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/zip");
@@ -242,6 +253,7 @@ describe("GET /api/v1/auth/me/export", () => {
     const folder = `projects/Zip-me-${project.id.slice(0, 8)}`;
     expect(JSON.parse(text(`${folder}/project.json`))).toMatchObject({ id: project.id, name: "Zip me" });
     expect(text(`${folder}/files/src/deep/util.js`)).toBe("export const answer = 42;\n");
+    expect(files[`${folder}/files/logo.png`]).toEqual(png);
     expect(Object.keys(files).filter((n) => n.startsWith(`${folder}/files/`)).length).toBeGreaterThan(1);
     const chats = JSON.parse(text("conversations.json"));
     expect(chats).toEqual([expect.objectContaining({ projectId: project.id, projectFolder: folder })]);

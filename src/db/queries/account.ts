@@ -1,7 +1,6 @@
 import { and, asc, count, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import { aiInteractions } from "../schema/ai-interactions.ts";
 import { oauthAccounts } from "../schema/oauth-accounts.ts";
-import { projectFiles } from "../schema/project-files.ts";
 import { projectMembers } from "../schema/project-members.ts";
 import { projects } from "../schema/projects.ts";
 import { usageAnalytics } from "../schema/usage-analytics.ts";
@@ -81,26 +80,6 @@ export async function listMemberships(db: Database, userId: string) {
     .innerJoin(projects, eq(projects.id, projectMembers.projectId))
     .where(eq(projectMembers.userId, userId))
     .orderBy(asc(projects.name));
-}
-
-/**
- * Every file of a project with its stored content and how the content holds the file's bytes
- * (`base64` for a binary file, else UTF-8 text), by path.
- */
-export async function projectFileContents(
-  db: Database,
-  projectId: string,
-): Promise<{ path: string; content: string; encoding: string }[]> {
-  const rows = await db
-    .select()
-    .from(projectFiles)
-    .where(eq(projectFiles.projectId, projectId))
-    .orderBy(asc(projectFiles.path));
-  return rows.map((row) => ({
-    path: row.path,
-    content: row.content,
-    encoding: (row as { encoding?: string }).encoding ?? "utf8",
-  }));
 }
 
 /** The user's AI chats, oldest first, with the project each belongs to (null once it is gone). */

@@ -4,8 +4,8 @@ import {
   listOwnedProjects,
   listUserChats,
   type OwnedProject,
-  projectFileContents,
 } from "../../db/queries/account.ts";
+import { listFileContents } from "../../db/queries/files.ts";
 import { getUserById } from "../../db/queries/users.ts";
 import type { Deps } from "../../deps.ts";
 import { publicUser } from "../auth/service.ts";
@@ -61,7 +61,7 @@ async function* entries(deps: ExportDeps, userId: string): AsyncGenerator<Entry>
     await deps.collab.flushFiles(project.id, () => true);
     const { sharedWith, ...about } = project;
     yield json(`${folder}/project.json`, { ...about, sharedWith });
-    for (const file of await projectFileContents(db, project.id))
+    for (const file of await listFileContents(db, project.id))
       yield { name: `${folder}/files/${file.path}`, data: bytesOf(file) };
   }
   const chats = await listUserChats(db, userId);
