@@ -176,4 +176,43 @@ describe.skipIf(Boolean(unavailable))("the assistant in a real browser", () => {
     await context.close();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  test("an answer is rendered as it streams, block by block, and a stopped answer is kept when the panel opens again", async () => {
+    const { context, page, problems } = await openAssistant("dark");
+    const intro = "First, **the plan**:\n\n```js index.js\nconst answer = 42;\n```\n\n";
+    const rest = Array.from({ length: 80 }, (_, i) => `word${i} `);
+    upstream.script("e-primary", {
+      kind: "reply",
+      chunks: [...(intro.match(/.{1,6}/gs) ?? [intro]), ...rest],
+      delayMs: 80,
+    });
+    await page.fill("[data-ai-panel] textarea", "Plan it out");
+    await page.click("text=Send");
+    const answer = page.locator('[data-role="assistant"]').last();
+    // Mid-stream, the finished blocks are already rendered: no fence marks, highlighted code.
+    await page.waitForSelector('[data-role="assistant"][aria-busy="true"] figure.ai-code .tok-keyword', {
+      timeout: 15_000,
+    });
+    expect(await answer.locator("strong").textContent()).toBe("the plan");
+    expect(await answer.textContent()).not.toContain("```");
+    await page.waitForFunction(() =>
+      document.querySelector('[data-role="assistant"][aria-busy="true"]')?.textContent?.includes("word3"),
+    );
+    await page.screenshot({ path: join(screenshotDir(), "assistant-streaming-rendered.png") });
+    await page.click("[data-ai-stop]");
+    await page.waitForFunction(() => document.querySelector("[data-ai-status]")?.textContent === "Stopped.");
+    expect(await answer.locator("[data-ai-stopped]").textContent()).toBe("Stopped before the end");
+
+    // Closed and opened again, the panel shows the stopped answer as far as it got, marked so.
+    await page.click("[data-panel-close]");
+    await page.click("text=Assistant");
+    const kept = page.locator('[data-role="assistant"]').last();
+    await kept.locator("[data-ai-stopped]").waitFor({ timeout: 10_000 });
+    expect(await kept.locator("figure.ai-code").count()).toBe(1);
+    expect(await kept.textContent()).toContain("word3");
+    expect(await kept.textContent()).not.toContain("word79");
+    await page.screenshot({ path: join(screenshotDir(), "assistant-stopped-kept.png") });
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

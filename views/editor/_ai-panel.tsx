@@ -16,6 +16,8 @@ export interface AiTurn {
   /** Code blocks with a target file, offered for Apply. */
   suggestions?: Suggestion[];
   meta?: { model: string | null; tokensIn: number; tokensOut: number; cost: number; cacheHit?: boolean };
+  /** The person stopped the answer before it ended: this is the part that had arrived. */
+  stopped?: boolean;
 }
 
 const KIND: Record<Reference["kind"], string> = {
@@ -38,6 +40,11 @@ export function AiAnswer({ projectId, turn }: { projectId: string; turn: AiTurn 
   return (
     <>
       <div class="ai-prose">{safeAnswerHtml}</div>
+      {turn.stopped ? (
+        <p class="mt-1.5 text-xs font-medium text-amber-700 dark:text-amber-400" data-ai-stopped>
+          Stopped before the end
+        </p>
+      ) : null}
       {refs.length ? (
         <ul class="mt-2 flex flex-wrap gap-1.5 text-xs" aria-label="References">
           {refs.map((r) => (

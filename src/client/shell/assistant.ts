@@ -1,6 +1,7 @@
 /**
- * The assistant: a question, its answer streamed token by token, then rendered; Apply puts an
- * answer's code into its file, and Analyze asks the island for findings.
+ * The assistant: a question, its answer streamed token by token and rendered block by block as
+ * it arrives, then whole; Apply puts an answer's code into its file, and Analyze asks the island
+ * for findings.
  */
 import { $, snapshot } from "./dom.ts";
 import { postStream } from "./sse.ts";
@@ -24,9 +25,16 @@ export async function ask(form: HTMLFormElement): Promise<void> {
   question.dataset.role = "user";
   question.textContent = message;
   const answer = document.createElement("div");
-  answer.className = "mr-2 whitespace-pre-wrap text-sm";
+  answer.className = "mr-2 text-sm";
   answer.dataset.role = "assistant";
   answer.setAttribute("aria-busy", "true");
+  // While it streams: the blocks the server has rendered (each arrives once, sanitized), then
+  // the raw text after them — the only part rewritten as tokens come.
+  const blocks = document.createElement("div");
+  blocks.className = "ai-prose";
+  const tail = document.createElement("div");
+  tail.className = "whitespace-pre-wrap";
+  answer.append(blocks, tail);
   log.append(question, answer);
   log.scrollTop = log.scrollHeight;
 
@@ -40,28 +48,31 @@ export async function ask(form: HTMLFormElement): Promise<void> {
   chatting = controller;
   if (stop) stop.hidden = false;
   say("Thinking…");
-  // Text that arrived since the last frame: the page is touched (and laid out) once per frame,
-  // not once per token, which for a long answer would lay out the growing answer every time.
-  let pending = "";
+  // The text after the last rendered block; the page is touched (and laid out) once per frame,
+  // not once per token, and then only the tail, however long the answer has grown.
+  let streamed = "";
   let frame = 0;
   const show = () => {
     frame = 0;
-    if (pending) answer.append(pending);
-    pending = "";
+    if (tail.textContent !== streamed) tail.textContent = streamed;
     log.scrollTop = log.scrollHeight;
   };
   try {
     const refused = await postStream(form.action, body, controller.signal, (event, data) => {
       if (event === "token") {
-        if (!pending && !frame) say("Answering…");
-        pending += String(data.text);
+        if (!streamed && !blocks.hasChildNodes()) say("Answering…");
+        streamed += String(data.text);
+        frame ||= requestAnimationFrame(show);
+      } else if (event === "block") {
+        // Rendered and sanitized by the server, like the whole answer below.
+        blocks.insertAdjacentHTML("beforeend", String(data.html));
+        streamed = streamed.slice(Number(data.length));
         frame ||= requestAnimationFrame(show);
       } else if (event === "done") {
         cancelAnimationFrame(frame);
         frame = 0;
-        pending = "";
+        streamed = "";
         // Rendered and sanitized by the server; hx-* links in it (references) need processing.
-        answer.classList.remove("whitespace-pre-wrap");
         answer.innerHTML = String(data.html);
         (window as { htmx?: { process(el: Element): void } }).htmx?.process(answer);
         say("");
@@ -79,10 +90,19 @@ export async function ask(form: HTMLFormElement): Promise<void> {
       say(refused);
     }
   } catch {
-    say(controller.signal.aborted ? "Stopped." : "The connection dropped before the answer finished.");
+    const stopped = controller.signal.aborted;
+    say(stopped ? "Stopped." : "The connection dropped before the answer finished.");
+    // What arrived is kept, on the server too (the panel shows it again, marked the same way).
+    if (stopped && (streamed || blocks.hasChildNodes())) {
+      const note = document.createElement("p");
+      note.className = "mt-1.5 text-xs font-medium text-amber-700 dark:text-amber-400";
+      note.dataset.aiStopped = "";
+      note.textContent = "Stopped before the end";
+      answer.append(note);
+    }
   } finally {
     cancelAnimationFrame(frame);
-    if (pending) show();
+    show();
     answer.removeAttribute("aria-busy");
     chatting = undefined;
     if (stop) stop.hidden = true;

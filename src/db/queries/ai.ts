@@ -34,7 +34,8 @@ export async function chatHistory(db: Database, userId: string, projectId: strin
         eq(aiInteractions.userId, userId),
         eq(aiInteractions.projectId, projectId),
         eq(aiInteractions.requestType, "chat"),
-        sql`${aiInteractions.error} is null`,
+        // Answered, or stopped by the person with part of an answer kept (gateway.ts).
+        sql`(${aiInteractions.error} is null or (${aiInteractions.error} = 'cancelled' and ${aiInteractions.responseData}->>'stopped' = 'true'))`,
       ),
     )
     .orderBy(desc(aiInteractions.createdAt))

@@ -60,6 +60,14 @@ const AI_OFF_MESSAGE =
   "AI is off: no model is configured. Set AI_BASE_URL to any OpenAI-compatible endpoint (and AI_API_KEY), " +
   "for example a local Ollama at http://localhost:11434/v1, or set HELICONE_API_KEY to use Helicone's gateway.";
 
+/**
+ * What is kept of a failed call's answer: a chat answer the person stopped keeps the text it had
+ * (marked stopped), so the conversation still shows it; anything else keeps nothing.
+ */
+function stoppedAnswer(call: AiCall, text: string, error: string): Record<string, unknown> {
+  return call.type === "chat" && error === "cancelled" && text ? { text, stopped: true } : {};
+}
+
 /** Words of a cached answer per replayed `tokens` event. */
 const REPLAY_BATCH = 256;
 
@@ -155,7 +163,7 @@ export function createGateway(deps: GatewayDeps, upstream?: Upstream) {
         requestType: call.type,
         model: result.model,
         requestData: call.requestData ?? {},
-        responseData: error ? {} : { text: result.text },
+        responseData: error ? stoppedAnswer(call, result.text, error) : { text: result.text },
         tokensInput: result.tokens.input,
         tokensOutput: result.tokens.output,
         cost: result.cost,

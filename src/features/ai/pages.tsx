@@ -5,6 +5,7 @@ import { AppError } from "../../errors.ts";
 import { html } from "../../plugins/htmx.ts";
 import { sessionPlugin } from "../auth/session-guard.ts";
 import { ProjectParams } from "../projects/model.ts";
+import { MarkdownBlocks } from "./blocks.ts";
 import { ANALYSIS_KINDS, MAX_CODE_CHARS, MAX_MESSAGE_CHARS } from "./model.ts";
 import { renderAnswer } from "./render.ts";
 import * as service from "./service.ts";
@@ -24,9 +25,10 @@ export function aiPages(deps: Deps) {
       async ({ viewer, params }) => {
         // Viewers have no AI actions: the panel is for those who may spend AI on the project.
         const past = await service.conversation(deps, viewer.user.id, params.id, PANEL_TURNS);
-        const turns: AiTurn[] = past.turns.map(({ message, text, suggestions, ...meta }) => ({
+        const turns: AiTurn[] = past.turns.map(({ message, text, suggestions, stopped, ...meta }) => ({
           message,
           safeAnswerHtml: renderAnswer(text),
+          stopped,
           references: [],
           suggestions,
           meta,
@@ -52,15 +54,23 @@ export function aiPages(deps: Deps) {
         let next = await events.next();
         let references: service.Reference[] = [];
         let suggestions: service.Suggestion[] = [];
+        // Blocks of the answer that are complete go out rendered, once each; the panel shows
+        // only the text after them as it arrives (cheap at any length), then the whole answer.
+        const blocks = new MarkdownBlocks();
         try {
           for (; !next.done; next = await events.next()) {
             const event = next.value;
             if (event.type === "references") references = event.references;
             else if (event.type === "answer") suggestions = event.suggestions;
             // The panel only appends the text: the deltas that arrived together go as one event.
-            else if (event.type === "tokens")
-              yield sse({ event: "token", data: { text: event.texts.join("") } });
-            else if (event.type === "done") {
+            else if (event.type === "tokens") {
+              const text = event.texts.join("");
+              yield sse({ event: "token", data: { text } });
+              // `length` is how much of the streamed text the rendered block stands for.
+              const done = blocks.push(text);
+              if (done)
+                yield sse({ event: "block", data: { html: renderAnswer(done), length: done.length } });
+            } else if (event.type === "done") {
               const { text, model, tokens, cost, cacheHit } = event.result;
               const turn: AiTurn = {
                 message: body.message,

@@ -222,6 +222,8 @@ async function recentTurns(deps: AiDeps, userId: string, projectId: string, limi
 export interface PastTurn {
   message: string;
   text: string;
+  /** The person stopped the answer: `text` is what had arrived. */
+  stopped: boolean;
   suggestions: Suggestion[];
   model: string | null;
   tokensIn: number;
@@ -243,12 +245,14 @@ export async function conversation(
   const { project } = await projectAccess(deps, userId, projectId, "editor");
   const rows = await recentTurns(deps, userId, project.id, limit);
   const turns = rows.map((row) => {
-    const text = String((row.responseData as { text?: string } | null)?.text ?? "");
+    const response = row.responseData as { text?: string; stopped?: boolean } | null;
+    const text = String(response?.text ?? "");
     const current = (row.requestData as { context?: { currentFile?: string | null } } | null)?.context
       ?.currentFile;
     return {
       message: String((row.requestData as { message?: string } | null)?.message ?? ""),
       text,
+      stopped: response?.stopped === true,
       suggestions: suggestionsOf(text, current ?? undefined),
       model: row.model,
       tokensIn: row.tokensInput,
@@ -321,24 +325,32 @@ async function* answerChat(
     requestData: { message: input.message, context: { currentFile: input.context?.currentFile ?? null } },
   });
   let announced = false;
-  for await (const event of events) {
-    if (!announced) {
-      announced = true;
-      yield { type: "references", references };
+  let answered = false;
+  try {
+    for await (const event of events) {
+      if (!announced) {
+        announced = true;
+        yield { type: "references", references };
+      }
+      if (event.type === "done") {
+        answered = true;
+        // The turn is recorded: forget the conversation as read, and read it again now, while
+        // the user reads the answer, rather than when they send the next message.
+        const scope = conversationScope(userId, input.projectId);
+        await deps.memo.invalidate(scope);
+        recentTurns(deps, userId, input.projectId).catch(() => {});
+        yield {
+          type: "answer",
+          suggestions: suggestionsOf(event.result.text, input.context?.currentFile),
+          references,
+        };
+      }
+      yield event;
     }
-    if (event.type === "done") {
-      // The turn is recorded: forget the conversation as read, and read it again now, while
-      // the user reads the answer, rather than when they send the next message.
-      const scope = conversationScope(userId, input.projectId);
-      await deps.memo.invalidate(scope);
-      recentTurns(deps, userId, input.projectId).catch(() => {});
-      yield {
-        type: "answer",
-        suggestions: suggestionsOf(event.result.text, input.context?.currentFile),
-        references,
-      };
-    }
-    yield event;
+  } finally {
+    // Stopped: by now the gateway has recorded what had arrived (kept, marked stopped), so the
+    // conversation as read is out of date.
+    if (!answered) await deps.memo.invalidate(conversationScope(userId, input.projectId));
   }
 }
 
