@@ -15,20 +15,20 @@ const PanelQuery = t.Object({ file: t.Optional(t.String({ maxLength: 8000 })) })
 const TOKEN_EVERY_MS = (PREVIEW_TTL_SECONDS * 1000) / 3;
 
 /** Events for one preview: what arrives (changes, token renewals) waits here until sent. */
-function inbox() {
+function inbox(signal: AbortSignal) {
   const waiting: { event: string; data: unknown }[] = [];
   let wake: (() => void) | undefined;
+  signal.addEventListener("abort", () => wake?.(), { once: true });
   return {
     push(event: string, data: unknown) {
       waiting.push({ event, data });
       wake?.();
     },
-    /** Everything waiting, once there is something (or `signal` aborts: then nothing). */
-    async take(signal: AbortSignal) {
+    /** Everything waiting, once there is something (or the request ends: then nothing). */
+    async take() {
       while (waiting.length === 0 && !signal.aborted)
         await new Promise<void>((resolve) => {
           wake = resolve;
-          signal.addEventListener("abort", () => resolve(), { once: true });
         });
       wake = undefined;
       return waiting.splice(0);
@@ -69,7 +69,7 @@ export function previewPages(deps: Deps) {
         const userId = viewer.user.id;
         // Refused (404) before the stream starts; later tokens check membership again.
         const first = await issuePreview(deps, userId, params.id);
-        const box = inbox();
+        const box = inbox(request.signal);
         const unsubscribe = await watchChanges(deps.cache, params.id, (path) => box.push("change", { path }));
         const renew = setInterval(() => {
           issuePreview(deps, userId, params.id).then(
@@ -80,7 +80,7 @@ export function previewPages(deps: Deps) {
         try {
           yield sse({ event: "token", data: { token: first.token, expiresIn: first.expiresIn } });
           for (;;) {
-            const events = await box.take(request.signal);
+            const events = await box.take();
             if (request.signal.aborted) return;
             for (const event of events) {
               yield sse(event);
