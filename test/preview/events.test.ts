@@ -3,31 +3,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { newAccount } from "../helpers/auth.ts";
 import { browserSession, registerThroughForm } from "../helpers/html.ts";
-
-/** Hand each event of a stream to `onEvent` as it arrives (app.handle streams text chunks); ends with the stream. */
-async function readBlocks(res: Response, onEvent: (event: string, data: Record<string, unknown>) => void) {
-  const reader = (res.body as ReadableStream<string | Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += typeof value === "string" ? value : decoder.decode(value, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) onEvent(event, JSON.parse(data));
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof Error && error.name === "AbortError")) throw error;
-  }
-}
+import { readBlocks } from "./stream.ts";
 
 describe("the project page's preview", () => {
   let t: TestApp;
