@@ -78,9 +78,9 @@ describe.skipIf(Boolean(unavailable))("files in and out, in a real browser", () 
     const shown = await page.$eval("[data-binary] img", (img) => (img as HTMLImageElement).naturalWidth);
     expect(shown).toBe(4);
     expect(await page.getByText(/binary file, 1 KB/).isVisible()).toBe(true);
-    expect(await page.getByRole("link", { name: "Download", exact: true }).getAttribute("href")).toBe(
-      `/projects/${project.id}/raw/logo.png`,
-    );
+    const binaryDownload = page.locator("[data-binary]").getByRole("link", { name: "Download", exact: true });
+    expect(await binaryDownload.getAttribute("href")).toBe(`/projects/${project.id}/raw/logo.png`);
+    expect(await page.textContent("[data-status-language]")).toBe("Binary file");
     await page.screenshot({ path: join(screenshotDir(), "upload-binary-view.png") });
 
     // Dropped on a folder's row, a file lands in that folder.
@@ -92,6 +92,17 @@ describe.skipIf(Boolean(unavailable))("files in and out, in a real browser", () 
         target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
     });
     await page.waitForSelector('[role="treeitem"][data-path="dropped.txt"]');
+
+    // A text file downloads from the tab bar as the bytes stored.
+    await page.locator('[data-path="notes.txt"] [data-open]').click();
+    await page.waitForSelector('[data-editor][data-path="notes.txt"]');
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download", exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("notes.txt");
+    const saved = await download.path();
+    expect(await Bun.file(saved).text()).toBe("uploaded through the page\n");
     expect(problems).toEqual([]);
   }, 60_000);
 

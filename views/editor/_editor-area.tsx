@@ -2,7 +2,7 @@ import { highlightLines } from "../../src/features/editor/code.ts";
 import { encodeTabs } from "../../src/features/editor/tabs.ts";
 import type { OpenFile } from "../../src/features/editor/workspace.ts";
 import type { Role } from "../../src/features/projects/access.ts";
-import { BinaryFile } from "./_transfer.tsx";
+import { BinaryFile, rawUrl } from "./_transfer.tsx";
 import { lineAnchor, projectPart, projectUrl } from "./urls.ts";
 
 export interface EditorAreaProps {
@@ -158,6 +158,16 @@ export function EditorArea({ projectId, file, tabs, ai: configured, role, line, 
           >
             Review
           </button>
+        ) : null}
+        {file ? (
+          <a
+            href={rawUrl(projectId, file.path)}
+            download={file.path.split("/").at(-1)}
+            class={`${TAB_BAR_BUTTON} inline-flex items-center`}
+            title="Download this file"
+          >
+            Download
+          </a>
         ) : null}
         {file && !file.binary ? (
           <button

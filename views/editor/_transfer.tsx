@@ -3,7 +3,7 @@ import { Button } from "../components/_button.tsx";
 import { projectPart } from "./urls.ts";
 
 /** A project file's bytes on the HTML face: every segment percent-encoded, `/` kept. */
-const rawUrl = (projectId: string, path: string) =>
+export const rawUrl = (projectId: string, path: string) =>
   projectPart(projectId, `raw/${path.split("/").map(encodeURIComponent).join("/")}`);
 
 const UPLOAD_ICON = (

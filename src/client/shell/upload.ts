@@ -102,7 +102,23 @@ function dropFolder(target: EventTarget | null): string {
   return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
 }
 
+/** A binary file has no editor to describe it: the status bar says what it is instead of the last file's state. */
+function binaryStatus(): void {
+  const binary = $<HTMLElement>("[data-binary]");
+  if (!binary) return;
+  const set = (name: string, text: string) => {
+    const slot = $<HTMLElement>(`[data-status-${name}]`);
+    if (slot) slot.textContent = text;
+  };
+  set("language", "Binary file");
+  set("cursor", "");
+  set("save", "");
+}
+
 export function listenForUploads(): void {
+  document.addEventListener("htmx:after:swap", binaryStatus);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", binaryStatus);
+  else binaryStatus();
   document.addEventListener("change", (e) => {
     const input = e.target as HTMLInputElement;
     const url = input.dataset?.upload;
