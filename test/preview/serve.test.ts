@@ -145,6 +145,7 @@ describe("GET /preview/:projectId/*path", () => {
     expect((await get(`${base}a%00b`)).status).toBe(400);
     const missing = await get(`${base}missing.html`);
     expect(missing.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await missing.text()).toBe("missing.html not found\n");
     expect(missing.headers.get("content-security-policy")).toBe(
       "sandbox allow-scripts allow-forms allow-popups",
     );

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Deps } from "../../deps.ts";
-import { AppError, ValidationError } from "../../errors.ts";
+import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { FILE_PATH_RULES } from "../docs/api-schema.ts";
 import { contentTypeOf, isHtml, withConsoleBridge } from "./content.ts";
 import { encodePath, openPreviewFile } from "./service.ts";
@@ -60,7 +60,14 @@ async function answer(deps: Deps, request: Request): Promise<Response> {
   const target = parse(url);
   if (!target.token)
     return text(401, "A preview link needs its token (t=); open the preview from the project.");
-  const found = await openPreviewFile(deps, target.token, target.projectId, target.path);
+  const found = await openPreviewFile(deps, target.token, target.projectId, target.path).catch((error) => {
+    // Name the missing file (plain text, never rendered): "index.html not found".
+    if (error instanceof NotFoundError && error.message === "File not found")
+      throw new NotFoundError(
+        target.path === "" || target.path.endsWith("/") ? `${target.path}index.html` : target.path,
+      );
+    throw error;
+  });
   const query = target.tokenInPath ? "" : `?t=${encodeURIComponent(target.token)}`;
   if (found.kind === "folder")
     return text(302, "This is a folder.", { location: `${target.base}${encodePath(found.path)}/${query}` });
