@@ -125,7 +125,8 @@ describe.skipIf(Boolean(unavailable))("the editor island in a real browser, agai
       const background = await page
         .locator(".cm-editor")
         .evaluate((el) => getComputedStyle(el).backgroundColor);
-      expect(background).toBe(scheme === "dark" ? "rgb(40, 44, 52)" : "rgb(255, 255, 255)");
+      // The shell's own colours (app.css --editor-bg): white, or ink-900 in the dark.
+      expect(background).toBe(scheme === "dark" ? "rgb(15, 17, 23)" : "rgb(255, 255, 255)");
       await page.locator(".cm-content").click();
       await page.keyboard.press("Control+End");
       await shot(page, `editor-${scheme}`);
