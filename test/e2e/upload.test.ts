@@ -103,6 +103,12 @@ describe.skipIf(Boolean(unavailable))("files in and out, in a real browser", () 
     expect(download.suggestedFilename()).toBe("notes.txt");
     const saved = await download.path();
     expect(await Bun.file(saved).text()).toBe("uploaded through the page\n");
+
+    // Uploading over the open file opens it again with the new text.
+    await page.setInputFiles("input[data-upload]:not([webkitdirectory])", [
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("second version\n") },
+    ]);
+    await page.locator("[data-editor] .cm-content").getByText("second version").waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
 

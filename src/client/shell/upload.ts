@@ -85,6 +85,11 @@ function upload(url: string, picked: Picked[], folder: string): void {
       syncTree();
     }
     toast(`Uploaded ${what}`, "success");
+    // The open file was replaced: open it again, as the upload left it.
+    const open = $<HTMLElement>("[data-editor], [data-binary]")?.dataset.path;
+    const paths = picked.map(({ path }) => (folder ? `${folder}/${path}` : path));
+    if (open && paths.includes(open))
+      $<HTMLElement>(`[role="treeitem"][data-path="${CSS.escape(open)}"] [data-open]`)?.click();
   });
   xhr.addEventListener("error", () => {
     progress(undefined);
