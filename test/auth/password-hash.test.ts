@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { hashPassword, verifyPassword } from "../../src/features/auth/password-hash.ts";
+import { currentUser } from "../../src/features/auth/service.ts";
+import { createTestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
 
 describe("password hashing", () => {
   test("new hashes are argon2id at 19 MiB, 2 passes, 1 lane", async () => {
@@ -13,5 +16,20 @@ describe("password hashing", () => {
     const old = await Bun.password.hash("an older password", { algorithm: "argon2id" });
     expect(old).toContain("m=65536");
     expect(await verifyPassword("an older password", old)).toBe(true);
+  });
+});
+
+describe("the signed-in user", () => {
+  test("as routes and pages see it carries whether a password is set, never the hash", async () => {
+    const t = await createTestApp();
+    try {
+      const user = await registerUser(t);
+      const seen = await currentUser(t.deps, user.user.id);
+      expect(seen.hasPassword).toBe(true);
+      expect(seen).not.toHaveProperty("passwordHash");
+      expect(JSON.stringify(seen)).not.toContain("$argon2");
+    } finally {
+      await t.close();
+    }
   });
 });

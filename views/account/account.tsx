@@ -1,4 +1,4 @@
-import type { User } from "../../src/db/schema/users.ts";
+import type { AccountUser } from "../../src/db/schema/users.ts";
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
 import { Button } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
@@ -11,7 +11,7 @@ import { Section } from "./_section.tsx";
 import { SignInMethods, type SignInMethodsProps } from "./_sign-in-methods.tsx";
 
 export interface AccountPageProps {
-  user: User;
+  user: AccountUser;
   csrfToken: string;
   methods: Omit<SignInMethodsProps, "csrfToken">;
   impact: Pick<DeleteAccountProps, "owned" | "memberships">;
@@ -32,11 +32,7 @@ export function AccountPage(props: AccountPageProps) {
       </p>
       <div class="mt-8 max-w-3xl space-y-6">
         <ProfileForm csrfToken={csrfToken} values={user} errors={props.profileErrors} />
-        <PasswordForm
-          csrfToken={csrfToken}
-          hasPassword={Boolean(user.passwordHash)}
-          errors={props.passwordErrors}
-        />
+        <PasswordForm csrfToken={csrfToken} hasPassword={user.hasPassword} errors={props.passwordErrors} />
         <SignInMethods csrfToken={csrfToken} {...methods} />
         <Section id="sessions-link" title="Sessions and data">
           <div class="flex flex-wrap items-center gap-3">
@@ -59,7 +55,7 @@ export function AccountPage(props: AccountPageProps) {
         </Section>
         <DeleteAccount
           csrfToken={csrfToken}
-          hasPassword={Boolean(user.passwordHash)}
+          hasPassword={user.hasPassword}
           email={user.email}
           errors={props.deleteErrors}
           {...impact}

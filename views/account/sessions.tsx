@@ -1,10 +1,10 @@
-import type { User } from "../../src/db/schema/users.ts";
+import type { AccountUser } from "../../src/db/schema/users.ts";
 import { LINK } from "../components/_button.tsx";
 import { AppLayout } from "../layouts/app.tsx";
 import { SessionsList, type SessionsListProps } from "./_sessions.tsx";
 
 /** Where the user is signed in, with revoke buttons. */
-export function SessionsPage({ user, ...list }: SessionsListProps & { user: User }) {
+export function SessionsPage({ user, ...list }: SessionsListProps & { user: AccountUser }) {
   return (
     <AppLayout title="Sessions" user={user} csrfToken={list.csrfToken} section="account">
       <p class="text-sm">

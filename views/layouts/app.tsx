@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from "@kitajs/html";
-import type { User } from "../../src/db/schema/users.ts";
+import type { AccountUser } from "../../src/db/schema/users.ts";
 import { Button, NAV_ITEM } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
 import { Logo } from "../components/_logo.tsx";
@@ -7,14 +7,14 @@ import { BaseLayout } from "./base.tsx";
 
 export interface AppLayoutProps {
   title: string;
-  user: User;
+  user: AccountUser;
   csrfToken: string;
   /** Which nav item is the current page. */
   section: "projects" | "usage" | "account";
 }
 
 /** The name to greet a user by: their full name, or their email when they gave none. */
-export function displayName(user: Pick<User, "firstName" | "lastName" | "email">): string {
+export function displayName(user: Pick<AccountUser, "firstName" | "lastName" | "email">): string {
   return [user.firstName, user.lastName].filter(Boolean).join(" ").trim() || user.email;
 }
 

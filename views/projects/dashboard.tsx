@@ -1,4 +1,4 @@
-import type { User } from "../../src/db/schema/users.ts";
+import type { AccountUser } from "../../src/db/schema/users.ts";
 import type { FieldErrors } from "../../src/features/auth/form-errors.ts";
 import { Button } from "../components/_button.tsx";
 import { Dialog } from "../components/_dialog.tsx";
@@ -10,7 +10,7 @@ import { ProjectsTable, type ProjectsTableProps } from "./_table.tsx";
 import { Toasts } from "./_toast.tsx";
 
 export interface DashboardProps {
-  user: User;
+  user: AccountUser;
   table: Omit<ProjectsTableProps, "oob">;
   /** Without htmx, a create with errors comes back as the page with the dialog already open. */
   create?: { values: NewProjectValues; errors: FieldErrors };

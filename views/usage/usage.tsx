@@ -1,4 +1,4 @@
-import type { User } from "../../src/db/schema/users.ts";
+import type { AccountUser } from "../../src/db/schema/users.ts";
 import { PERIODS, type UsageReport } from "../../src/features/usage/service.ts";
 import { LINK, NAV_ITEM } from "../components/_button.tsx";
 import { BarChart, ChartLegend, StackedBarChart } from "../components/_chart.tsx";
@@ -33,7 +33,7 @@ export function UsagePage({
   csrfToken,
   report,
 }: {
-  user: User;
+  user: AccountUser;
   csrfToken: string;
   report: UsageReport;
 }) {

@@ -21,4 +21,15 @@ export const users = pgTable("users", {
 });
 
 export type User = typeof users.$inferSelect;
+
+/**
+ * A user as requests see it: everything but the password hash. The signed-in user is
+ * remembered in memory and handed to every route and page, none of which needs the hash; the
+ * one check that does (the account's current password) reads it from the database.
+ */
+export type AccountUser = Omit<User, "passwordHash"> & { hasPassword: boolean };
+
+export function accountUser({ passwordHash, ...user }: User): AccountUser {
+  return { ...user, hasPassword: passwordHash !== null };
+}
 export type NewUser = typeof users.$inferInsert;

@@ -17,7 +17,8 @@ import {
 } from "../../db/queries/account.ts";
 import { recordUsageEvent } from "../../db/queries/analytics.ts";
 import { listUserOauthAccounts } from "../../db/queries/oauth-accounts.ts";
-import type { User } from "../../db/schema/users.ts";
+import { getUserById } from "../../db/queries/users.ts";
+import { type AccountUser, accountUser } from "../../db/schema/users.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { loginGuard } from "../auth/login-guard.ts";
@@ -58,18 +59,20 @@ async function record(deps: AccountDeps, userId: string, eventType: string, ctx:
  */
 async function checkPassword(
   deps: AccountDeps,
-  user: User,
+  user: AccountUser,
   password: string | undefined,
   field: string,
   ctx: RequestContext,
 ): Promise<void> {
-  if (!user.passwordHash) return;
+  if (!user.hasPassword) return;
   if (!password) throw new ValidationError(`${field}: is required (this account has a password)`, field);
   const db = await deps.db.get();
   const { login: pair, loginIp: ip } = deps.config.rateLimits;
   const guard = loginGuard(db, { pair, ip }, { ip: ctx.ip, email: user.email });
   await guard.admit();
-  if (!(await verifyPassword(password, user.passwordHash))) {
+  // The hash is read fresh: it is never part of the remembered user.
+  const hash = (await getUserById(db, user.id))?.passwordHash;
+  if (!hash || !(await verifyPassword(password, hash))) {
     await guard.fail();
     await record(deps, user.id, "password_check_failure", ctx);
     throw new ForbiddenError("The current password is wrong", "invalid_credentials");
@@ -82,7 +85,7 @@ export async function updateProfile(
   deps: AccountDeps,
   userId: string,
   input: { firstName?: string | undefined; lastName?: string | undefined },
-): Promise<User> {
+): Promise<AccountUser> {
   const clean = (value: string | undefined) => (value === undefined ? undefined : value.trim() || null);
   const names = { firstName: clean(input.firstName), lastName: clean(input.lastName) };
   const changes = Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined));
@@ -91,7 +94,7 @@ export async function updateProfile(
     updateUserName(await deps.db.get(), userId, changes),
   );
   if (!updated) throw new NotFoundError("Account");
-  return updated;
+  return accountUser(updated);
 }
 
 /**
@@ -114,7 +117,7 @@ export async function changePassword(
     setUserPassword(await deps.db.get(), user.id, hash),
   );
   const ended = await endOtherSessions(deps, user.id, caller.sessionId);
-  await record(deps, user.id, user.passwordHash ? "password_changed" : "password_set", ctx, { ended });
+  await record(deps, user.id, user.hasPassword ? "password_changed" : "password_set", ctx, { ended });
   return ended;
 }
 
@@ -123,7 +126,7 @@ export async function signInMethods(deps: AccountDeps, userId: string) {
   const user = await currentUser(deps, userId);
   const links = await listUserOauthAccounts(await deps.db.get(), userId);
   return {
-    password: Boolean(user.passwordHash),
+    password: user.hasPassword,
     providers: links.map((l) => ({
       provider: l.provider as OAuthProviderName,
       email: l.email,
@@ -180,7 +183,7 @@ export async function deleteAccount(
   ctx: RequestContext,
 ): Promise<void> {
   const user = await currentUser(deps, caller.userId);
-  if (user.passwordHash) await checkPassword(deps, user, confirm.password, "password", ctx);
+  if (user.hasPassword) await checkPassword(deps, user, confirm.password, "password", ctx);
   else if (confirm.email?.trim().toLowerCase() !== user.email)
     throw new ValidationError(
       "email: does not match this account's address; type it out to confirm",

@@ -119,7 +119,7 @@ export function accountSettingsPages(deps: Deps) {
     .post(
       "/account/password",
       async ({ viewer, body, request }) => {
-        const hasPassword = Boolean(viewer.user.passwordHash);
+        const hasPassword = viewer.user.hasPassword;
         const input: PasswordInput = {
           newPassword: body.newPassword ?? "",
           ...(hasPassword ? { currentPassword: body.currentPassword ?? "" } : {}),
@@ -208,7 +208,7 @@ export function accountSettingsPages(deps: Deps) {
           const section = (
             <DeleteAccount
               csrfToken={viewer.csrfToken}
-              hasPassword={Boolean(viewer.user.passwordHash)}
+              hasPassword={viewer.user.hasPassword}
               email={viewer.user.email}
               errors={failed.errors}
               {...impact}

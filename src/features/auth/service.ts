@@ -20,7 +20,7 @@ import {
   normalizeEmail,
   touchUserLogin,
 } from "../../db/queries/users.ts";
-import type { User } from "../../db/schema/users.ts";
+import { type AccountUser, accountUser, type User } from "../../db/schema/users.ts";
 import {
   ConflictError,
   NotFoundError,
@@ -51,7 +51,7 @@ export interface IssuedTokens {
 
 type AuthDeps = Pick<Ports, "db" | "cache" | "memo" | "config" | "tokens">;
 
-export function publicUser(user: User): PublicUser {
+export function publicUser(user: Pick<User, "id" | "email" | "firstName" | "lastName">): PublicUser {
   return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName };
 }
 
@@ -226,11 +226,12 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Sess
   return listUserSessions(await deps.db.get(), userId);
 }
 
-/** The signed-in user; a deleted account reads as signed out. */
-export async function currentUser(deps: AuthDeps, userId: string): Promise<User> {
-  const user = await deps.memo.read(userScope(userId), "user", async () =>
-    getUserById(await deps.db.get(), userId),
-  );
+/** The signed-in user (without the password hash); a deleted account reads as signed out. */
+export async function currentUser(deps: AuthDeps, userId: string): Promise<AccountUser> {
+  const user = await deps.memo.read(userScope(userId), "account", async () => {
+    const row = await getUserById(await deps.db.get(), userId);
+    return row && accountUser(row);
+  });
   if (!user) throw new UnauthorizedError("Account no longer exists");
   return user;
 }

@@ -1,5 +1,5 @@
 import { type Cookie, Elysia } from "elysia";
-import type { User } from "../../db/schema/users.ts";
+import type { AccountUser } from "../../db/schema/users.ts";
 import type { Deps } from "../../deps.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import { createAllowances } from "../../plugins/allowances.ts";
@@ -15,7 +15,7 @@ type SessionDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens">;
 /** The signed-in person on the HTML face, and the CSRF token their forms carry. */
 export interface Viewer {
   principal: Principal;
-  user: User;
+  user: AccountUser;
   csrfToken: string;
 }
 
