@@ -151,6 +151,10 @@ export function startScriptedUpstream(): ScriptedUpstream {
           try {
             if (step.kind === "reply" && step.firstDelayMs) await Bun.sleep(step.firstDelayMs);
             controller.enqueue(chunk({ role: "assistant", content: "" }));
+            // Let the response (headers and first chunk) go out before the rest is made: a long
+            // reply enqueued in one go would otherwise hold back even the headers, which on a busy
+            // machine can take longer than a short AI_TIMEOUT_MS.
+            await Bun.sleep(0);
             for (const [i, text] of chunks.entries()) {
               if (logged.aborted) return;
               if (i > 0 && step.kind === "reply" && step.delayMs) await Bun.sleep(step.delayMs);
