@@ -153,6 +153,11 @@ const CHECKS: Check[] = [
     send: (w, id) => w.client.get(`${P(id)}/archive`),
   },
   {
+    route: "POST /api/v1/projects/:id/preview-tokens",
+    need: "viewer",
+    send: (w, id) => w.client.post(`${P(id)}/preview-tokens`, {}),
+  },
+  {
     route: "GET /api/v1/projects/:id/context",
     need: "viewer",
     send: (w, id) => w.client.get(`${P(id)}/context?q=hello`),
@@ -303,6 +308,17 @@ const CHECKS: Check[] = [
   },
   { route: "GET /projects/:id/goto", need: "viewer", send: (w, id) => w.hx(`${H(id)}/goto?q=in`) },
   { route: "GET /projects/:id/words", need: "viewer", send: (w, id) => w.hx(`${H(id)}/words`) },
+  { route: "GET /projects/:id/preview", need: "viewer", send: (w, id) => w.hx(`${H(id)}/preview`) },
+  {
+    route: "GET /projects/:id/preview/events",
+    need: "viewer",
+    send: async (w, id) => {
+      // The stream never ends by itself: the status is what is checked, then it is let go.
+      const res = await w.hx(`${H(id)}/preview/events`);
+      await res.body?.cancel();
+      return res;
+    },
+  },
   {
     route: "POST /projects/:id/index",
     need: "editor",
