@@ -193,12 +193,15 @@ export function EditorPage(props: EditorPageProps) {
         </div>
         {/* As tall empty as filled (border, py-1 and one line of text-xs), so the editor does not shrink when the island writes to it. */}
         <footer class="flex min-h-[calc(1.5rem+1px)] items-center gap-4 border-t border-slate-200 bg-slate-50 px-3 py-1 text-xs text-slate-600 dark:border-ink-700 dark:bg-ink-800 dark:text-slate-300">
-          <span data-status-language>{file ? "" : "No file"}</span>
-          <span data-status-cursor></span>
+          <span class="shrink-0 whitespace-nowrap" data-status-language>
+            {file ? "" : "No file"}
+          </span>
+          <span class="shrink-0 whitespace-nowrap" data-status-cursor></span>
+          {/* One line on a phone too: a long message is cut here and said whole in a toast. */}
           <span
             data-status-save
             role="status"
-            class="ml-auto data-[state=error]:text-red-600 data-[state=offline]:text-amber-600"
+            class="ml-auto min-w-0 truncate data-[state=error]:text-red-600 data-[state=offline]:text-amber-600"
           ></span>
         </footer>
       </div>

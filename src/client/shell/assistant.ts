@@ -33,7 +33,7 @@ export async function ask(form: HTMLFormElement): Promise<void> {
   const blocks = document.createElement("div");
   blocks.className = "ai-prose";
   const tail = document.createElement("div");
-  tail.className = "whitespace-pre-wrap";
+  tail.className = "whitespace-pre-wrap [.ai-prose:not(:empty)+&]:mt-2";
   answer.append(blocks, tail);
   log.append(question, answer);
   log.scrollTop = log.scrollHeight;
