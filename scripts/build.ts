@@ -26,11 +26,9 @@ export async function buildBinary(): Promise<void> {
       // import.meta.url the build machine's path, which is why the PGlite bridge finds its
       // worker through the embedded file system instead.
       "--bytecode",
-      // A worker must be its own entrypoint to exist inside the binary at all; so must a module
-      // kept out of the start-up bundle (the tokenizer, loaded on first local count).
+      // A worker must be its own entrypoint to exist inside the binary at all.
       join(root, "src", "index.ts"),
       join(root, "src", "db", "pglite-worker.ts"),
-      join(root, "src", "features", "ai", "tokenizer.ts"),
       // Flat entry names put the worker at /$bunfs/root/pglite-worker.js, where the bridge looks.
       "--entry-naming",
       "[name].[ext]",
@@ -49,8 +47,7 @@ export async function buildBinary(): Promise<void> {
     throw new Error(`bun build --compile failed:\n${proc.stdout.toString()}${proc.stderr.toString()}`);
   // Bun also writes the maps beside the binary; they are already inside it, and dist/ should
   // hold exactly the one file that ships.
-  for (const map of ["aura.map", "pglite-worker.js.map", "tokenizer.js.map"])
-    rmSync(join(root, "dist", map), { force: true });
+  for (const map of ["aura.map", "pglite-worker.js.map"]) rmSync(join(root, "dist", map), { force: true });
 }
 
 if (import.meta.main) {

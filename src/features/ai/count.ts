@@ -3,22 +3,9 @@ import type { ChatMessage } from "../../adapters/ai/openai.ts";
 type Counter = (text: string) => number;
 let counter: Promise<Counter> | undefined;
 
-/**
- * Where the tokenizer module is: beside this file when run from source; at the root of the
- * binary's embedded file system when compiled (an entrypoint of its own there, so the bundle
- * that starts the server does not carry it). The specifier is chosen at run time on purpose:
- * a literal would be bundled in.
- */
-const TOKENIZER_URL =
-  Bun.embeddedFiles.length > 0
-    ? "/$bunfs/root/tokenizer.js"
-    : new URL("./tokenizer.ts", import.meta.url).href;
-
 /** gpt-tokenizer's o200k encoding, loaded on first use: its tables are large and most upstreams report usage. */
 function load(): Promise<Counter> {
-  counter ??= (import(TOKENIZER_URL) as Promise<typeof import("./tokenizer.ts")>).then(
-    (m) => (text: string) => m.countTokens(text),
-  );
+  counter ??= import("gpt-tokenizer").then((m) => (text: string) => m.countTokens(text));
   return counter;
 }
 
