@@ -15,9 +15,10 @@ const app = new Elysia()
   .post("/api/v1/text", ({ body }) => ({ text: body }), { body: t.String() })
   .post("/api/v1/fields", ({ body }) => ({ fields: body }), { body: t.Record(t.String(), t.String()) })
   .post("/api/v1/upload", ({ body }) => ({
-    kind: body instanceof FormData ? "form" : body instanceof ArrayBuffer ? "bytes" : typeof body,
+    kind: body instanceof ArrayBuffer ? "bytes" : typeof body,
     size: body instanceof ArrayBuffer ? body.byteLength : undefined,
-    field: body instanceof FormData ? body.get("note") : undefined,
+    // A multipart form arrives as Elysia's own parser gives it: fields by name, repeated ones as arrays.
+    fields: body instanceof ArrayBuffer ? undefined : body,
   }))
   .put("/api/v1/projects/p1/files/a.txt", ({ body }) => ({
     size: (body as { content: string }).content.length,
@@ -128,8 +129,13 @@ describe("request body limits", () => {
     expect(big.status).toBe(413);
     const form = new FormData();
     form.set("note", "hello");
+    form.append("tag", "a");
+    form.append("tag", "b");
     const multipart = new Request("http://localhost/api/v1/upload", { method: "POST", body: form });
-    expect(await (await app.handle(multipart)).json()).toEqual({ kind: "form", field: "hello" });
+    expect(await (await app.handle(multipart)).json()).toEqual({
+      kind: "object",
+      fields: { note: "hello", tag: ["a", "b"] },
+    });
   });
 
   test("urlencoded forms are parsed", async () => {
