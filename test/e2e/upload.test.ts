@@ -108,7 +108,10 @@ describe.skipIf(Boolean(unavailable))("files in and out, in a real browser", () 
     await page.setInputFiles("input[data-upload]:not([webkitdirectory])", [
       { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("second version\n") },
     ]);
-    await page.locator("[data-editor] .cm-content").getByText("second version").waitFor();
+    await page
+      .locator("[data-editor] .cm-content[contenteditable=true]")
+      .getByText("second version")
+      .waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
 
