@@ -14,6 +14,7 @@ import { apiDocs } from "./features/docs/routes.ts";
 import { editorPages } from "./features/editor/pages.tsx";
 import { transferPages } from "./features/files/transfer-pages.tsx";
 import { transferRoutes } from "./features/files/transfer-routes.ts";
+import { gitRoutes } from "./features/git/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
 import { pageRoutes } from "./features/pages/routes.tsx";
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
     .use(memberRoutes(deps))
     .use(transferRoutes(deps))
     .use(importRoutes(deps))
+    .use(gitRoutes(deps))
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
     .use(aiRoutes(deps))

@@ -78,6 +78,12 @@ export interface Config {
     /** Projects a user may own; 0 turns the limit off. */
     userProjects: number;
   };
+  git: {
+    /** GIT_ALLOW_PRIVATE_REMOTES: remotes on loopback or private addresses are allowed (tests, intranets). */
+    allowPrivateRemotes: boolean;
+    /** GIT_CLONE_LIMIT: the most bytes one clone or pull may download. */
+    maxFetchBytes: number;
+  };
 }
 
 interface SandboxConfig {
@@ -189,6 +195,10 @@ export function loadConfig(env: Env = process.env): Config {
       projectBytes: size(read, "PROJECT_SIZE_LIMIT", "50MiB", MiB),
       userBytes: size(read, "USER_STORAGE_QUOTA", "500MiB", 0),
       userProjects: integer(read, "USER_PROJECT_LIMIT", 100, 0, 1_000_000),
+    },
+    git: {
+      allowPrivateRemotes: flag(read, "GIT_ALLOW_PRIVATE_REMOTES"),
+      maxFetchBytes: size(read, "GIT_CLONE_LIMIT", "100MiB", 64 * 1024),
     },
   };
 }

@@ -6,6 +6,7 @@ import m3 from "../../drizzle/0003_project_members.sql" with { type: "text" };
 import m4 from "../../drizzle/0004_file_tombstones.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_live_documents.sql" with { type: "text" };
 import m6 from "../../drizzle/0006_binary_files.sql" with { type: "text" };
+import m7 from "../../drizzle/0007_git.sql" with { type: "text" };
 import type { EmbeddedMigration } from "./types.ts";
 
 /** The SQL migrations in journal order, embedded so a compiled binary needs no drizzle/ folder. */
@@ -17,4 +18,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0004_file_tombstones", when: 1796327142777, breakpoints: true, sql: m4 },
   { tag: "0005_live_documents", when: 1796396956853, breakpoints: true, sql: m5 },
   { tag: "0006_binary_files", when: 1796453884838, breakpoints: true, sql: m6 },
+  { tag: "0007_git", when: 1796472782331, breakpoints: true, sql: m7 },
 ];

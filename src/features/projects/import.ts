@@ -12,7 +12,7 @@ import { assertUnderProjectLimit, getProject, type ProjectDeps } from "./service
 type ImportDeps = ProjectDeps & { config: Pick<Config, "storage"> };
 
 /** The project language most of the archive's files are written in, or null when none is. */
-function mainLanguage(paths: string[]): string | null {
+export function mainLanguage(paths: string[]): string | null {
   const counts = new Map<string, number>();
   for (const path of paths) {
     const language = languageOf(path);

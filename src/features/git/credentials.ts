@@ -1,0 +1,81 @@
+import * as queries from "../../db/queries/git.ts";
+import type { Ports } from "../../ports.ts";
+
+type CredentialDeps = Pick<Ports, "db"> & { config: Pick<Ports["config"], "jwtSecret"> };
+
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The AES-GCM key for git tokens, derived (HKDF-SHA-256) from the app's secret: one secret, one purpose per key. */
+function tokenKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle
+      .importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveKey"])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          {
+            name: "HKDF",
+            hash: "SHA-256",
+            salt: new TextEncoder().encode("aura-git-credentials"),
+            info: new TextEncoder().encode("git token encryption v1"),
+          },
+          base,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["encrypt", "decrypt"],
+        ),
+      );
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** The user id is the additional data, so a sealed token copied to another user's row does not open. */
+async function seal(secret: string, userId: string, token: string) {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(userId) },
+    await tokenKey(secret),
+    new TextEncoder().encode(token),
+  );
+  return { iv, ciphertext: new Uint8Array(ciphertext) };
+}
+
+/** Store (or replace) the user's personal access token, encrypted; it is never shown again. */
+export async function saveGitToken(deps: CredentialDeps, userId: string, token: string): Promise<void> {
+  await queries.putGitCredential(
+    await deps.db.get(),
+    userId,
+    await seal(deps.config.jwtSecret, userId, token),
+  );
+}
+
+/** Forget the user's token; false when there was none. */
+export async function deleteGitToken(deps: CredentialDeps, userId: string): Promise<boolean> {
+  return queries.deleteGitCredential(await deps.db.get(), userId);
+}
+
+/** Whether the user has a token stored (the token itself never leaves the server). */
+export async function hasGitToken(deps: CredentialDeps, userId: string): Promise<boolean> {
+  return Boolean(await queries.getGitCredential(await deps.db.get(), userId));
+}
+
+/**
+ * The user's token in clear, for a push or pull; undefined when none is stored or it no longer
+ * opens (the app's secret changed): then the remote is tried without one.
+ */
+export async function openGitToken(deps: CredentialDeps, userId: string): Promise<string | undefined> {
+  const row = await queries.getGitCredential(await deps.db.get(), userId);
+  if (!row) return undefined;
+  try {
+    const clear = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: new Uint8Array(row.iv), additionalData: new TextEncoder().encode(userId) },
+      await tokenKey(deps.config.jwtSecret),
+      new Uint8Array(row.ciphertext),
+    );
+    return new TextDecoder().decode(clear);
+  } catch {
+    // A token sealed under another secret cannot be opened; it is as if none were stored.
+    return undefined;
+  }
+}

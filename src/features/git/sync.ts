@@ -1,0 +1,140 @@
+import git from "isomorphic-git";
+import * as files from "../../db/queries/files.ts";
+import { touchProject } from "../../db/queries/projects.ts";
+import { lockUser } from "../../db/queries/users.ts";
+import { ConflictError } from "../../errors.ts";
+import { storeAll } from "../files/transfer.ts";
+import { writingProject } from "../projects/access.ts";
+import { changedPaths } from "./changes.ts";
+import { tokenAuth } from "./clone.ts";
+import { openGitToken } from "./credentials.ts";
+import { remoteError } from "./errors.ts";
+import { readTreeFiles } from "./intake.ts";
+import { withGitLock } from "./lock.ts";
+import { guardedHttp } from "./remote.ts";
+import { type GitDeps, openRepo, saveRepo, workspaceOf } from "./service.ts";
+import { flattenTree, repoOptions, shallowOf } from "./workspace.ts";
+
+function remoteOptions(deps: GitDeps, token: string | undefined) {
+  const { allowPrivateRemotes, maxFetchBytes } = deps.config.git;
+  return {
+    http: guardedHttp({ allowPrivate: allowPrivateRemotes, maxBytes: maxFetchBytes }),
+    onAuth: tokenAuth(token),
+    onAuthFailure: () => ({ cancel: true }),
+  };
+}
+
+/**
+ * Push the branch's commits to the remote (editors and the owner), with the caller's saved
+ * token. A remote that moved on (not a fast-forward) is a 409: pull first.
+ */
+export async function pushChanges(deps: GitDeps, userId: string, projectId: string) {
+  const { access } = await openRepo(deps, userId, projectId, "editor");
+  return withGitLock(deps, access.project.id, async () => {
+    const { repo } = await openRepo(deps, userId, projectId, "editor");
+    const workspace = await workspaceOf(deps, repo);
+    try {
+      const result = await git.push({
+        ...repoOptions(workspace),
+        ...remoteOptions(deps, await openGitToken(deps, userId)),
+        remote: "origin",
+        ref: repo.branch,
+        remoteRef: repo.branch,
+      });
+      if (!result.ok)
+        throw new ConflictError(`The remote refused the push: ${result.error ?? "no reason given"}`);
+    } catch (error) {
+      throw remoteError(error);
+    }
+    await (await deps.db.get()).transaction((tx) =>
+      saveRepo(tx, repo, workspace, { remoteOid: repo.headOid }),
+    );
+    return { oid: repo.headOid };
+  });
+}
+
+/**
+ * Fetch the branch and fast-forward the project to it (editors and the owner). A branch that
+ * diverged from the project's commits, or an incoming change to a file with uncommitted
+ * changes here, is a 409 and changes nothing. Pulled files are stored as uploads are, so open
+ * editors reload them.
+ */
+export async function pullChanges(deps: GitDeps, userId: string, projectId: string) {
+  const { access } = await openRepo(deps, userId, projectId, "editor");
+  return withGitLock(deps, access.project.id, async () => {
+    const { repo, changes, files: held } = await openRepo(deps, userId, projectId, "editor");
+    const workspace = await workspaceOf(deps, repo);
+    const options = repoOptions(workspace);
+    let fetched: string | null;
+    try {
+      const result = await git.fetch({
+        ...options,
+        ...remoteOptions(deps, await openGitToken(deps, userId)),
+        remote: "origin",
+        ref: repo.branch,
+        singleBranch: true,
+        tags: false,
+      });
+      fetched = result.fetchHead;
+    } catch (error) {
+      throw remoteError(error);
+    }
+    const db = await deps.db.get();
+    const incoming = fetched ?? repo.remoteOid;
+    const fastForward =
+      incoming !== repo.headOid &&
+      (await git.isDescendent({ ...options, oid: incoming, ancestor: repo.headOid, depth: -1 }));
+    if (!fastForward) {
+      const upToDate =
+        incoming === repo.headOid ||
+        (await git.isDescendent({ ...options, oid: repo.headOid, ancestor: incoming, depth: -1 }));
+      if (!upToDate)
+        throw new ConflictError(
+          "The remote branch and this project's commits have diverged; pulling would need a merge, which is not supported",
+        );
+      await db.transaction((tx) =>
+        saveRepo(tx, repo, workspace, { remoteOid: incoming, shallow: shallowOf(workspace) }),
+      );
+      return { oid: repo.headOid };
+    }
+    const tree = await flattenTree(workspace, incoming);
+    const paths = changedPaths(repo.tree, tree);
+    const local = new Set(changes.map((c) => c.path));
+    const clashes = paths.filter((p) => local.has(p));
+    if (clashes.length > 0)
+      throw new ConflictError(
+        `Uncommitted changes would be overwritten by the pull: ${clashes.join(", ")}. Commit or undo them first`,
+        { paths: clashes },
+      );
+    const { files: written, skipped } = await readTreeFiles(workspace, tree, paths);
+    const present = new Set(held.map((f) => f.path));
+    const removed = paths.filter((p) => !tree[p] && present.has(p));
+    const { project } = access;
+    await writingProject(deps, access, () =>
+      db.transaction(async (tx) => {
+        await lockUser(tx, project.userId);
+        if (written.length > 0)
+          await storeAll(tx, deps.config.storage, {
+            ownerId: project.userId,
+            projectId: project.id,
+            userId,
+            files: written,
+          });
+        for (const path of removed) await files.deletePath(tx, project.id, path);
+        await touchProject(tx, project.id);
+        const stillSkipped = repo.skipped.filter((p) => tree[p] && !paths.includes(p));
+        await saveRepo(tx, repo, workspace, {
+          headOid: incoming,
+          remoteOid: incoming,
+          tree,
+          shallow: shallowOf(workspace),
+          skipped: [...stillSkipped, ...skipped.map((s) => s.path)],
+        });
+      }),
+    );
+    for (const path of paths) deps.context?.fileChanged(project.id, path);
+    // Editors open on a pulled file reload it rather than write their old text over it.
+    await deps.collab?.filesRemoved(project.id, paths);
+    return { oid: incoming };
+  });
+}
