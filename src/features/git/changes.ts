@@ -3,7 +3,7 @@ import { fileBytes } from "../files/content.ts";
 import { blobOid } from "./workspace.ts";
 
 /** How a file differs from the last commit. */
-export type ChangeStatus = "added" | "modified" | "deleted";
+type ChangeStatus = "added" | "modified" | "deleted";
 
 export interface Change {
   path: string;

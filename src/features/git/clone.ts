@@ -23,7 +23,7 @@ export interface CloneProgress {
 }
 
 /** A project name from a remote URL (`…/octo/site.git` → `site`). */
-export function nameFromRemote(url: URL): string {
+function nameFromRemote(url: URL): string {
   const last = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
   return (last.replace(/\.git$/i, "") || url.hostname).slice(0, 100);
 }

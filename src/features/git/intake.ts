@@ -8,7 +8,7 @@ import { validatePath } from "../files/paths.ts";
 import { repoOptions, type Workspace } from "./workspace.ts";
 
 /** A path of a commit the project does not hold as a file, and why. */
-export interface SkippedFile {
+interface SkippedFile {
   path: string;
   reason: string;
 }

@@ -47,7 +47,7 @@ function v4Private(address: string): boolean {
 }
 
 /** Whether an IP address is loopback, private, link-local, unspecified, multicast or otherwise not public. */
-export function isPrivateAddress(address: string): boolean {
+function isPrivateAddress(address: string): boolean {
   if (isIP(address) === 4) return v4Private(address);
   const lower = address.toLowerCase().replace(/^\[|\]$/g, "");
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
@@ -76,7 +76,7 @@ export async function assertPublicHost(url: URL, policy: RemotePolicy, field = "
 }
 
 /** Raised when an operation would download more than its policy allows. */
-export class FetchTooLargeError extends PayloadTooLargeError {
+class FetchTooLargeError extends PayloadTooLargeError {
   constructor(limit: number) {
     super(`The repository is too large: the download went over the ${formatBytes(limit)} limit`);
   }

@@ -3,7 +3,7 @@ import type { GitRepo, GitTreeEntry } from "../../db/schema/git.ts";
 import { MemoryFs } from "./memory-fs.ts";
 
 /** The folder a repository is rebuilt in (bare: the project's files are its working copy). */
-export const GITDIR = "/.git";
+const GITDIR = "/.git";
 
 /** A repository rebuilt in memory, and the object files it was loaded with. */
 export interface Workspace {

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { type GitServer, startGitServer } from "../helpers/git-server.ts";
+import { api } from "../helpers/projects.ts";
+
+type ErrorBody = { error: { code: string; message: string } };
+
+let strict: TestApp;
+let open: TestApp;
+let remote: GitServer;
+beforeAll(async () => {
+  [strict, open] = await Promise.all([
+    createTestApp({ RATE_LIMIT_API: "100000/15m" }),
+    createTestApp({
+      GIT_ALLOW_PRIVATE_REMOTES: "1",
+      GIT_CLONE_LIMIT: "256KiB",
+      RATE_LIMIT_API: "100000/15m",
+    }),
+  ]);
+  remote = startGitServer();
+}, 60_000);
+afterAll(async () => {
+  await remote.stop();
+  await Promise.all([strict.close(), open.close()]);
+});
+
+const importing = async (t: TestApp, body: Record<string, unknown>) => {
+  const client = api(t, (await registerUser(t)).auth);
+  const res = await client.post("/api/v1/projects/import/git", body);
+  const projects = (await (await client.get("/api/v1/projects")).json()) as { projects: unknown[] };
+  return { status: res.status, error: ((await res.json()) as ErrorBody).error, projects: projects.projects };
+};
+
+describe("remote URLs", () => {
+  test("only http: and https: URLs without credentials are accepted, with a 400 naming the field", async () => {
+    for (const url of [
+      "file:///etc",
+      "ssh://git@github.com/a/b.git",
+      "git://example.com/a.git",
+      "not a url",
+      "https://user:secret@example.com/a.git",
+    ]) {
+      const { status, error, projects } = await importing(strict, { url });
+      expect(status).toBe(400);
+      expect(error.code).toBe("invalid_request");
+      expect(error.message).toStartWith("url:");
+      expect(error.message).not.toContain("secret");
+      expect(projects).toEqual([]);
+    }
+  });
+
+  test("remotes on loopback or private addresses are refused unless the server allows them", async () => {
+    const url = remote.createRepo("private", { "a.txt": "a\n" });
+    for (const target of [
+      url,
+      url.replace("127.0.0.1", "localhost"),
+      "http://10.1.2.3/a.git",
+      "http://[::1]/a.git",
+      "http://169.254.169.254/latest",
+    ]) {
+      const { status, error } = await importing(strict, { url: target });
+      expect(status).toBe(400);
+      expect(error.message).toContain("private addresses");
+    }
+    expect((await importing(open, { url })).status).toBe(201);
+  });
+
+  test("a repository over the download limit is a 413 and leaves no project", async () => {
+    const url = remote.createRepo("huge", { "noise.bin": randomBytes(1024 * 1024) });
+    const { status, error, projects } = await importing(open, { url });
+    expect(status).toBe(413);
+    expect(error.message).toContain("too large");
+    expect(projects).toEqual([]);
+  });
+});

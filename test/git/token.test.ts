@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { queryRows } from "../../src/db/raw.ts";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { type GitServer, runGit, startGitServer } from "../helpers/git-server.ts";
+import { api } from "../helpers/projects.ts";
+
+const TOKEN = "ghp_secretTokenValue123";
+
+let t: TestApp;
+let remote: GitServer;
+beforeAll(async () => {
+  t = await createTestApp({ GIT_ALLOW_PRIVATE_REMOTES: "1", RATE_LIMIT_API: "100000/15m" });
+  remote = startGitServer({ password: TOKEN });
+}, 60_000);
+afterAll(async () => {
+  await remote.stop();
+  await t.close();
+});
+
+test("a token given at import is stored encrypted, used to push, never shown, and can be forgotten", async () => {
+  const user = await registerUser(t);
+  const client = api(t, user.auth);
+  const url = remote.createRepo("guarded", { "a.txt": "a\n" });
+
+  const refused = await client.post("/api/v1/projects/import/git", { url });
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("git_auth");
+
+  const res = await client.post("/api/v1/projects/import/git", { url, token: TOKEN });
+  expect(res.status).toBe(201);
+  const project = (await res.json()) as { id: string };
+  expect(JSON.stringify(project)).not.toContain(TOKEN);
+  expect(await (await client.get("/api/v1/git/token")).json()).toEqual({ configured: true });
+
+  // Stored sealed: the row holds no trace of the token.
+  const rows = await queryRows(await t.deps.db.get(), sql`select iv, ciphertext from git_credentials`);
+  expect(rows).toHaveLength(1);
+  expect(JSON.stringify(rows)).not.toContain(TOKEN);
+  expect(JSON.stringify(rows)).not.toContain(Buffer.from(TOKEN).toString("hex"));
+
+  await client.put(`/api/v1/projects/${project.id}/files/a.txt`, { content: "b\n" });
+  expect((await client.post(`/api/v1/projects/${project.id}/git/commit`, { message: "B" })).status).toBe(201);
+  expect((await client.post(`/api/v1/projects/${project.id}/git/push`, {})).status).toBe(200);
+  const work = remote.cloneRepo("guarded");
+  expect(runGit(work, "log", "-1", "--format=%s")).toBe("B");
+
+  // Pull uses it too.
+  writeFileSync(join(work, "a.txt"), "c\n");
+  runGit(work, "commit", "-q", "-am", "C");
+  runGit(work, "push", "-q", "origin", "main");
+  expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(200);
+
+  expect((await client.delete("/api/v1/git/token")).status).toBe(204);
+  expect(await (await client.get("/api/v1/git/token")).json()).toEqual({ configured: false });
+  expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(403);
+
+  expect((await client.put("/api/v1/git/token", { token: "new token with spaces" })).status).toBe(400);
+  expect((await client.put("/api/v1/git/token", { token: TOKEN })).status).toBe(204);
+  expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(200);
+  expect(JSON.stringify(t.logs)).not.toContain(TOKEN);
+});
