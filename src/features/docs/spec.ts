@@ -27,6 +27,7 @@ const TAGS = [
   { name: "Projects", description: "The projects the caller owns or is a member of." },
   { name: "Members", description: "Who may use a project, and how: owner, editor or viewer." },
   { name: "Files", description: "Reading and saving a project's files." },
+  { name: "Git", description: "A project imported from a git remote: status, commit, push and pull." },
   { name: "Live documents", description: "Editing a file together, live, over a WebSocket." },
   { name: "Code search", description: "Search over a project's indexed code." },
   { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
