@@ -14,6 +14,7 @@ import { apiDocs } from "./features/docs/routes.ts";
 import { editorPages } from "./features/editor/pages.tsx";
 import { transferPages } from "./features/files/transfer-pages.tsx";
 import { transferRoutes } from "./features/files/transfer-routes.ts";
+import { gitPages } from "./features/git/pages.tsx";
 import { gitRoutes } from "./features/git/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { offlineRoutes } from "./features/offline/routes.ts";
@@ -88,6 +89,7 @@ function htmlFace(deps: Deps) {
     .use(projectPages(deps))
     .use(editorPages(deps))
     .use(transferPages(deps))
+    .use(gitPages(deps))
     .use(memberPages(deps))
     .use(sandboxPages(deps))
     .use(aiPages(deps))

@@ -21,6 +21,8 @@ export interface EditorPageProps extends EditorAreaProps {
   notice?: string | undefined;
   /** A web project's live preview: instead of Run (HTML and CSS projects) or beside it. */
   preview?: "only" | "also" | undefined;
+  /** The project came from a git remote: the header offers the Source Control panel. */
+  git?: boolean | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface EditorPageProps extends EditorAreaProps {
  * Run, no assistant, no file actions, and a read-only editor.
  */
 export function EditorPage(props: EditorPageProps) {
-  const { projectId, projectName, nodes, file, csrfToken, notice, role, preview } = props;
+  const { projectId, projectName, nodes, file, csrfToken, notice, role, preview, git } = props;
   const viewer = role === "viewer";
   return (
     <BaseLayout title={projectName} csrfToken={csrfToken} bodyClass="h-dvh overflow-hidden">
@@ -136,6 +138,22 @@ export function EditorPage(props: EditorPageProps) {
             </svg>
             <span class="hidden sm:inline">Share</span>
           </Button>
+          {git ? (
+            <Button
+              variant="ghost"
+              size="sm"
+              data-git-open
+              hx-get={`/projects/${encodeURIComponent(projectId)}/git`}
+              hx-target="#panel"
+              hx-swap="innerHTML"
+              title="Source control: changes, commit, push and pull"
+            >
+              <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                <path d="M6 3a2.5 2.5 0 0 1 1 4.8v4.4a2.5 2.5 0 1 1-2 0V7.8A2.5 2.5 0 0 1 6 3zm8 0a2.5 2.5 0 0 1 1 4.8V9a3 3 0 0 1-3 3H9v-2h3a1 1 0 0 0 1-1V7.8A2.5 2.5 0 0 1 14 3z" />
+              </svg>
+              <span class="max-sm:sr-only">Git</span>
+            </Button>
+          ) : null}
           <Button
             variant="ghost"
             size="sm"

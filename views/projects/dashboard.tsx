@@ -4,6 +4,7 @@ import { Button } from "../components/_button.tsx";
 import { Dialog } from "../components/_dialog.tsx";
 import { inputClass } from "../components/_field.tsx";
 import { AppLayout, displayName } from "../layouts/app.tsx";
+import { GitImportForm } from "./_git-import.tsx";
 import { ImportProjectForm } from "./_import-form.tsx";
 import { NewProjectForm, type NewProjectValues } from "./_new-project-form.tsx";
 import { ProjectsTable, type ProjectsTableProps } from "./_table.tsx";
@@ -31,6 +32,9 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
         <div class="flex flex-wrap gap-2">
           <Button commandfor="import-project" command="show-modal" variant="secondary" size="lg">
             Import .zip
+          </Button>
+          <Button commandfor="git-import" command="show-modal" variant="secondary" size="lg">
+            New project from Git URL
           </Button>
           <Button commandfor="new-project" command="show-modal" variant="primary" size="lg">
             <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
@@ -73,6 +77,9 @@ export function DashboardPage({ user, table, create }: DashboardProps) {
       </Dialog>
       <Dialog id="import-project" aria-labelledby="import-project-title">
         <ImportProjectForm csrfToken={csrfToken} />
+      </Dialog>
+      <Dialog id="git-import" aria-labelledby="git-import-title">
+        <GitImportForm csrfToken={csrfToken} />
       </Dialog>
       <Toasts />
     </AppLayout>

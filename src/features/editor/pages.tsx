@@ -12,6 +12,7 @@ import { html, isHtmx } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { filePathOf } from "../files/paths.ts";
 import * as files from "../files/service.ts";
+import { isGitProject } from "../git/panel.ts";
 import { previewMode } from "../preview/service.ts";
 import { ProjectParams, SaveFileBody } from "../projects/model.ts";
 import { decodeTabs, isUnder, nextTabs, renamedPath, savedTabs, tabsCookie } from "./tabs.ts";
@@ -131,6 +132,7 @@ export function editorPages(deps: Deps) {
             line={query.line}
             csrfToken={viewer.csrfToken}
             preview={previewMode(ws.project.language, ws.paths)}
+            git={await isGitProject(deps, ws.project.id)}
             notice={
               query.file && ws.missing
                 ? `${ws.missing} was not found; opened ${ws.file?.path ?? "nothing"} instead`

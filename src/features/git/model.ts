@@ -3,17 +3,20 @@ import { oneOf } from "../docs/api-schema.ts";
 import { Project } from "../projects/routes.ts";
 
 /** A branch name as `git check-ref-format --branch` would allow, simplified: no `..`, no leading `-`. */
+export const BRANCH_PATTERN = "^(?!-)(?!.*\\.\\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$";
+export const TOKEN_PATTERN = "^[\\x21-\\x7E]+$";
+
 const Branch = t.String({
   minLength: 1,
   maxLength: 200,
-  pattern: "^(?!-)(?!.*\\.\\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$",
+  pattern: BRANCH_PATTERN,
   description: "A branch of the remote; its default branch when left out",
 });
 
 const Token = t.String({
   minLength: 1,
   maxLength: 1000,
-  pattern: "^[\\x21-\\x7E]+$",
+  pattern: TOKEN_PATTERN,
   description:
     "A personal access token for the remote. Stored encrypted for your pushes and pulls; never shown again",
 });

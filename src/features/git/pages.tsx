@@ -1,0 +1,129 @@
+import { Elysia, t } from "elysia";
+import { SourceControlPanel, type SourceControlProps } from "../../../views/editor/_source-control.tsx";
+import { GitImportStatus } from "../../../views/projects/_git-import.tsx";
+import type { Deps } from "../../deps.ts";
+import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
+import { html, isHtmx, redirectAfterPost } from "../../plugins/htmx.ts";
+import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
+import { ProjectParams } from "../projects/model.ts";
+import { importRepository } from "./clone.ts";
+import { readImport, startImport } from "./import-jobs.ts";
+import { BRANCH_PATTERN, TOKEN_PATTERN } from "./model.ts";
+import { sourceControl } from "./panel.ts";
+import { commitChanges } from "./service.ts";
+import { pullChanges, pushChanges } from "./sync.ts";
+
+const ImportForm = t.Object({
+  _csrf: t.Optional(t.String({ maxLength: 200 })),
+  url: t.String({ maxLength: 2000 }),
+  branch: t.Optional(t.String({ maxLength: 200 })),
+  token: t.Optional(t.String({ maxLength: 1000 })),
+});
+const JobParams = t.Object({ job: t.String({ format: "uuid" }) });
+const CommitForm = t.Object({
+  _csrf: t.Optional(t.String({ maxLength: 200 })),
+  message: t.Optional(t.String({ maxLength: 10_000 })),
+});
+
+/** The form's fields as the import takes them: blanks left out, branch and token checked as the API checks them. */
+function importInput(form: typeof ImportForm.static) {
+  const branch = form.branch?.trim() || undefined;
+  const token = form.token?.trim() || undefined;
+  if (branch && !new RegExp(BRANCH_PATTERN).test(branch))
+    throw new ValidationError("branch: is not a branch name", "branch");
+  if (token && !new RegExp(TOKEN_PATTERN).test(token))
+    throw new ValidationError("token: must be printable characters without spaces", "token");
+  return { url: form.url, branch, token };
+}
+
+/** The HTML face of git: the dashboard's import with its progress, and the editor's Source Control panel. */
+export function gitPages(deps: Deps) {
+  async function panel(viewer: Viewer, projectId: string, notice?: SourceControlProps["notice"]) {
+    const state = await sourceControl(deps, viewer.user.id, projectId);
+    return html(
+      <SourceControlPanel projectId={projectId} csrfToken={viewer.csrfToken} notice={notice} {...state} />,
+    );
+  }
+
+  /** Run an action and answer the panel with its outcome; a refusal is shown in the panel, not instead of it. */
+  async function act(viewer: Viewer, projectId: string, run: () => Promise<string>) {
+    let notice: SourceControlProps["notice"];
+    try {
+      notice = { kind: "success", message: await run() };
+    } catch (error) {
+      // Not a member (404) is answered as any other route answers it.
+      if (!(error instanceof AppError) || error instanceof NotFoundError || error.status >= 500) throw error;
+      notice = { kind: "error", message: error.message };
+    }
+    return panel(viewer, projectId, notice);
+  }
+
+  const short = (oid: string) => oid.slice(0, 7);
+
+  return new Elysia({ name: "git-pages" })
+    .use(sessionPlugin(deps))
+    .post(
+      "/projects/import/git",
+      async ({ viewer, body, request }) => {
+        const input = importInput(body);
+        if (!isHtmx(request)) {
+          const project = await importRepository(deps, viewer.user.id, input);
+          return redirectAfterPost(request, `/projects/${project.id}`);
+        }
+        const jobId = await startImport(deps, viewer.user.id, input);
+        const job = (await readImport(deps, viewer.user.id, jobId)) ?? {
+          state: "running" as const,
+          progress: { phase: "Connecting", loaded: 0, total: 0 },
+        };
+        return html(<GitImportStatus jobId={jobId} job={job} />);
+      },
+      { session: true, body: ImportForm },
+    )
+    .get(
+      "/projects/import/git/:job",
+      async ({ viewer, params, request }) => {
+        const job = await readImport(deps, viewer.user.id, params.job);
+        if (!job) throw new NotFoundError("Import");
+        // Done with nothing left out: open the project. Skipped files are listed first.
+        if (job.state === "done" && job.skipped.length === 0)
+          return redirectAfterPost(request, `/projects/${job.projectId}`);
+        return html(<GitImportStatus jobId={params.job} job={job} />);
+      },
+      { session: true, params: JobParams },
+    )
+    .get("/projects/:id/git", ({ viewer, params }) => panel(viewer, params.id), {
+      session: true,
+      params: ProjectParams,
+    })
+    .post(
+      "/projects/:id/git/commit",
+      ({ viewer, params, body }) =>
+        act(viewer, params.id, async () => {
+          const message = body.message?.trim();
+          if (!message) throw new ValidationError("message: is required", "message");
+          const { oid } = await commitChanges(deps, viewer.user.id, params.id, message);
+          return `Committed ${short(oid)}`;
+        }),
+      { session: true, params: ProjectParams, body: CommitForm },
+    )
+    .post(
+      "/projects/:id/git/push",
+      ({ viewer, params }) =>
+        act(
+          viewer,
+          params.id,
+          async () => `Pushed ${short((await pushChanges(deps, viewer.user.id, params.id)).oid)}`,
+        ),
+      { session: true, params: ProjectParams },
+    )
+    .post(
+      "/projects/:id/git/pull",
+      ({ viewer, params }) =>
+        act(
+          viewer,
+          params.id,
+          async () => `Up to date with ${short((await pullChanges(deps, viewer.user.id, params.id)).oid)}`,
+        ),
+      { session: true, params: ProjectParams },
+    );
+}

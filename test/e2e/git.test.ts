@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { getUserByEmail } from "../../src/db/queries/users.ts";
+import { saveFile } from "../../src/features/files/service.ts";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { browserUnavailable, launchBrowser, screenshotDir } from "../helpers/browser.ts";
+import { type GitServer, runGit, startGitServer } from "../helpers/git-server.ts";
+import { listen } from "../helpers/server.ts";
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`browser tests skipped: ${unavailable}`);
+
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(e.message));
+  return problems;
+}
+
+async function register(page: Page, base: string): Promise<string> {
+  const email = `git-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  await page.goto(`${base}/register`);
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill("Lovelace");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${base}/projects`);
+  await page.waitForFunction(() => "htmx" in window);
+  return email;
+}
+
+describe.skipIf(Boolean(unavailable))("git in a real browser", () => {
+  let t: TestApp;
+  let server: ReturnType<typeof listen>;
+  let remote: GitServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      GIT_ALLOW_PRIVATE_REMOTES: "1",
+      RATE_LIMIT_REGISTER: "1000/1h",
+      RATE_LIMIT_EDITOR: "100000/1m",
+      RATE_LIMIT_API: "100000/1m",
+    });
+    server = listen(t);
+    remote = startGitServer();
+    browser = await launchBrowser();
+    console.log(`screenshots: ${screenshotDir()}`);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await remote?.stop();
+    await server?.stop();
+    await t?.close();
+  });
+
+  for (const colorScheme of ["light", "dark"] as const)
+    test(`clone from the dashboard, then see a diff, commit and push from the panel (${colorScheme})`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+      const page = await context.newPage();
+      const problems = watch(page);
+      const email = await register(page, server.url);
+      const name = `site-${colorScheme}`;
+      const url = remote.createRepo(name, {
+        "index.js": "const a = 1;\nconsole.log(a);\n",
+        "README.md": "# Site\n",
+      });
+
+      await page.getByRole("button", { name: "New project from Git URL" }).click();
+      await page.getByLabel("Repository URL").fill(url);
+      await page.screenshot({ path: join(screenshotDir(), `git-import-${colorScheme}.png`) });
+      await page.getByRole("button", { name: "Clone" }).click();
+      await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
+      const projectId = new URL(page.url()).pathname.split("/")[2]!;
+
+      // An edit, saved as the editor saves it.
+      const user = await getUserByEmail(await t.deps.db.get(), email);
+      await saveFile(t.deps, user!.id, {
+        projectId,
+        path: "index.js",
+        content: "const a = 2;\nconsole.log(a);\n",
+      });
+
+      await page.locator("[data-git-open]").click();
+      const panel = page.locator("[data-source-control]");
+      await panel.waitFor();
+      expect(await panel.locator("[data-change]").count()).toBe(1);
+      await panel.locator("[data-change] summary").click();
+      expect(await panel.locator('[data-diff="del"]').textContent()).toBe("-const a = 1;");
+      expect(await panel.locator('[data-diff="add"]').textContent()).toBe("+const a = 2;");
+      await page.screenshot({ path: join(screenshotDir(), `git-panel-${colorScheme}.png`) });
+
+      await panel.getByLabel("Commit message").fill("Two, not one");
+      await panel.getByRole("button", { name: "Commit 1 change" }).click();
+      await page.locator('[data-git-notice="success"]').waitFor();
+      expect(await page.locator("[data-git-notice]").textContent()).toStartWith("Committed ");
+      expect(await page.locator("[data-git-sync]").textContent()).toContain("1 to push");
+
+      await page.locator('[data-git-action="push"]').click();
+      await page.waitForFunction(() =>
+        document.querySelector("[data-git-notice]")?.textContent?.startsWith("Pushed"),
+      );
+      expect(await page.locator("[data-git-sync]").textContent()).toContain("0 to push");
+      await page.screenshot({ path: join(screenshotDir(), `git-pushed-${colorScheme}.png`) });
+
+      const work = remote.cloneRepo(name);
+      expect(runGit(work, "log", "-1", "--format=%an|%s")).toBe("Ada Lovelace|Two, not one");
+      expect(problems).toEqual([]);
+      await context.close();
+    }, 60_000);
+
+  test("a refused URL is said in the dialog", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await register(page, server.url);
+    await page.getByRole("button", { name: "New project from Git URL" }).click();
+    await page.getByLabel("Repository URL").fill("file:///etc/passwd");
+    await page.getByRole("button", { name: "Clone" }).click();
+    await page.locator("#git-import-status [role=alert]").waitFor();
+    expect(await page.locator("#git-import-status").textContent()).toContain("only http: and https:");
+    await context.close();
+  }, 60_000);
+});
