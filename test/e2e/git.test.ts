@@ -111,6 +111,26 @@ describe.skipIf(Boolean(unavailable))("git in a real browser", () => {
       await context.close();
     }, 60_000);
 
+  test("files the project cannot hold are listed before it opens", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await register(page, server.url);
+    const big = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) % 251);
+    const url = remote.createRepo("with-big", { "main.py": "print('hi')\n", "data/big.bin": big });
+    await page.getByRole("button", { name: "New project from Git URL" }).click();
+    await page.getByLabel("Repository URL").fill(url);
+    await page.getByRole("button", { name: "Clone" }).click();
+    await page.locator("[data-git-import-done]").waitFor();
+    expect(await page.locator("[data-git-import-done] li").textContent()).toBe(
+      "data/big.bin (over the 5 MiB file limit)",
+    );
+    await page.screenshot({ path: join(screenshotDir(), "git-import-skipped.png") });
+    await page.getByRole("link", { name: "Open the project" }).click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
+    await page.locator('[role="tree"]').getByText("main.py").waitFor();
+    await context.close();
+  }, 60_000);
+
   test("a refused URL is said in the dialog", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

@@ -138,7 +138,13 @@ export function SourceControlPanel(props: SourceControlProps) {
             disabled={changes.length === 0}
             data-git-action="commit"
           >
-            <span safe>{changes.length === 1 ? "Commit 1 change" : `Commit ${changes.length} changes`}</span>
+            <span safe>
+              {changes.length === 0
+                ? "Nothing to commit"
+                : changes.length === 1
+                  ? "Commit 1 change"
+                  : `Commit ${changes.length} changes`}
+            </span>
           </Button>
         </form>
       ) : null}

@@ -70,8 +70,26 @@ export function GitImportStatus({ jobId, job }: { jobId: string; job: ImportJob 
         {job.message}
       </p>
     );
-  const { phase, loaded, total } =
-    job.state === "running" ? job.progress : { phase: "Done", loaded: 1, total: 1 };
+  if (job.state === "done")
+    return (
+      <div class="space-y-2 text-sm" data-git-import-done>
+        <p>The project was created without these files of the repository; commits keep them as they are:</p>
+        <ul class="max-h-40 list-disc overflow-y-auto pl-5 text-slate-600 dark:text-slate-300">
+          {job.skipped.map((s) => (
+            <li>
+              <code class="font-mono text-xs" safe>
+                {s.path}
+              </code>{" "}
+              <span safe>({s.reason})</span>
+            </li>
+          ))}
+        </ul>
+        <Button href={`/projects/${encodeURIComponent(job.projectId)}`} variant="primary" size="md">
+          Open the project
+        </Button>
+      </div>
+    );
+  const { phase, loaded, total } = job.progress;
   return (
     <div
       hx-get={`/projects/import/git/${encodeURIComponent(jobId)}`}
