@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { getUserByEmail } from "../../src/db/queries/users.ts";
@@ -57,7 +58,7 @@ describe.skipIf(Boolean(unavailable))("git in a real browser", () => {
   });
 
   for (const colorScheme of ["light", "dark"] as const)
-    test(`clone from the dashboard, then see a diff, commit and push from the panel (${colorScheme})`, async () => {
+    test(`clone from the dashboard, then see a diff, commit, push and pull from the panel (${colorScheme})`, async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
       const page = await context.newPage();
       const problems = watch(page);
@@ -107,6 +108,17 @@ describe.skipIf(Boolean(unavailable))("git in a real browser", () => {
 
       const work = remote.cloneRepo(name);
       expect(runGit(work, "log", "-1", "--format=%an|%s")).toBe("Ada Lovelace|Two, not one");
+
+      // A commit made elsewhere arrives with Pull, and the file tree shows its new file.
+      writeFileSync(join(work, "from-cli.js"), "export {};\n");
+      runGit(work, "add", "-A");
+      runGit(work, "commit", "-q", "-m", "From the CLI");
+      runGit(work, "push", "-q", "origin", "main");
+      await page.locator('[data-git-action="pull"]').click();
+      await page.waitForFunction(() =>
+        document.querySelector("[data-git-notice]")?.textContent?.startsWith("Up to date"),
+      );
+      await page.locator("#tree").getByText("from-cli.js").waitFor();
       expect(problems).toEqual([]);
       await context.close();
     }, 60_000);

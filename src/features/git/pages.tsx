@@ -1,10 +1,13 @@
 import { Elysia, t } from "elysia";
 import { SourceControlPanel, type SourceControlProps } from "../../../views/editor/_source-control.tsx";
+import { FileTree } from "../../../views/editor/_tree.tsx";
 import { GitImportStatus } from "../../../views/projects/_git-import.tsx";
 import type { Deps } from "../../deps.ts";
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { html, isHtmx, redirectAfterPost } from "../../plugins/htmx.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
+import { buildTree } from "../editor/tree.ts";
+import { loadTree } from "../editor/workspace.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { importRepository } from "./clone.ts";
 import { readImport, startImport } from "./import-jobs.ts";
@@ -24,6 +27,12 @@ const CommitForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
   message: t.Optional(t.String({ maxLength: 10_000 })),
 });
+// A pull carries the page's tab state, so the refreshed file tree keeps the open file marked.
+const PullForm = t.Object({
+  _csrf: t.Optional(t.String({ maxLength: 200 })),
+  tabs: t.Optional(t.String({ maxLength: 8000 })),
+  current: t.Optional(t.String({ maxLength: 8000 })),
+});
 
 /** The form's fields as the import takes them: blanks left out, branch and token checked as the API checks them. */
 function importInput(form: typeof ImportForm.static) {
@@ -38,15 +47,38 @@ function importInput(form: typeof ImportForm.static) {
 
 /** The HTML face of git: the dashboard's import with its progress, and the editor's Source Control panel. */
 export function gitPages(deps: Deps) {
-  async function panel(viewer: Viewer, projectId: string, notice?: SourceControlProps["notice"]) {
+  async function panel(
+    viewer: Viewer,
+    projectId: string,
+    notice?: SourceControlProps["notice"],
+    tree?: { current: string | undefined },
+  ) {
     const state = await sourceControl(deps, viewer.user.id, projectId);
+    const files = tree ? await loadTree(deps, viewer.user.id, projectId) : undefined;
     return html(
-      <SourceControlPanel projectId={projectId} csrfToken={viewer.csrfToken} notice={notice} {...state} />,
+      <>
+        <SourceControlPanel projectId={projectId} csrfToken={viewer.csrfToken} notice={notice} {...state} />
+        {files ? (
+          <hx-partial hx-target="#tree" hx-swap="outerHTML">
+            <FileTree
+              projectId={projectId}
+              nodes={buildTree(files.paths)}
+              current={tree?.current}
+              role={files.role}
+            />
+          </hx-partial>
+        ) : null}
+      </>,
     );
   }
 
   /** Run an action and answer the panel with its outcome; a refusal is shown in the panel, not instead of it. */
-  async function act(viewer: Viewer, projectId: string, run: () => Promise<string>) {
+  async function act(
+    viewer: Viewer,
+    projectId: string,
+    run: () => Promise<string>,
+    tree?: { current: string | undefined },
+  ) {
     let notice: SourceControlProps["notice"];
     try {
       notice = { kind: "success", message: await run() };
@@ -55,7 +87,7 @@ export function gitPages(deps: Deps) {
       if (!(error instanceof AppError) || error instanceof NotFoundError || error.status >= 500) throw error;
       notice = { kind: "error", message: error.message };
     }
-    return panel(viewer, projectId, notice);
+    return panel(viewer, projectId, notice, notice.kind === "success" ? tree : undefined);
   }
 
   const short = (oid: string) => oid.slice(0, 7);
@@ -118,12 +150,13 @@ export function gitPages(deps: Deps) {
     )
     .post(
       "/projects/:id/git/pull",
-      ({ viewer, params }) =>
+      ({ viewer, params, body }) =>
         act(
           viewer,
           params.id,
           async () => `Up to date with ${short((await pullChanges(deps, viewer.user.id, params.id)).oid)}`,
+          { current: body.current || undefined },
         ),
-      { session: true, params: ProjectParams },
+      { session: true, params: ProjectParams, body: PullForm },
     );
 }
