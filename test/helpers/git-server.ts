@@ -56,27 +56,34 @@ export interface GitServer {
   stop(): Promise<void>;
 }
 
+/** The password of a request's Basic auth, or "" without one. */
+function basicPassword(request: Request): string {
+  const given = request.headers.get("authorization") ?? "";
+  const decoded = given.startsWith("Basic ") ? Buffer.from(given.slice(6), "base64").toString() : "";
+  return decoded.split(":").slice(1).join(":");
+}
+
+const unauthorized = () =>
+  new Response("auth required", { status: 401, headers: { "www-authenticate": 'Basic realm="git"' } });
+
 /**
  * A real git smart-HTTP server on loopback: `git http-backend` as CGI behind Bun.serve. Push is
  * on (`http.receivepack`). With `password`, every request needs Basic auth with that password,
- * as a host that requires a token does.
+ * as a host that requires a token does; with `canPush`, pushes need a password it accepts.
  */
-export function startGitServer(options: { password?: string } = {}): GitServer {
+export function startGitServer(
+  options: { password?: string; canPush?: (password: string) => Promise<boolean> } = {},
+): GitServer {
   const root = mkdtempSync(join(tmpdir(), "aura-git-"));
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
     async fetch(request) {
       const url = new URL(request.url);
-      if (options.password) {
-        const given = request.headers.get("authorization") ?? "";
-        const decoded = given.startsWith("Basic ") ? Buffer.from(given.slice(6), "base64").toString() : "";
-        if (decoded.split(":").slice(1).join(":") !== options.password)
-          return new Response("auth required", {
-            status: 401,
-            headers: { "www-authenticate": 'Basic realm="git"' },
-          });
-      }
+      if (options.password && basicPassword(request) !== options.password) return unauthorized();
+      const pushing = url.pathname.endsWith("git-receive-pack") || url.search.includes("git-receive-pack");
+      if (pushing && options.canPush && !(await options.canPush(basicPassword(request))))
+        return unauthorized();
       const body = new Uint8Array(await request.arrayBuffer());
       const proc = Bun.spawn(["/usr/lib/git-core/git-http-backend"], {
         env: {

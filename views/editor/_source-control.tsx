@@ -16,7 +16,7 @@ export interface SourceControlProps {
   changes: ChangeWithDiff[];
   csrfToken: string;
   /** The last action's outcome, shown at the top of the panel. */
-  notice?: { kind: "success" | "error"; message: string } | undefined;
+  notice?: { kind: "success" | "error"; message: string; grant?: string | undefined } | undefined;
 }
 
 const LINE = {
@@ -100,6 +100,21 @@ export function SourceControlPanel(props: SourceControlProps) {
           </div>
         ) : null}
       </div>
+      {notice?.grant ? (
+        <div
+          class="mx-3 mt-3 space-y-2 rounded-lg border border-slate-200 p-3 text-sm dark:border-ink-700"
+          data-git-grant
+        >
+          <p>
+            This remote is on GitHub. Aura can push as your GitHub account: GitHub will ask you to grant the{" "}
+            <code>repo</code> scope, which lets Aura read and write your repositories. Aura asks for it only
+            now, to push; your sign-in never needed it.
+          </p>
+          <Button href={notice.grant} variant="primary" size="xs">
+            Grant GitHub access
+          </Button>
+        </div>
+      ) : null}
       {notice ? (
         <p
           role={notice.kind === "error" ? "alert" : "status"}

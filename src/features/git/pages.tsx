@@ -5,9 +5,11 @@ import { GitImportStatus } from "../../../views/projects/_git-import.tsx";
 import type { Deps } from "../../deps.ts";
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { html, isHtmx, redirectAfterPost } from "../../plugins/htmx.ts";
+import { beginAuthorization } from "../auth/oauth/routes.ts";
 import { sessionPlugin, type Viewer } from "../auth/session-guard.ts";
 import { buildTree } from "../editor/tree.ts";
 import { loadTree } from "../editor/workspace.ts";
+import { projectAccess } from "../projects/access.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { importRepository } from "./clone.ts";
 import { readImport, startImport } from "./import-jobs.ts";
@@ -47,13 +49,29 @@ function importInput(form: typeof ImportForm.static) {
 
 /** The HTML face of git: the dashboard's import with its progress, and the editor's Source Control panel. */
 export function gitPages(deps: Deps) {
+  /**
+   * Where to let GitHub grant pushing, when the remote is on the host GitHub sign-in is
+   * configured for; undefined otherwise.
+   */
+  function githubGrant(projectId: string, remote: string): string | undefined {
+    const github = deps.config.oauth.github;
+    if (!github) return undefined;
+    const host = new URL(github.endpoints?.authorize ?? "https://github.com").hostname;
+    return new URL(remote).hostname === host
+      ? `/projects/${encodeURIComponent(projectId)}/git/github`
+      : undefined;
+  }
+
   async function panel(
     viewer: Viewer,
     projectId: string,
-    notice?: SourceControlProps["notice"],
+    given?: SourceControlProps["notice"] & { authRefused?: boolean },
     tree?: { current: string | undefined },
   ) {
     const state = await sourceControl(deps, viewer.user.id, projectId);
+    // A remote that refused the credentials may be one GitHub can grant access to, asked for now.
+    const grant = given?.authRefused ? githubGrant(projectId, state.remote) : undefined;
+    const notice = given && { kind: given.kind, message: given.message, grant };
     const files = tree ? await loadTree(deps, viewer.user.id, projectId) : undefined;
     return html(
       <>
@@ -79,13 +97,13 @@ export function gitPages(deps: Deps) {
     run: () => Promise<string>,
     tree?: { current: string | undefined },
   ) {
-    let notice: SourceControlProps["notice"];
+    let notice: SourceControlProps["notice"] & { authRefused?: boolean };
     try {
       notice = { kind: "success", message: await run() };
     } catch (error) {
       // Not a member (404) is answered as any other route answers it.
       if (!(error instanceof AppError) || error instanceof NotFoundError || error.status >= 500) throw error;
-      notice = { kind: "error", message: error.message };
+      notice = { kind: "error", message: error.message, authRefused: error.code === "git_auth" };
     }
     return panel(viewer, projectId, notice, notice.kind === "success" ? tree : undefined);
   }
@@ -146,6 +164,19 @@ export function gitPages(deps: Deps) {
           params.id,
           async () => `Pushed ${short((await pushChanges(deps, viewer.user.id, params.id)).oid)}`,
         ),
+      { session: true, params: ProjectParams },
+    )
+    .get(
+      "/projects/:id/git/github",
+      async ({ viewer, params, request, cookie, set }) => {
+        const { project } = await projectAccess(deps, viewer.user.id, params.id, "editor");
+        set.status = 302;
+        set.headers.location = beginAuthorization(deps, "github", request, cookie, {
+          next: `/projects/${project.id}`,
+          gitUserId: viewer.user.id,
+          extraScopes: ["repo"],
+        });
+      },
       { session: true, params: ProjectParams },
     )
     .post(

@@ -63,8 +63,13 @@ export async function completeAuthorization(
   code: string,
   codeVerifier: string,
 ): Promise<OAuthProfile> {
+  return (await completeGrant(provider, code, codeVerifier)).profile;
+}
+
+/** As completeAuthorization, keeping the access token too (a grant to push with git). */
+export async function completeGrant(provider: OAuthProvider, code: string, codeVerifier: string) {
   const accessToken = await exchangeCode(provider, code, codeVerifier);
-  return fetchProfile(provider, accessToken);
+  return { profile: await fetchProfile(provider, accessToken), accessToken };
 }
 
 /** Log-safe facts about a flow failure: error classes, statuses and OAuth error codes, never codes or tokens. */

@@ -42,8 +42,11 @@ export interface OAuthProvider {
   name: OAuthProviderName;
   endpoints: OAuthEndpoints;
   redirectUri: string;
-  /** The provider's authorization URL carrying `state` and the S256 challenge of `codeVerifier`. */
-  authorizationUrl(state: string, codeVerifier: string): URL;
+  /**
+   * The provider's authorization URL carrying `state` and the S256 challenge of `codeVerifier`,
+   * asking for the sign-in scopes and `extraScopes` (GitHub's `repo`, asked for only to push).
+   */
+  authorizationUrl(state: string, codeVerifier: string, extraScopes?: readonly string[]): URL;
   client: OAuth2Client;
 }
 
@@ -66,13 +69,13 @@ export function oauthProvider(
     endpoints,
     redirectUri,
     client,
-    authorizationUrl: (state, codeVerifier) =>
+    authorizationUrl: (state, codeVerifier, extraScopes = []) =>
       client.createAuthorizationURLWithPKCE(
         endpoints.authorize,
         state,
         CodeChallengeMethod.S256,
         codeVerifier,
-        SCOPES[name],
+        [...SCOPES[name], ...extraScopes],
       ),
   };
 }

@@ -2,11 +2,12 @@ import { generateCodeVerifier, generateState } from "arctic";
 import { type Cookie, Elysia } from "elysia";
 import { requestContext } from "../../../common/http.ts";
 import type { Deps } from "../../../deps.ts";
+import { saveGitToken } from "../../git/credentials.ts";
 import { HOME, safeNextPath } from "../next-path.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { currentViewer } from "../session-guard.ts";
 import { type OAuthFailure, OAuthFlowError } from "./errors.ts";
-import { completeAuthorization, describeFailure } from "./exchange.ts";
+import { completeAuthorization, completeGrant, describeFailure } from "./exchange.ts";
 import { CallbackQuery, ProviderParams, StartQuery } from "./model.ts";
 import { callbackUrl } from "./origin.ts";
 import { type OAuthProviderName, oauthProvider } from "./providers.ts";
@@ -30,7 +31,12 @@ export function beginAuthorization(
   name: OAuthProviderName,
   request: Request,
   cookie: Record<string, Cookie<unknown>>,
-  intent: { next?: string | undefined; linkUserId?: string },
+  intent: {
+    next?: string | undefined;
+    linkUserId?: string;
+    gitUserId?: string;
+    extraScopes?: readonly string[];
+  },
 ): string {
   const { production, jwtSecret, trustProxyHops } = deps.config;
   const provider = oauthProvider(deps, name, callbackUrl(request, name, trustProxyHops));
@@ -38,11 +44,18 @@ export function beginAuthorization(
   const codeVerifier = generateCodeVerifier();
   writeAttemptCookie(
     cookie,
-    { provider: provider.name, state, codeVerifier, next: intent.next, linkUserId: intent.linkUserId },
+    {
+      provider: provider.name,
+      state,
+      codeVerifier,
+      next: intent.next,
+      linkUserId: intent.linkUserId,
+      gitUserId: intent.gitUserId,
+    },
     jwtSecret,
     production,
   );
-  return provider.authorizationUrl(state, codeVerifier).href;
+  return provider.authorizationUrl(state, codeVerifier, intent.extraScopes).href;
 }
 
 /**
@@ -72,13 +85,20 @@ export function oauthRoutes(deps: Deps) {
           callbackUrl(request, params.provider, trustProxyHops),
         );
         const attempt = takeAttemptCookie(cookie, provider.name, jwtSecret, production);
-        // A link attempt reports back to the account page; a sign-in to the login page.
+        // A link attempt reports back to the account page, a git grant to the project it came
+        // from; a sign-in to the login page.
         const linking = attempt?.linkUserId !== undefined;
+        const granting = attempt?.gitUserId !== undefined;
         const fail = (failure: OAuthFailure, facts: Record<string, unknown> = {}) => {
           const level = failure === "oauth_upstream" || failure === "oauth_rejected" ? "warn" : "info";
-          const what = linking ? "OAuth link failed" : "OAuth sign-in failed";
+          const what = linking
+            ? "OAuth link failed"
+            : granting
+              ? "OAuth git grant failed"
+              : "OAuth sign-in failed";
           deps.logger[level]({ provider: provider.name, failure, ...facts }, what);
-          redirect(set, `${linking ? "/account" : "/login"}?error=${failure}&provider=${provider.name}`);
+          const back = linking ? "/account" : granting ? (safeNextPath(attempt?.next) ?? HOME) : "/login";
+          redirect(set, `${back}?error=${failure}&provider=${provider.name}`);
         };
 
         if (query.error) {
@@ -90,6 +110,13 @@ export function oauthRoutes(deps: Deps) {
           return fail("oauth_state", { cookie: attempt ? "valid" : "missing or invalid" });
         }
         try {
+          if (attempt.gitUserId !== undefined) {
+            const viewer = await currentViewer(deps, request, cookie);
+            if (viewer?.user.id !== attempt.gitUserId) throw new OAuthFlowError("oauth_link_session");
+            const { accessToken } = await completeGrant(provider, query.code, attempt.codeVerifier);
+            await saveGitToken(deps, viewer.user.id, accessToken);
+            return redirect(set, `${safeNextPath(attempt.next) ?? HOME}?git=${provider.name}`);
+          }
           const profile = await completeAuthorization(provider, query.code, attempt.codeVerifier);
           const ctx = requestContext(request, trustProxyHops);
           if (attempt.linkUserId !== undefined) {

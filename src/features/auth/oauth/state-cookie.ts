@@ -17,6 +17,8 @@ export interface OAuthAttempt {
   next: string | undefined;
   /** Set when a signed-in user links this provider: the account the identity is to join. */
   linkUserId?: string | undefined;
+  /** Set when a signed-in user lets Aura push to GitHub as them: whose git token the grant becomes. */
+  gitUserId?: string | undefined;
 }
 
 /** The cookie's name; `__Host-` in production pins it to this origin, HTTPS and path `/`. */
@@ -72,6 +74,7 @@ export function takeAttemptCookie(
     codeVerifier: body.codeVerifier,
     next: body.next,
     ...(typeof body.linkUserId === "string" ? { linkUserId: body.linkUserId } : {}),
+    ...(typeof body.gitUserId === "string" ? { gitUserId: body.gitUserId } : {}),
   };
 }
 
