@@ -160,6 +160,27 @@ describe("commit, push and pull", () => {
     expect(runGit(work, "log", "-1", "--format=%s")).toBe("On top");
   });
 
+  test("a file pulled over the limit leaves the project, and later commits keep it as the remote has it", async () => {
+    const { client, project, name } = await imported();
+    const work = remote.cloneRepo(name);
+    const big = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 13) % 251);
+    writeFileSync(join(work, "README.md"), big);
+    runGit(work, "commit", "-q", "-am", "Huge readme");
+    runGit(work, "push", "-q", "origin", "main");
+    expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(200);
+    expect((await client.get(`/api/v1/projects/${project.id}/files/README.md`)).status).toBe(404);
+    expect((await statusOf(client, project.id)).changes).toEqual([]);
+
+    await client.put(`/api/v1/projects/${project.id}/files/src/index.js`, { content: "// small\n" });
+    expect(
+      (await client.post(`/api/v1/projects/${project.id}/git/commit`, { message: "Small" })).status,
+    ).toBe(201);
+    expect((await client.post(`/api/v1/projects/${project.id}/git/push`, {})).status).toBe(200);
+    runGit(work, "pull", "-q", "--ff-only");
+    expect(runGit(work, "log", "-1", "--format=%s")).toBe("Small");
+    expect(Bun.file(join(work, "README.md")).size).toBe(big.byteLength);
+  });
+
   test("a push the remote would not fast-forward is a 409, and so is a pull that would need a merge", async () => {
     const { client, project, name } = await imported();
     const work = remote.cloneRepo(name);

@@ -108,7 +108,10 @@ export async function pullChanges(deps: GitDeps, userId: string, projectId: stri
       );
     const { files: written, skipped } = await readTreeFiles(workspace, tree, paths);
     const present = new Set(held.map((f) => f.path));
-    const removed = paths.filter((p) => !tree[p] && present.has(p));
+    // A file gone from the branch goes; so does one the project can no longer hold (it grew
+    // over the limit, or became a link), or a later commit would write the old copy back.
+    const unheld = new Set(skipped.map((s) => s.path));
+    const removed = paths.filter((p) => (!tree[p] || unheld.has(p)) && present.has(p));
     const { project } = access;
     await writingProject(deps, access, () =>
       db.transaction(async (tx) => {
