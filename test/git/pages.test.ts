@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { type GitServer, startGitServer } from "../helpers/git-server.ts";
+import { registerThroughForm } from "../helpers/html.ts";
+
+let t: TestApp;
+let remote: GitServer;
+beforeAll(async () => {
+  t = await createTestApp({ GIT_ALLOW_PRIVATE_REMOTES: "1", RATE_LIMIT_REGISTER: "1000/1h" });
+  remote = startGitServer();
+}, 60_000);
+afterAll(async () => {
+  await remote.stop();
+  await t.close();
+});
+
+const HX = { "hx-request": "true" };
+const person = () =>
+  registerThroughForm(t, {
+    email: `pages-${crypto.randomUUID().slice(0, 8)}@example.com`,
+    password: "correct horse battery",
+    firstName: "Ada",
+    lastName: "Lovelace",
+  });
+
+type Session = Awaited<ReturnType<typeof person>>;
+
+/** Poll an import's status as the dialog does, until it stops polling; the last answer. */
+async function follow(browser: Session, html: string) {
+  for (let i = 0; i < 200; i++) {
+    const poll = /hx-get="(\/projects\/import\/git\/[0-9a-f-]{36})"/.exec(html)?.[1];
+    if (!poll) return { html, location: undefined };
+    const next = await browser.get(poll, HX);
+    const location = next.res.headers.get("hx-location");
+    if (location) return { html: next.html, location };
+    html = next.html;
+    await Bun.sleep(25);
+  }
+  throw new Error("the import never finished");
+}
+
+describe("the dashboard's import", () => {
+  test("answers a progress bar that polls until the project opens", async () => {
+    const browser = await person();
+    const dashboard = await browser.get("/projects");
+    expect(dashboard.html).toContain("New project from Git URL");
+    const url = remote.createRepo("dialog", { "index.html": "<h1>Hi</h1>\n" });
+    const started = await browser.post("/projects/import/git", { url, branch: "", token: "" }, HX);
+    expect(started.res.status).toBe(200);
+    expect(started.html).toContain("data-git-progress");
+    const { location } = await follow(browser, started.html);
+    expect(location).toMatch(/^\/projects\/[0-9a-f-]{36}$/);
+    const page = await browser.get(location!);
+    expect(page.html).toContain("data-git-open");
+
+    // Someone else cannot read the job.
+    const jobPath = /hx-get="(\/projects\/import\/git\/[0-9a-f-]{36})"/.exec(started.html)![1]!;
+    const stranger = await person();
+    expect((await stranger.get(jobPath, HX)).res.status).toBe(404);
+  });
+
+  test("a refusal found while cloning is said where the progress was", async () => {
+    const browser = await person();
+    const started = await browser.post("/projects/import/git", { url: `${remote.url}/missing.git` }, HX);
+    const { html, location } = await follow(browser, started.html);
+    expect(location).toBeUndefined();
+    expect(html).toContain("data-git-import-error");
+    expect(html).toContain("no git repository at this URL");
+  });
+
+  test("a bad branch name is a 400 before anything starts", async () => {
+    const browser = await person();
+    const res = await browser.post("/projects/import/git", { url: `${remote.url}/x.git`, branch: "-x" }, HX);
+    expect(res.res.status).toBe(400);
+    expect(res.html).toContain("branch:");
+  });
+});
+
+test("a project without git has no Git button, and its panel is a 404", async () => {
+  const browser = await person();
+  const created = await browser.post("/projects", { name: "Plain", language: "javascript" });
+  const id = (created.res.headers.get("location") ?? created.res.headers.get("hx-location") ?? "").split(
+    "/",
+  )[2];
+  expect(id).toBeTruthy();
+  expect((await browser.get(`/projects/${id}`)).html).not.toContain("data-git-open");
+  expect((await browser.get(`/projects/${id}/git`, HX)).res.status).toBe(404);
+});
