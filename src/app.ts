@@ -27,6 +27,7 @@ import { projectPages } from "./features/projects/pages.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxPages } from "./features/sandbox/pages.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
+import { terminalRoutes } from "./features/terminal/routes.ts";
 import { usagePages } from "./features/usage/pages.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { cachePolicy } from "./plugins/cache-policy.ts";
@@ -59,6 +60,7 @@ export function createApp(deps: Deps) {
     .use(importRoutes(deps))
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
+    .use(terminalRoutes(deps))
     .use(aiRoutes(deps))
     .use(previewRoutes(deps))
     .use(previewSite(deps))
