@@ -28,6 +28,9 @@ const LIMIT_POLL_MS = 250;
 /** What readFiles brings back: text files up to 1 MiB each, 50 MiB and 5,000 files in all. */
 const READ_LIMITS = { fileBytes: 1024 * 1024, totalBytes: 50 * 1024 * 1024, files: 5000 };
 
+/** RLIMIT_NPROC above the group's process limit, when there is a group. */
+const NPROC_HEADROOM = 8;
+
 const SHELL = ["/usr/bin/bash", "--noprofile", "--norc", "-i"];
 const SHELL_ENV = { TERM: "xterm-256color", PS1: "\\W \\$ ", HISTFILE: "/tmp/.bash_history" };
 
@@ -80,10 +83,13 @@ export async function openLocalPty(
   try {
     await writeFiles(workDir, request.files, uid);
     cgroup = host.cgroups?.create(params.name, limits);
+    // With a group, its pids.max must be the limit that bites (RLIMIT_NPROC a little above it):
+    // only the group counts the refused forks that tell a fork bomb apart.
+    const rlimits = cgroup ? { ...limits, processes: limits.processes + NPROC_HEADROOM } : limits;
     const command = (program: string[], interactive: boolean) =>
       sandboxCommand(tools, {
         uid,
-        limits,
+        limits: rlimits,
         tmpBytes,
         timeoutMs: CPU_MS,
         cgroup,
