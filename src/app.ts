@@ -27,6 +27,7 @@ import { projectPages } from "./features/projects/pages.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxPages } from "./features/sandbox/pages.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
+import { terminalPages } from "./features/terminal/pages.tsx";
 import { terminalRoutes } from "./features/terminal/routes.ts";
 import { usagePages } from "./features/usage/pages.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
@@ -90,6 +91,7 @@ function htmlFace(deps: Deps) {
     .use(transferPages(deps))
     .use(memberPages(deps))
     .use(sandboxPages(deps))
+    .use(terminalPages(deps))
     .use(aiPages(deps))
     .use(contextPages(deps))
     .use(previewPages(deps))

@@ -118,6 +118,12 @@ export class TerminalManager {
     return terminal;
   }
 
+  /** The caller's open terminals in this project, oldest first (the panel resumes the first). */
+  ownedIn(userId: string, projectId: string): Terminal[] {
+    const id = projectId.toLowerCase();
+    return [...this.#terminals.values()].filter((t) => t.userId === userId && t.projectId === id);
+  }
+
   /** Send what is retained, then everything new: done in one tick, so no byte is lost or doubled. */
   attach(terminal: Terminal, client: TerminalClient): void {
     const retained = terminal.output.snapshot();

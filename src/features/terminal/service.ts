@@ -75,6 +75,16 @@ export async function terminalOf(
   return terminal;
 }
 
+/** The caller's open terminals in the project on this instance (editors and the owner only). */
+export async function terminalsOf(
+  deps: Pick<Deps, "db" | "memo" | "terminals">,
+  userId: string,
+  projectId: string,
+) {
+  const { project } = await projectAccess(deps, userId, projectId, "editor");
+  return deps.terminals.ownedIn(userId, project.id);
+}
+
 /** Close the caller's terminal: its shell, its processes and its working directory go. */
 export async function closeTerminal(
   deps: TerminalDeps,
