@@ -1,3 +1,4 @@
+import { assetUrl } from "../../src/assets.ts";
 import type { SyncOutcome } from "../../src/features/terminal/model.ts";
 import { Button, CloseButton } from "../components/_button.tsx";
 
@@ -92,7 +93,10 @@ export function SyncSummary({ outcome }: { outcome: SyncOutcome }) {
   );
 }
 
-/** The header's Terminal button: opens the caller's terminal of this project (or a new one) in the panel. */
+/**
+ * The header's Terminal button: opens the caller's terminal of this project (or a new one) in the
+ * panel. It names the terminal module so the shell can fetch it while the server starts the shell.
+ */
 export function TerminalButton({ projectId }: { projectId: string }) {
   return (
     <Button
@@ -101,7 +105,7 @@ export function TerminalButton({ projectId }: { projectId: string }) {
       hx-post={`/projects/${encodeURIComponent(projectId)}/terminals`}
       hx-target="#panel"
       hx-swap="innerHTML"
-      data-terminal-open
+      data-terminal-open={assetUrl("terminal.js")}
       title="A shell in the sandbox with the project's files"
     >
       <svg class="size-4" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">

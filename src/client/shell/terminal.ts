@@ -12,6 +12,19 @@ interface Mounted {
 
 let live: Mounted | undefined;
 
+type TerminalModule = { mount(root: HTMLElement): () => void };
+const loading = new Map<string, Promise<TerminalModule>>();
+/** The module at `url`, fetched once (a click on Terminal starts it while the server opens the shell). */
+const load = (url: string) => {
+  let module = loading.get(url);
+  if (!module) {
+    module = import(url) as Promise<TerminalModule>;
+    loading.set(url, module);
+    module.catch(() => loading.delete(url));
+  }
+  return module;
+};
+
 function stop(): void {
   live?.destroy?.();
   live = undefined;
@@ -23,8 +36,8 @@ function start(root: HTMLElement): void {
   live = mounted;
   const url = root.dataset.terminalModule;
   if (!url) return;
-  import(url).then(
-    (module: { mount(root: HTMLElement): () => void }) => {
+  load(url).then(
+    (module) => {
       if (live === mounted && root.isConnected) mounted.destroy = module.mount(root);
     },
     () => {
@@ -38,6 +51,10 @@ function start(root: HTMLElement): void {
 }
 
 export function listenForTerminal(): void {
+  document.addEventListener("click", (e) => {
+    const url = (e.target as Element).closest?.<HTMLElement>("[data-terminal-open]")?.dataset.terminalOpen;
+    if (url) void load(url).catch(() => undefined);
+  });
   document.addEventListener("htmx:after:swap", () => {
     const root = $<HTMLElement>("[data-terminal]");
     if (root && root !== live?.root) start(root);
