@@ -1,7 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Deps } from "../../deps.ts";
 import { authPlugin } from "../auth/auth-guard.ts";
-import { refuse } from "../auth/socket-auth.ts";
 import { apiModels, bearer, errors, noContent, projectIdParameter } from "../docs/api-schema.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { OpenedTerminal, OpenTerminalBody, SyncResult, TerminalParams } from "./model.ts";
@@ -14,18 +13,10 @@ const terminalIdParameter = {
   description: "The terminal's id, as its creation answered.",
 } as const;
 
-/** The socket's protocol, for the document (docs/api.md, "Terminal", says the same). */
-const PROTOCOL =
-  "A WebSocket (send `Upgrade: websocket`; auth by the session cookie or `?token=<access token>`). " +
-  "Terminal data goes both ways as binary frames (a text frame is taken as typed text too). A text " +
-  'frame holding a JSON object with a `type` is a control frame: `{"type":"resize","cols":N,"rows":N}`; ' +
-  "any other `type` closes the socket (4400). On every attach the server first sends the retained output " +
-  "(the last 64 KiB, in order, once), then everything new. When the terminal ends the server sends " +
-  '`{"type":"exit","exitCode":N|null,"error"?:"memory"|"processes"|"idle"|"closed"}` as a text frame ' +
-  "and closes with 1000. A terminal lives on the instance that started it: route its requests there " +
-  "(sticky sessions).";
-
-/** The JSON face of terminals (docs/api.md, "Terminal"); the socket itself is upgraded in handlers.ts. */
+/**
+ * The JSON face of terminals (docs/api.md, "Terminal"). The socket is upgraded in handlers.ts,
+ * outside the app, and documented with the other sockets in src/features/docs/spec.ts.
+ */
 export function terminalRoutes(deps: Deps) {
   return new Elysia({ prefix: "/api/v1/projects", tags: ["Terminal"] })
     .use(apiModels)
@@ -54,24 +45,6 @@ export function terminalRoutes(deps: Deps) {
             "(15) is closed.",
           parameters: [projectIdParameter],
           ...bearer("editor"),
-        },
-      },
-    )
-    .get(
-      "/:id/terminals/:terminalId",
-      () => refuse(426, "upgrade_required", "This address is a terminal's WebSocket"),
-      {
-        params: TerminalParams,
-        detail: {
-          operationId: "attachTerminal",
-          summary: "Attach to a terminal (WebSocket)",
-          description: PROTOCOL,
-          parameters: [projectIdParameter, terminalIdParameter],
-          responses: {
-            101: { description: "Switching protocols: the terminal's socket." },
-            426: { description: "Not a WebSocket upgrade." },
-          },
-          ...bearer("api"),
         },
       },
     )
