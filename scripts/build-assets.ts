@@ -83,6 +83,24 @@ export async function bundleShell(into = outDir): Promise<{ name: string; file: 
 }
 
 /**
+ * Bundle the terminal (src/client/terminal/: xterm, its fit addon and their glue) into one
+ * hashed module, terminal.js. Nothing imports it statically: the shell loads it by the URL the
+ * terminal panel carries, so it costs nothing until a terminal is opened.
+ */
+export async function bundleTerminal(into = outDir): Promise<{ name: string; file: string }[]> {
+  const result = await Bun.build({
+    entrypoints: [join(root, "src/client/terminal/index.ts")],
+    outdir: into,
+    format: "esm",
+    minify: true,
+    target: "browser",
+    naming: { entry: "terminal.[hash].[ext]" },
+  });
+  if (!result.success) throw new AggregateError(result.logs, "terminal build failed");
+  return result.outputs.map((o) => ({ name: "terminal.js", file: basename(o.path) }));
+}
+
+/**
  * Bundle the offline service worker (src/client/service-worker.ts): service-worker.js, a script
  * without imports or exports. It is not served from /assets/: the offline route serves it at /sw.js with
  * this build's version and asset URLs in front (src/features/offline/service-worker.ts).
@@ -170,10 +188,11 @@ interface Entry {
  * threads, Tailwind here meanwhile): the hashed entries for the manifest and the service worker.
  */
 export async function buildInto(into: string): Promise<{ entries: Entry[]; serviceWorker: string }> {
-  const [css, editor, shell, serviceWorker] = await Promise.all([
+  const [css, editor, shell, terminal, serviceWorker] = await Promise.all([
     tailwind(),
     bundleEditor(into),
     bundleShell(into),
+    bundleTerminal(into),
     bundleServiceWorker(into),
   ]);
   const entries: Entry[] = [];
@@ -182,7 +201,7 @@ export async function buildInto(into: string): Promise<{ entries: Entry[]; servi
     writeFileSync(join(into, file), bytes);
     entries.push({ name, url: `/assets/${file}`, path: join(into, file), immutable: true });
   }
-  for (const { name, file } of [...editor, ...shell])
+  for (const { name, file } of [...editor, ...shell, ...terminal])
     entries.push({ name, url: `/assets/${file}`, path: join(into, file), immutable: true });
   return { entries, serviceWorker };
 }

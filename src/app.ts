@@ -29,6 +29,8 @@ import { projectPages } from "./features/projects/pages.tsx";
 import { projectRoutes } from "./features/projects/routes.ts";
 import { sandboxPages } from "./features/sandbox/pages.ts";
 import { sandboxRoutes } from "./features/sandbox/routes.ts";
+import { terminalPages } from "./features/terminal/pages.tsx";
+import { terminalRoutes } from "./features/terminal/routes.ts";
 import { usagePages } from "./features/usage/pages.tsx";
 import { bodyLimit } from "./plugins/body-limit.ts";
 import { cachePolicy } from "./plugins/cache-policy.ts";
@@ -62,6 +64,7 @@ export function createApp(deps: Deps) {
     .use(gitRoutes(deps))
     .use(contextRoutes(deps))
     .use(sandboxRoutes(deps))
+    .use(terminalRoutes(deps))
     .use(aiRoutes(deps))
     .use(previewRoutes(deps))
     .use(previewSite(deps))
@@ -92,6 +95,7 @@ function htmlFace(deps: Deps) {
     .use(gitPages(deps))
     .use(memberPages(deps))
     .use(sandboxPages(deps))
+    .use(terminalPages(deps))
     .use(aiPages(deps))
     .use(contextPages(deps))
     .use(previewPages(deps))

@@ -37,6 +37,11 @@ export interface Config {
   sandbox: SandboxConfig;
   /** Live documents: connections one document accepts at once (COLLAB_MAX_CONNECTIONS). */
   collab: { maxConnections: number };
+  /**
+   * Terminals: open at once per user on one instance (TERMINALS_PER_USER), and how long one may
+   * sit without input or output before it is closed (TERMINAL_IDLE_MINUTES).
+   */
+  terminal: { perUser: number; idleMs: number };
   /** PREVIEW_ORIGIN: where web previews are served (another origin than the IDE's); unset: the IDE's own. */
   previewOrigin: string | undefined;
   ai: {
@@ -157,6 +162,10 @@ export function loadConfig(env: Env = process.env): Config {
     e2bApiKey: read("E2B_API_KEY"),
     sandbox: sandboxConfig(read, dataDir),
     collab: { maxConnections: integer(read, "COLLAB_MAX_CONNECTIONS", 50, 1, 10_000) },
+    terminal: {
+      perUser: integer(read, "TERMINALS_PER_USER", 2, 1, 100),
+      idleMs: integer(read, "TERMINAL_IDLE_MINUTES", 15, 1, 24 * 60) * 60_000,
+    },
     previewOrigin: origin(read, "PREVIEW_ORIGIN"),
     ai: {
       baseUrl: aiBaseUrl,

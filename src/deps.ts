@@ -13,6 +13,7 @@ import { createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/code-index.ts";
 import { announceChange } from "./features/preview/changes.ts";
+import { TerminalManager } from "./features/terminal/manager.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import type { Ports } from "./ports.ts";
@@ -29,23 +30,38 @@ export interface Deps extends Ports {
   collab: CollabHub;
   /** Runs untrusted code: the fair scheduler over the chosen runner (`kind` names it). */
   sandbox: Sandbox;
+  /** The terminals open on this instance (each a shell in the sandbox). */
+  terminals: TerminalManager;
   startedAt: number;
 }
 
-/** The scheduler over a runner, with the runner's kind for status and readiness. */
-export type Sandbox = SandboxScheduler & { readonly kind: SandboxRunner["kind"] };
+/** The scheduler over a runner, with the runner's kind for status and readiness, and its terminals. */
+export type Sandbox = SandboxScheduler & {
+  readonly kind: SandboxRunner["kind"];
+  openPty: SandboxRunner["openPty"];
+};
 
 /** Wrap a runner in the scheduler (global limit = the runner's slots, 2 per user). */
 export function createSandbox(runner: SandboxRunner): Sandbox {
-  return { ...createScheduler(runner), kind: runner.kind };
+  return { ...createScheduler(runner), kind: runner.kind, openPty: (request) => runner.openPty(request) };
 }
+
+/** Terminals one instance's local runner can hold open at once (each has a host uid of its own). */
+const TERMINALS_PER_INSTANCE = 16;
 
 /** E2B when its key is configured, else the local bubblewrap runner; either way behind the scheduler. */
 function sandboxRunner(config: Config, logger: Logger): SandboxRunner {
   const { instance, uidBase, tmpBytes, memoryBytes, processes } = config.sandbox;
   return config.e2bApiKey
     ? createE2BRunner({ apiKey: config.e2bApiKey, logger })
-    : createLocalRunner({ logger, instance, uidBase, tmpBytes, limits: { memoryBytes, processes } });
+    : createLocalRunner({
+        logger,
+        instance,
+        uidBase,
+        tmpBytes,
+        limits: { memoryBytes, processes },
+        terminals: TERMINALS_PER_INSTANCE,
+      });
 }
 
 /** The configured embedding model through the AI endpoint, else the local hashed-feature embedder. */
@@ -77,6 +93,7 @@ export function createDeps(
   const context = new CodeIndex({ db, store, embedder: embed, cache, logger, onChange });
   const memo = createMemo(cache);
   const collab = new CollabHub({ db, cache, memo, logger, config, context });
+  const terminals = new TerminalManager({ logger, ...config.terminal, retainBytes: 64 * 1024 });
   metrics.watch({
     sandboxRunning: () => sandbox.stats().running,
     sandboxQueued: () => sandbox.stats().queued,
@@ -96,13 +113,16 @@ export function createDeps(
     tokens: createAccessTokens(config.jwtSecret),
     context,
     sandbox,
+    terminals,
     startedAt: Date.now(),
   };
 }
 
 /** Close pools and connections; each is closed even if another fails. */
 export async function closeDeps(deps: Deps): Promise<void> {
-  // Live documents first: unloading writes their files and folds their logs.
+  // Terminals first: their shells and files go before the sandbox closes.
+  await deps.terminals.closeAll().catch((err) => deps.logger.warn({ err }, "closing terminals failed"));
+  // Live documents next: unloading writes their files and folds their logs.
   await deps.collab.close().catch((err) => deps.logger.warn({ err }, "closing live documents failed"));
   // Then the index: its running job may still write to the store, database and cache.
   await deps.context.close().catch((err) => deps.logger.warn({ err }, "closing the code index failed"));

@@ -5,7 +5,7 @@
  * before the port opens, so they must not pull in any npm package (test/app/boot-graph.test.ts).
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import type { CollabSocketData } from "./features/collab/socket.ts";
+import type { SocketData } from "./handlers.ts";
 import { rememberPeer } from "./plugins/client-ip.ts";
 import type { Server } from "./server.ts";
 
@@ -24,7 +24,7 @@ function readConfig(): Config {
 
 const config = readConfig();
 let app: Server | undefined;
-const server = Bun.serve<CollabSocketData>({
+const server = Bun.serve<SocketData>({
   port: config.port,
   // No cap of Bun's own: over it, Bun answers 413 with an empty body before the app sees the
   // request. The app refuses each body over its route's limit (8 MiB at most) with the

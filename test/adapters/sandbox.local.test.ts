@@ -67,7 +67,7 @@ describe("path validation", () => {
   });
 });
 
-test("a runner's uids stay inside its block of 1024: the probe uid, then one per slot", () => {
+test("a runner's uids stay inside its block of 1024: the probe uid, one per slot, then one per terminal", () => {
   const ids = testInstance();
   const runner = createLocalRunner({
     logger: silentLogger(),
@@ -75,9 +75,19 @@ test("a runner's uids stay inside its block of 1024: the probe uid, then one per
     slots: 5000,
     ...ids,
   });
-  expect(runner.slots).toBe(1023);
+  // Terminals (8 by default) have uids of their own at the end of the block.
+  expect(runner.slots).toBe(1015);
   expect(runner.uids[0]).toBe(ids.uidBase + 1);
-  expect(runner.uids.at(-1)).toBe(ids.uidBase + 1023);
+  expect(runner.uids.at(-1)).toBe(ids.uidBase + 1015);
+  const withoutTerminals = createLocalRunner({
+    logger: silentLogger(),
+    bwrapPath: "/nonexistent/bwrap",
+    slots: 5000,
+    terminals: 0,
+    ...ids,
+  });
+  expect(withoutTerminals.slots).toBe(1023);
+  expect(withoutTerminals.uids.at(-1)).toBe(ids.uidBase + 1023);
 });
 
 describe.skipIf(Boolean(skip))("local sandbox runner", () => {

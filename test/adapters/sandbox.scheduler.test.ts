@@ -27,6 +27,7 @@ function gatedRunner() {
       active--;
       yield { type: "exit", exitCode: 0, executionTime: 1, truncated: false };
     },
+    openPty: () => Promise.reject(new Error("this stand-in opens no terminals")),
     close: async () => undefined,
   };
   const release = async (name: string): Promise<void> => {

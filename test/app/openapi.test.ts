@@ -16,6 +16,7 @@ const JSON_URL = "/api/v1/openapi.json";
 const GUARD_MESSAGE = "Bearer access token required";
 /** Served outside Elysia (src/handlers.ts), so documented by the document itself rather than by a route. */
 const LIVE_DOCUMENT = "/api/v1/collab/{projectId}/{path}";
+const TERMINAL_SOCKET = "/api/v1/projects/{id}/terminals/{terminalId}";
 
 let t: TestApp;
 let doc: OpenApiDocument;
@@ -37,7 +38,9 @@ const operations = (): Entry[] =>
   );
 
 /** The operations of routes the app itself serves: all but the live-document socket. */
-const servedOperations = () => operations().filter((e) => e.path !== LIVE_DOCUMENT);
+/** The sockets: served outside the app's routes (src/handlers.ts), so documented by hand. */
+const SOCKETS = [LIVE_DOCUMENT, TERMINAL_SOCKET];
+const servedOperations = () => operations().filter((e) => !(SOCKETS.includes(e.path) && e.method === "get"));
 
 /** The app's own JSON routes (not the document's route itself), named as OpenAPI names them. */
 const jsonRoutes = () =>
@@ -242,6 +245,16 @@ describe("the OpenAPI document", () => {
       "query:token",
     ]);
     expect(socket?.security).toEqual([{ accessTokenQuery: [] }, { sessionCookie: [] }]);
+  });
+
+  test("documents the terminal WebSocket, also served outside the routes, beside the terminal's DELETE", () => {
+    const socket = doc.paths[TERMINAL_SOCKET]?.get;
+    expect(socket?.summary).toContain("WebSocket");
+    expect(socket?.description).toContain('{"type":"resize","cols":N,"rows":N}');
+    expect(socket?.description).toContain("64 KiB");
+    expect(Object.keys(socket?.responses ?? {})).toEqual(["101", "401", "403", "404", "426"]);
+    expect(socket?.security).toEqual([{ accessTokenQuery: [] }, { sessionCookie: [] }]);
+    expect(doc.paths[TERMINAL_SOCKET]?.delete?.operationId).toBe("closeTerminal");
   });
 
   test("documents the streams: the JSON answer and the events of chat and runs", () => {

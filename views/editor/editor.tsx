@@ -9,6 +9,7 @@ import { OutputPanel } from "./_output.tsx";
 import { PreviewButton } from "./_preview.tsx";
 import { GotoDialog } from "./_search.tsx";
 import { ShareDialog } from "./_share.tsx";
+import { TerminalButton } from "./_terminal.tsx";
 import { Toast } from "./_toast.tsx";
 import { TreeTransfer, UploadProgress } from "./_transfer.tsx";
 import { FileTree } from "./_tree.tsx";
@@ -108,6 +109,7 @@ export function EditorPage(props: EditorPageProps) {
                   <span class="max-sm:sr-only">Run</span>
                 </Button>
               )}
+              <TerminalButton projectId={projectId} />
               <Button
                 variant="ghost"
                 size="sm"

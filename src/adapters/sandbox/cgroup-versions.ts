@@ -22,6 +22,8 @@ export interface RunCgroup {
   readonly procs: string[];
   /** Whether the kernel OOM-killed a process of the run: it went over its memory. */
   oomKilled(): boolean;
+  /** Whether a fork or clone of the run was refused at its process limit. */
+  pidsExhausted(): boolean;
   /** The run's highest memory use so far in bytes, where the kernel reports it. */
   peakBytes(): number | undefined;
   /** Kill whatever is left in the group and remove it (false when it would not go). */
@@ -91,6 +93,7 @@ export function setupV2(own: string, name: string, pid: number): CgroupHost {
         dirs: [dir],
         procs: [join(dir, "cgroup.procs")],
         oomKilled: () => (counter(join(dir, "memory.events"), "oom_kill") ?? 0) > 0,
+        pidsExhausted: () => (counter(join(dir, "pids.events"), "max") ?? 0) > 0,
         peakBytes: () => numberIn(join(dir, "memory.peak")),
         remove: () => removeAsync([dir], "cgroup.kill"),
         removeNow: () => removeSync([dir], "cgroup.kill"),
@@ -133,6 +136,7 @@ export function setupV1(memoryRoot: string, pidsRoot: string): CgroupHost {
         // oom_kill is there since Linux 4.13; before it, a hit limit (failcnt) is the best sign.
         oomKilled: () =>
           (counter(oomControl, "oom_kill") ?? numberIn(join(memory, "memory.failcnt")) ?? 0) > 0,
+        pidsExhausted: () => (counter(join(pids, "pids.events"), "max") ?? 0) > 0,
         peakBytes: () => numberIn(join(memory, "memory.max_usage_in_bytes")),
         remove: () => removeAsync([memory, pids], undefined),
         removeNow: () => removeSync([memory, pids], undefined),

@@ -125,9 +125,20 @@ export function sandboxCommand(
     seccompFd?: number;
     workDir?: string;
     program: string[];
+    /**
+     * A terminal's shell: keep the PTY the spawn gives as the controlling terminal (no
+     * `--new-session`), so Ctrl-C reaches the foreground job and the shell has job control.
+     * `--new-session` guards against TIOCSTI typing into the server's terminal; a terminal's
+     * PTY is its own and its master is only read by the server, so what is typed into it
+     * reaches the same shell and nothing else.
+     */
+    interactive?: boolean;
+    /** Further variables for the program (names and values are Aura's own, never the user's). */
+    env?: Record<string, string>;
   },
 ): string[] {
   const { uid, limits, tmpBytes, timeoutMs, cgroup, seccompFd, workDir, program } = params;
+  const extraEnv = Object.entries(params.env ?? {}).flatMap(([name, value]) => ["--setenv", name, value]);
   const cpuSeconds = Math.ceil(timeoutMs / 1000) + 1;
   const args = [
     ...(cgroup ? joinCgroupArgs(cgroup) : []),
@@ -149,7 +160,7 @@ export function sandboxCommand(
     "--disable-userns",
     ...(seccompFd === undefined ? [] : ["--seccomp", String(seccompFd)]),
     "--die-with-parent",
-    "--new-session",
+    ...(params.interactive ? [] : ["--new-session"]),
     "--clearenv",
     "--setenv",
     "PATH",
@@ -171,6 +182,7 @@ export function sandboxCommand(
     "PYTHONDONTWRITEBYTECODE",
     "1",
     ...(tools.bun?.beBun ? ["--setenv", "BUN_BE_BUN", "1"] : []),
+    ...extraEnv,
     "--ro-bind",
     "/usr",
     "/usr",

@@ -31,6 +31,7 @@
 import { randomUUID } from "node:crypto";
 import { UnavailableError, UpstreamError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
+import { type CreatePtySandbox, openE2BPty } from "./e2b-pty.ts";
 import { DEFAULT_LIMITS } from "./local.ts";
 import type { RunEvent, RunFailure, RunLanguage, RunLimits, RunRequest, SandboxRunner } from "./types.ts";
 import { entryPath, safeRelativePath, validateRequestPaths } from "./workdir.ts";
@@ -66,10 +67,13 @@ export interface E2BSandboxLike {
 /** The module boundary: `@e2b/code-interpreter`, or a scripted stand-in in tests. */
 export interface E2BSdk {
   Sandbox: { create(opts: { apiKey: string; timeoutMs: number }): Promise<E2BSandboxLike> };
+  /** A sandbox for one terminal (the SDK's `Sandbox.create`, seen through the PTY's needs). */
+  createPtySandbox?: CreatePtySandbox;
 }
 
 const realSdk: E2BSdk = {
   Sandbox: { create: async (opts) => (await import("@e2b/code-interpreter")).Sandbox.create(opts) },
+  createPtySandbox: async (opts) => (await import("@e2b/code-interpreter")).Sandbox.create(opts),
 };
 
 export interface E2BRunnerOptions {
@@ -413,6 +417,10 @@ export function createE2BRunner(options: E2BRunnerOptions): SandboxRunner {
       return { available: true, languages: [...LANGUAGES], isolation: "microvm" };
     },
     run,
+    async openPty(request) {
+      if (closed || !sdk.createPtySandbox) throw new UnavailableError("E2B terminals are unavailable");
+      return openE2BPty(sdk.createPtySandbox, options.apiKey, request, logger);
+    },
     async close() {
       closed = true;
       const all = [...pool.values()];

@@ -8,10 +8,19 @@ import type { Logger } from "../../logger.ts";
 import { type CgroupSources, setupCgroups } from "./cgroup.ts";
 import type { CgroupHost, RunCgroup } from "./cgroup-versions.ts";
 import { type HostTools, launcherArgs, resolveTools, sandboxCommand } from "./command.ts";
+import { openLocalPty } from "./local-pty.ts";
 import { killGroup, supervise } from "./process.ts";
 import { writeSeccompFilter } from "./seccomp.ts";
 import { SlotPool } from "./slots.ts";
-import type { RunEvent, RunLanguage, RunLimits, RunRequest, SandboxRunner } from "./types.ts";
+import type {
+  PtyRequest,
+  PtySession,
+  RunEvent,
+  RunLanguage,
+  RunLimits,
+  RunRequest,
+  SandboxRunner,
+} from "./types.ts";
 import {
   createEmptyWorkDir,
   entryPath,
@@ -55,6 +64,8 @@ export interface LocalRunnerOptions {
   limits?: Partial<RunLimits>;
   /** Concurrent runs; each slot has its own host uid (`uidBase + 1 + slot`). */
   slots?: number;
+  /** Terminals open at once (default 8); each has its own host uid, after the run slots'. */
+  terminals?: number;
   /**
    * Start each slot's next sandbox ahead of its run (default true), so a run only waits for
    * its runtime to start. An idle sandbox holds no user data and is used by exactly one run.
@@ -104,13 +115,17 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const logger = options.logger.child({ adapter: "sandbox-local" });
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // An instance's uids are uidBase … uidBase + slots, within one derived block of 1024.
+  const terminalCount = Math.min(256, Math.max(0, options.terminals ?? 8));
   const slots = Math.min(
-    DERIVED_UID_BLOCK - 1,
+    DERIVED_UID_BLOCK - 1 - terminalCount,
     Math.max(1, options.slots ?? navigator.hardwareConcurrency ?? 1),
   );
   const pool = new SlotPool(slots);
   const tmpBytes = options.tmpBytes ?? DEFAULT_TMP_BYTES;
   const uids = Array.from({ length: slots }, (_, slot) => options.uidBase + 1 + slot);
+  // A terminal's uid is its own for as long as it is open: RLIMIT_NPROC counts per uid host-wide.
+  const terminalUids = Array.from({ length: terminalCount }, (_, i) => options.uidBase + 1 + slots + i);
+  const freeTerminalUids = [...terminalUids];
   const { tools, missing } = resolveTools(options);
   const isRoot = process.getuid?.() === 0;
   let cached: Status | undefined;
@@ -194,7 +209,7 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
     if (!tools) return down(`missing ${missing.join(", ")}`);
     if (!isRoot) return down("the server must run as root to drop each run to its own uid");
     if (runRootProblem) return down(runRootProblem);
-    const taken = hostUserAmong([options.uidBase, ...uids]);
+    const taken = hostUserAmong([options.uidBase, ...uids, ...terminalUids]);
     if (taken)
       return down(`uid ${taken.uid} is the host user ${taken.name}: choose another SANDBOX_UID_BASE`);
     const filter = join(runRoot, SECCOMP_FILE);
@@ -369,9 +384,49 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
     }
   }
 
+  async function openPty(request: PtyRequest): Promise<PtySession> {
+    const state = status();
+    if (closed || !state.available || !tools) {
+      throw new UnavailableError(`Local sandbox is unavailable: ${closed ? "closed" : state.reason}`);
+    }
+    const uid = freeTerminalUids.shift();
+    if (uid === undefined)
+      throw new UnavailableError("Every terminal of this server is in use; close one, or try again later");
+    try {
+      const pty = await openLocalPty(
+        {
+          tools,
+          limits,
+          tmpBytes,
+          runRoot,
+          cgroups,
+          seccompFd: seccompFile ? SECCOMP_FD : undefined,
+          withFilter,
+          logger,
+        },
+        request,
+        { uid, name: `term${uid - options.uidBase}-${++serial}` },
+      );
+      const close = pty.close;
+      let released = false;
+      return {
+        ...pty,
+        async close() {
+          await close();
+          if (!released) freeTerminalUids.push(uid);
+          released = true;
+        },
+      };
+    } catch (error) {
+      freeTerminalUids.push(uid);
+      throw error;
+    }
+  }
+
   return {
     kind: "local",
     limits,
+    openPty,
     slots,
     uids,
     runRoot,

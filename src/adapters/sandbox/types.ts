@@ -77,5 +77,47 @@ export interface SandboxRunner {
     seccomp?: boolean;
   };
   run(request: RunRequest): AsyncIterable<RunEvent>;
+  /**
+   * Start an interactive shell in a sandbox of its own, with the project's files in its working
+   * directory: the same isolation and memory and process limits as a run, but no wall-clock
+   * limit (its owner ends it, or closes it when idle). Throws UnavailableError when it cannot.
+   */
+  openPty(request: PtyRequest): Promise<PtySession>;
+  close(): Promise<void>;
+}
+
+/** What a terminal starts with. */
+export interface PtyRequest {
+  /** Project files to place in the working directory first (path → text). */
+  files: Record<string, string>;
+  cols: number;
+  rows: number;
+  /** Every byte the terminal prints, in order, from the first one. */
+  onData(data: Uint8Array): void;
+  /** Whose terminal it is (E2B keys its sandboxes on it). */
+  userId?: string;
+}
+
+/** How a terminal's shell ended. */
+export interface PtyExit {
+  /** The shell's exit code; null when it was killed. */
+  exitCode: number | null;
+  /** Set when a limit ended it rather than the shell itself. */
+  error?: "memory" | "processes";
+}
+
+/** An interactive shell in a sandbox. Bytes go both ways; nothing here knows of sockets. */
+export interface PtySession {
+  /** Keystrokes (or pasted text) to the shell. */
+  write(data: string | Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  /** Settles once the shell and everything it started have ended. */
+  readonly exited: Promise<PtyExit>;
+  /**
+   * The regular text files of the working directory as the sandbox sees them (path → text):
+   * read inside the sandbox, so a link the shell made cannot point the server at its own files.
+   */
+  readFiles(): Promise<Record<string, string>>;
+  /** End the shell and everything it started, and remove its files. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -89,6 +89,19 @@ export async function createEmptyWorkDir(root: string, uid: number): Promise<str
  * the sandboxed process (and only it) can use it.
  */
 export async function fillWorkDir(dir: string, request: RunRequest, uid: number): Promise<void> {
+  const place = await writeFiles(dir, request.files ?? {}, uid);
+  await place(entryPath(request), request.code);
+}
+
+/**
+ * Write `files` (path → text) into a work directory, each owned by `uid` (0600, folders 0700).
+ * Returns the function that places one more file the same way.
+ */
+export async function writeFiles(
+  dir: string,
+  files: Record<string, string>,
+  uid: number,
+): Promise<(relative: string, content: string) => Promise<void>> {
   const owned = new Set<string>([dir]);
   const place = async (relative: string, content: string): Promise<void> => {
     const target = join(dir, relative);
@@ -122,10 +135,10 @@ export async function fillWorkDir(dir: string, request: RunRequest, uid: number)
       );
     }
   };
-  for (const [path, content] of Object.entries(request.files ?? {})) {
+  for (const [path, content] of Object.entries(files)) {
     await placeOrSay(safeRelativePath(path, `files.${path}`).join("/"), content);
   }
-  await placeOrSay(entryPath(request), request.code);
+  return placeOrSay;
 }
 
 /** Delete a working directory and everything the run left in it. */

@@ -1,7 +1,7 @@
 /**
  * The project page's glue, loaded before the editor: toasts for the island's aura:* events, the
  * file tree's keyboard model and dialogs, keyboard shortcuts, re-indexing, Run and the
- * assistant with their streamed answers. Talks to the island only through DOM events and data
+ * assistant with their streamed answers, and the terminal panel's lazy module. Talks to the island only through DOM events and data
  * attributes.
  */
 import { listenToAssistant } from "./assistant.ts";
@@ -11,6 +11,7 @@ import { listenForHotkeys } from "./hotkeys.ts";
 import { listenForPreview } from "./preview.ts";
 import { listenForReindex } from "./reindex.ts";
 import { listenForRun } from "./run.ts";
+import { listenForTerminal } from "./terminal.ts";
 import { expireToasts, listenForToasts } from "./toasts.ts";
 import { listenToTree, syncTree } from "./tree.ts";
 import { listenForUploads } from "./upload.ts";
@@ -28,6 +29,7 @@ listenForReindex();
 listenToAssistant();
 listenForRun();
 listenForPreview();
+listenForTerminal();
 listenForUploads();
 
 document.addEventListener("htmx:after:swap", (e) => {

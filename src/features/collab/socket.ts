@@ -6,12 +6,9 @@
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Deps } from "../../deps.ts";
-import { NotFoundError, UnauthorizedError, ValidationError } from "../../errors.ts";
-import { clientIp } from "../../plugins/client-ip.ts";
-import type { Principal } from "../auth/auth-guard.ts";
-import { ownOrigin } from "../auth/csrf.ts";
-import { authenticate, currentUser } from "../auth/service.ts";
-import { type CookieJar, resolveSession } from "../auth/session-cookies.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
+import { currentUser } from "../auth/service.ts";
+import { refuse, socketCaller } from "../auth/socket-auth.ts";
 import { validatePath } from "../files/paths.ts";
 import { projectAccess } from "../projects/access.ts";
 import type { CollabHub } from "./hub.ts";
@@ -46,54 +43,6 @@ function colourOf(userId: string): string {
   return COLOURS[hash % COLOURS.length]!;
 }
 
-function refuse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
-}
-
-/**
- * A cookie jar over the request's Cookie header that records what a refresh writes, so the
- * upgrade can renew an expired access cookie as any page would.
- */
-function upgradeCookies(request: Request): { jar: CookieJar; written: string[] } {
-  const map = new Bun.CookieMap(request.headers.get("cookie") ?? "");
-  const written: string[] = [];
-  const jar = new Proxy({} as Record<string, unknown>, {
-    get: (_, name: string) => ({
-      value: map.get(name) ?? undefined,
-      set(options: {
-        value: string;
-        maxAge?: number;
-        path?: string;
-        httpOnly?: boolean;
-        secure?: boolean;
-        sameSite?: "lax";
-      }) {
-        written.push(new Bun.Cookie(name, options.value, options).serialize());
-      },
-    }),
-  });
-  return { jar: jar as unknown as CookieJar, written };
-}
-
-/** Who is asking: the `token` query parameter, else the session cookies (renewed if needed). */
-async function principalOf(deps: SocketDeps, request: Request, url: URL) {
-  const token = url.searchParams.get("token");
-  if (token) {
-    try {
-      return { principal: await authenticate(deps, token), cookies: [] as string[] };
-    } catch (error) {
-      if (error instanceof UnauthorizedError) return undefined;
-      throw error;
-    }
-  }
-  const { jar, written } = upgradeCookies(request);
-  const principal: Principal | undefined = await resolveSession(deps, jar, {
-    ip: clientIp(request, deps.config.trustProxyHops),
-    userAgent: request.headers.get("user-agent") ?? undefined,
-  });
-  return principal && { principal, cookies: written };
-}
-
 /** The project id and file path of a collab URL; undefined for anything malformed. */
 function target(pathname: string): { projectId: string; path: string } | undefined {
   const [projectId, ...segments] = pathname.slice(COLLAB_PREFIX.length).split("/");
@@ -118,13 +67,8 @@ export async function upgradeCollab(
   const url = new URL(request.url);
   if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
     return refuse(426, "upgrade_required", "This address is a WebSocket (the y-websocket protocol)");
-  const usesCookie = !url.searchParams.has("token");
-  // A page of another site may open a socket with our cookies attached; only our own pages may.
-  const origin = request.headers.get("origin");
-  if (usesCookie && origin !== null && origin !== ownOrigin(request, deps.config.trustProxyHops))
-    return refuse(403, "forbidden", "This connection did not come from Aura");
-  const who = await principalOf(deps, request, url);
-  if (!who) return refuse(401, "unauthorized", "Sign in, or pass a valid access token as ?token=");
+  const who = await socketCaller(deps, request, url);
+  if (who instanceof Response) return who;
   const place = target(url.pathname);
   if (!place) return refuse(404, "not_found", "File not found");
   const userId = who.principal.userId;

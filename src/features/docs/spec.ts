@@ -32,6 +32,7 @@ const TAGS = [
   { name: "Code search", description: "Search over a project's indexed code." },
   { name: "AI", description: "Completion, chat and analysis, grounded in the project's code." },
   { name: "Sandbox", description: "Running code in an isolated sandbox." },
+  { name: "Terminal", description: "A shell in the sandbox with the project's files, over a WebSocket." },
   { name: "Preview", description: "A web project's files as a sandboxed static site, by preview token." },
 ];
 
@@ -98,6 +99,48 @@ const LIVE_DOCUMENT: Operation = {
     "404": errorResponseRef("404")!,
     "426": errorResponseRef("426")!,
     "503": errorResponseRef("503")!,
+  },
+};
+
+/** `GET /api/v1/projects/{id}/terminals/{terminalId}`: upgraded outside Elysia too (src/handlers.ts). */
+const TERMINAL_SOCKET: Operation = {
+  operationId: "attachTerminal",
+  tags: ["Terminal"],
+  summary: "Attach to a terminal (WebSocket)",
+  description:
+    "A WebSocket (auth by the session cookie — a page of another site is refused with 403 — or " +
+    "`?token=<access token>`; the terminal's creator only, and only while an editor or the owner). " +
+    "Terminal data goes both ways as binary frames (a text frame is typed text too). A text frame holding " +
+    'a JSON object with a `type` is a control frame: `{"type":"resize","cols":N,"rows":N}`; any other ' +
+    "`type` closes with 4400, a frame over 1 MiB with 4413. On every attach the server first sends the " +
+    "retained output (the last 64 KiB, in order, once), then everything new. When the terminal ends it " +
+    'sends `{"type":"exit","exitCode":N|null,"error"?:"memory"|"processes"|"idle"|"closed"}` as a text ' +
+    "frame and closes with 1000; a socket that stops reading is closed with 4429. A terminal lives on the " +
+    "instance that started it: route its requests there (sticky). See docs/api.md.",
+  security: [{ accessTokenQuery: [] }, { sessionCookie: [] }],
+  parameters: [
+    { name: "id", in: "path", required: true, description: "The project's id.", schema: { type: "string" } },
+    {
+      name: "terminalId",
+      in: "path",
+      required: true,
+      description: "The terminal's id, as its creation answered.",
+      schema: { type: "string" },
+    },
+    {
+      name: "token",
+      in: "query",
+      required: false,
+      description: "An access token, for clients without the session cookie.",
+      schema: { type: "string" },
+    },
+  ],
+  responses: {
+    "101": { description: "Switching Protocols: the retained output follows, then the terminal live." },
+    "401": errorResponseRef("401")!,
+    "403": errorResponseRef("403")!,
+    "404": errorResponseRef("404")!,
+    "426": errorResponseRef("426")!,
   },
 };
 
@@ -259,6 +302,10 @@ export async function buildOpenApi(app: AnyElysia): Promise<OpenApiDocument> {
     };
   }
   paths["/api/v1/collab/{projectId}/{path}"] = { get: LIVE_DOCUMENT };
+  paths["/api/v1/projects/{id}/terminals/{terminalId}"] = {
+    ...paths["/api/v1/projects/{id}/terminals/{terminalId}"],
+    get: TERMINAL_SOCKET,
+  };
   const used = new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
   const errors = errorComponents();
   return {

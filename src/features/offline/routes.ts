@@ -1,12 +1,16 @@
 import { Elysia } from "elysia";
-import { staticAssets } from "../../assets.ts";
+import { assetUrl, staticAssets } from "../../assets.ts";
 import { serviceWorkerScript } from "./service-worker.ts";
 
 /** `/sw.js`: the offline service worker, rendered once with this build's hashed assets. */
 export function offlineRoutes() {
   let script: string | undefined;
   return new Elysia({ name: "offline" }).get("/sw.js", () => {
-    script ??= serviceWorkerScript([...staticAssets().values()].filter((a) => a.immutable).map((a) => a.url));
+    // Not the terminal: it needs the server anyway, and most visits never open one.
+    const lazy = new Set([assetUrl("terminal.js")]);
+    script ??= serviceWorkerScript(
+      [...staticAssets().values()].filter((a) => a.immutable && !lazy.has(a.url)).map((a) => a.url),
+    );
     return new Response(script, {
       headers: {
         "content-type": "text/javascript; charset=utf-8",

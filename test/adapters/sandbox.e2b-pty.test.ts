@@ -1,0 +1,124 @@
+import { describe, expect, test } from "bun:test";
+import { createE2BRunner, type E2BSdk } from "../../src/adapters/sandbox/e2b.ts";
+import type { CreatePtySandbox } from "../../src/adapters/sandbox/e2b-pty.ts";
+import { UnavailableError } from "../../src/errors.ts";
+import { silentLogger } from "../helpers/logs.ts";
+
+type PtySandbox = Awaited<ReturnType<CreatePtySandbox>>;
+
+/**
+ * A scripted stand-in for an E2B sandbox's files and PTY (the SDK's `files` and `pty` calls):
+ * its "shell" echoes what it is sent and exits on "exit\r".
+ */
+function scriptedSandbox() {
+  const files = new Map<string, string>();
+  const calls: string[] = [];
+  let onData: (data: Uint8Array) => void = () => {};
+  let finish: (result: { exitCode: number }) => void = () => {};
+  const encoder = new TextEncoder();
+  const sandbox: PtySandbox = {
+    sandboxId: "sbx-1",
+    files: {
+      write: async (path, data) => {
+        files.set(path, data);
+      },
+      list: async (dir) =>
+        [...files.keys()]
+          .filter((p) => p.startsWith(`${dir}/`))
+          .map((path) => ({ path, type: "file", size: files.get(path)!.length })),
+      read: async (path) => files.get(path) ?? "",
+    },
+    pty: {
+      create: async (opts) => {
+        calls.push(`create ${opts.cols}x${opts.rows} in ${opts.cwd} timeout ${opts.timeoutMs}`);
+        onData = opts.onData;
+        onData(encoder.encode("$ "));
+        return {
+          pid: 7,
+          wait: () =>
+            new Promise((resolve) => {
+              finish = resolve;
+            }),
+        };
+      },
+      sendInput: async (pid, data) => {
+        const text = new TextDecoder().decode(data);
+        calls.push(`input ${pid} ${JSON.stringify(text)}`);
+        onData(data);
+        if (text === "exit\r") finish({ exitCode: 0 });
+      },
+      resize: async (pid, size) => {
+        calls.push(`resize ${pid} ${size.cols}x${size.rows}`);
+      },
+      kill: async (pid) => {
+        calls.push(`kill ${pid}`);
+        return true;
+      },
+    },
+    setTimeout: async () => undefined,
+    kill: async () => {
+      calls.push("sandbox killed");
+    },
+  };
+  return { sandbox, files, calls };
+}
+
+const sdkWith = (createPtySandbox: CreatePtySandbox): E2BSdk => ({
+  Sandbox: { create: () => Promise.reject(new Error("runs are not used here")) },
+  createPtySandbox,
+});
+
+describe("E2B terminals through the SDK's PTY", () => {
+  test("files go to the work dir, keystrokes and sizes to the PTY, files come back, close kills all", async () => {
+    const fake = scriptedSandbox();
+    const runner = createE2BRunner({
+      apiKey: "k",
+      logger: silentLogger(),
+      sdk: sdkWith(async () => fake.sandbox),
+    });
+    let out = "";
+    const pty = await runner.openPty({
+      files: { "main.py": "print(1)\n", "lib/a.py": "A = 1\n" },
+      cols: 100,
+      rows: 30,
+      onData: (d) => {
+        out += new TextDecoder().decode(d);
+      },
+    });
+    expect([...fake.files.keys()].sort()).toEqual(["/home/user/work/lib/a.py", "/home/user/work/main.py"]);
+    pty.write("ls\r");
+    pty.resize(120, 40);
+    await Bun.sleep(0);
+    expect(out).toBe("$ ls\r");
+    fake.files.set("/home/user/work/new.txt", "made\n");
+    fake.files.set("/home/user/work/node_modules/x.js", "skipped\n");
+    expect(await pty.readFiles()).toEqual({
+      "lib/a.py": "A = 1\n",
+      "main.py": "print(1)\n",
+      "new.txt": "made\n",
+    });
+    pty.write("exit\r");
+    expect(await pty.exited).toEqual({ exitCode: 0 });
+    await pty.close();
+    expect(fake.calls).toEqual([
+      "create 100x30 in /home/user/work timeout 0",
+      'input 7 "ls\\r"',
+      "resize 7 120x40",
+      'input 7 "exit\\r"',
+      "kill 7",
+      "sandbox killed",
+    ]);
+    await runner.close();
+  });
+
+  test("a sandbox E2B cannot create is a 503", async () => {
+    const runner = createE2BRunner({
+      apiKey: "k",
+      logger: silentLogger(),
+      sdk: sdkWith(() => Promise.reject(new Error("quota"))),
+    });
+    const opening = runner.openPty({ files: {}, cols: 80, rows: 24, onData: () => {} });
+    await expect(opening).rejects.toBeInstanceOf(UnavailableError);
+    await runner.close();
+  });
+});
