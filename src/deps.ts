@@ -8,11 +8,13 @@ import type { SandboxRunner } from "./adapters/sandbox/types.ts";
 import { createVectorStore } from "./adapters/vectors/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { AppError } from "./errors.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
 import { createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/code-index.ts";
 import { announceChange } from "./features/preview/changes.ts";
+import { projectAccess } from "./features/projects/access.ts";
 import { TerminalManager } from "./features/terminal/manager.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
@@ -94,6 +96,16 @@ export function createDeps(
   const memo = createMemo(cache);
   const collab = new CollabHub({ db, cache, memo, logger, config, context });
   const terminals = new TerminalManager({ logger, ...config.terminal, retainBytes: 64 * 1024 });
+  // Membership changes (here or on another instance) end the terminals of those who lost edit
+  // rights, as they close live-document sockets.
+  collab.onAccessChanged((projectId) =>
+    terminals.recheck(projectId, (userId, id) =>
+      projectAccess({ db, memo }, userId, id, "editor").then(
+        () => true,
+        (error: unknown) => (error instanceof AppError && error.status < 500 ? false : Promise.reject(error)),
+      ),
+    ),
+  );
   metrics.watch({
     sandboxRunning: () => sandbox.stats().running,
     sandboxQueued: () => sandbox.stats().queued,

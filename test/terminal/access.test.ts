@@ -82,6 +82,29 @@ describe.skipIf(Boolean(skip))("who may open and attach to a terminal", async ()
     await socket.close();
   }, 30_000);
 
+  test("an editor made a viewer loses the terminal they had open: it ends, saying why", async () => {
+    const member = await registerUser(t);
+    expect(
+      (await o.post(`/api/v1/projects/${project.id}/members`, { email: member.email, role: "editor" }))
+        .status,
+    ).toBe(201);
+    const m = api(t, member.auth);
+    const res = await m.post(`/api/v1/projects/${project.id}/terminals`, {});
+    expect(res.status).toBe(201);
+    const own = (await res.json()) as { id: string };
+    const socket = attach(server.url, project.id, own.id, member.token);
+    await socket.opened;
+    await socket.waitFor("$ ");
+    const demoted = await o.patch(`/api/v1/projects/${project.id}/members/${member.user.id}`, {
+      role: "viewer",
+    });
+    expect(demoted.status).toBe(200);
+    const ended = await socket.closed;
+    expect(ended).toEqual({ code: 1000, exit: { type: "exit", exitCode: null, error: "access" } } as never);
+    // The terminal is gone, not only the socket: its place under the per-user limit is free again.
+    expect(t.deps.terminals.ownedIn(member.user.id, project.id)).toEqual([]);
+  }, 30_000);
+
   test("the body is checked: a size out of range is 400", async () => {
     const res = await o.post(`/api/v1/projects/${project.id}/terminals`, { cols: 0, rows: 24 });
     expect(res.status).toBe(400);

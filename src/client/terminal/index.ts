@@ -18,6 +18,7 @@ const END_TEXT: Record<string, string> = {
   processes: "Ended: it started more processes than a terminal may",
   idle: "Closed after being idle",
   closed: "Closed",
+  access: "Closed: you can no longer edit this project",
 };
 
 function addStyles(): void {

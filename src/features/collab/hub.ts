@@ -50,6 +50,8 @@ export class CollabHub implements LiveDocuments {
   readonly #live = new Set<Room>();
   readonly #control: Promise<(() => Promise<void>) | undefined>;
   readonly #sessionCheck: Timer;
+  /** Told of every access change, here or on another instance (terminals close on it). */
+  readonly #accessListeners: ((projectId: string) => void)[] = [];
   #closing = false;
 
   constructor(
@@ -159,6 +161,11 @@ export class CollabHub implements LiveDocuments {
         if (room) await room.exclusive(() => room.writeNow());
       }),
     );
+  }
+
+  /** Call `listener` whenever a project's memberships change, here or on another instance. */
+  onAccessChanged(listener: (projectId: string) => void): void {
+    this.#accessListeners.push(listener);
   }
 
   /** Memberships or the project changed: every socket of the project is checked again, everywhere. */
@@ -384,6 +391,7 @@ export class CollabHub implements LiveDocuments {
 
   /** Close the sockets of people who lost access to the project or whose role changed. */
   async #recheck(projectId: string): Promise<void> {
+    for (const listener of this.#accessListeners) listener(projectId);
     const prefix = `${projectId}\n`;
     for (const [k, pending] of this.#rooms) {
       if (!k.startsWith(prefix)) continue;

@@ -12,7 +12,7 @@ export interface TerminalClient {
 }
 
 /** How a terminal ended: its shell exited (or hit a limit), it sat idle, or it was closed. */
-export type TerminalEnd = PtyExit | { exitCode: null; error: "idle" | "closed" };
+export type TerminalEnd = PtyExit | { exitCode: null; error: "idle" | "closed" | "access" };
 
 /** A project file as the terminal started from it (or as the last sync wrote it). */
 export interface BaseFile {
@@ -122,6 +122,23 @@ export class TerminalManager {
   ownedIn(userId: string, projectId: string): Terminal[] {
     const id = projectId.toLowerCase();
     return [...this.#terminals.values()].filter((t) => t.userId === userId && t.projectId === id);
+  }
+
+  /**
+   * Memberships of the project changed: each terminal there whose owner `mayEdit` no longer
+   * (removed, left, made a viewer, the project gone) ends, since its shell holds the project's
+   * files. A failed check (the database down) leaves the terminal open.
+   */
+  async recheck(projectId: string, mayEdit: (userId: string, projectId: string) => Promise<boolean>) {
+    const id = projectId.toLowerCase();
+    for (const terminal of [...this.#terminals.values()]) {
+      if (terminal.projectId !== id) continue;
+      const allowed = await mayEdit(terminal.userId, id).catch((err: unknown) => {
+        this.options.logger.warn({ err, terminal: terminal.id }, "terminal access could not be checked");
+        return true;
+      });
+      if (!allowed) await this.close(terminal, { exitCode: null, error: "access" });
+    }
   }
 
   /** Send what is retained, then everything new: done in one tick, so no byte is lost or doubled. */
