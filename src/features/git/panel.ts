@@ -1,5 +1,6 @@
 import git from "isomorphic-git";
 import { getGitRepo } from "../../db/queries/git.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
 import { lineDiff } from "../editor/history.ts";
 import { projectAccess } from "../projects/access.ts";
 import type { Change } from "./changes.ts";
@@ -46,4 +47,22 @@ export async function sourceControl(deps: GitDeps, userId: string, projectId: st
     changes.push({ ...change, diff: a === undefined || b === undefined ? undefined : lineDiff(a, b) });
   }
   return { ...status, role, changes };
+}
+
+/**
+ * One changed file's text at the last commit and now, for the side-by-side view: "" for the
+ * side where it does not exist. Any member may read it (as the status); a path that is not a
+ * change is a 404, a binary file a 400.
+ */
+export async function changeTexts(deps: GitDeps, userId: string, projectId: string, path: string) {
+  const { repo, files, changes } = await openRepo(deps, userId, projectId, "viewer");
+  const change = changes.find((c) => c.path === path);
+  if (!change) throw new NotFoundError("Change");
+  const base = repo.tree[path];
+  const before = base
+    ? (await git.readBlob({ ...repoOptions(await workspaceOf(deps, repo)), oid: base.oid })).blob
+    : undefined;
+  const [a, b] = [asText(before), asText(files.find((f) => f.path === path)?.bytes)];
+  if (a === undefined || b === undefined) throw new ValidationError("path: is a binary file", "path");
+  return { path, status: change.status, before: a, after: b };
 }
