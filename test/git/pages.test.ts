@@ -70,6 +70,17 @@ describe("the dashboard's import", () => {
     expect(html).toContain("no git repository at this URL");
   });
 
+  test("an empty repository is refused in the dialog, and no project is left", async () => {
+    const browser = await person();
+    const url = remote.createEmptyRepo("dialog-empty");
+    const started = await browser.post("/projects/import/git", { url }, HX);
+    const { html, location } = await follow(browser, started.html);
+    expect(location).toBeUndefined();
+    expect(html).toContain("data-git-import-error");
+    expect(html).toContain("the repository is empty");
+    expect((await browser.get("/projects")).html).not.toContain("dialog-empty");
+  });
+
   test("a bad branch name is a 400 before anything starts", async () => {
     const browser = await person();
     const res = await browser.post("/projects/import/git", { url: `${remote.url}/x.git`, branch: "-x" }, HX);

@@ -46,7 +46,8 @@ export function gitRoutes(deps: Deps) {
             "URLs without credentials in them; a remote on a loopback or private address is a 400 unless the " +
             "server sets GIT_ALLOW_PRIVATE_REMOTES. A download over the clone limit (GIT_CLONE_LIMIT), more than " +
             "1000 files, or files over the project limit is a 413. Files the project cannot hold (over 5 MiB, " +
-            `symbolic links, submodules) are listed in \`skipped\`. ${GIT_ERRORS}`,
+            "symbolic links, submodules) are listed in `skipped`. An empty repository, or one whose default " +
+            `branch has no commits, is a 400 naming \`url\`. ${GIT_ERRORS}`,
           ...bearer("api"),
         },
       },
