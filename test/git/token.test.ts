@@ -63,3 +63,54 @@ test("a token given at import is stored encrypted, used to push, never shown, an
   expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(200);
   expect(JSON.stringify(t.logs)).not.toContain(TOKEN);
 });
+
+test("the token stays out of the log when the remote fails, even one that repeats the request back", async () => {
+  // A remote that answers every request with a 500 whose body is the request's headers, the
+  // credentials decoded: whatever keeps the failure for the log must not keep the token.
+  const echo = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      const auth = request.headers.get("authorization") ?? "";
+      const decoded = auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString() : "";
+      if (!decoded)
+        return new Response("auth required", {
+          status: 401,
+          headers: { "www-authenticate": 'Basic realm="x"' },
+        });
+      return new Response(`${JSON.stringify(Object.fromEntries(request.headers))} ${decoded}`, {
+        status: 500,
+      });
+    },
+  });
+  const gone = startGitServer({ password: TOKEN });
+  try {
+    const client = api(t, (await registerUser(t)).auth);
+    const res = await client.post("/api/v1/projects/import/git", {
+      url: `${echo.url.href}repo.git`,
+      token: TOKEN,
+    });
+    expect(res.status).toBe(502);
+    expect(await res.text()).not.toContain(TOKEN);
+    // A pull with the saved token from a remote that has gone away since the import.
+    const created = await client.post("/api/v1/projects/import/git", {
+      url: gone.createRepo("gone", { "a.txt": "a\n" }),
+      token: TOKEN,
+    });
+    expect(created.status).toBe(201);
+    await gone.stop();
+    const pulled = await client.post(
+      `/api/v1/projects/${((await created.json()) as { id: string }).id}/git/pull`,
+      {},
+    );
+    expect(pulled.status).toBe(502);
+    expect(await pulled.text()).not.toContain(TOKEN);
+    const logged = JSON.stringify(t.logs);
+    expect(logged).toContain("upstream_error");
+    expect(logged).not.toContain(TOKEN);
+    expect(logged).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString("base64"));
+  } finally {
+    await echo.stop(true);
+    await gone.stop();
+  }
+});
