@@ -114,3 +114,42 @@ test("the token stays out of the log when the remote fails, even one that repeat
     await gone.stop();
   }
 });
+
+test("a remote that redirects elsewhere does not get the token sent along", async () => {
+  const seen: (string | null)[] = [];
+  const elsewhere = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      seen.push(request.headers.get("authorization"));
+      return new Response("not here", { status: 404 });
+    },
+  });
+  // Asks for credentials, then sends the request with them to another origin.
+  const redirecting = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      if (!request.headers.get("authorization"))
+        return new Response("auth required", {
+          status: 401,
+          headers: { "www-authenticate": 'Basic realm="x"' },
+        });
+      const url = new URL(request.url);
+      return Response.redirect(`${elsewhere.url.href.replace(/\/$/, "")}${url.pathname}${url.search}`, 302);
+    },
+  });
+  try {
+    const client = api(t, (await registerUser(t)).auth);
+    const res = await client.post("/api/v1/projects/import/git", {
+      url: `${redirecting.url.href}repo.git`,
+      token: TOKEN,
+    });
+    expect(res.status).toBe(400);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).toEqual(seen.map(() => null));
+  } finally {
+    await redirecting.stop(true);
+    await elsewhere.stop(true);
+  }
+});

@@ -146,6 +146,13 @@ async function collect(body: GitRequest["body"]): Promise<Buffer<ArrayBuffer> | 
 
 const MAX_REDIRECTS = 5;
 
+/** Request headers without the ones that carry credentials. */
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !/^(authorization|cookie|proxy-authorization)$/i.test(name)),
+  );
+}
+
 /**
  * The HTTP client isomorphic-git calls: fetch, with every URL (redirects too) checked against
  * the policy and the bytes downloaded counted across the operation, so a huge repository
@@ -157,18 +164,23 @@ export function guardedHttp(policy: RemotePolicy) {
     async request(request: GitRequest) {
       const payload = await collect(request.body);
       let url = new URL(request.url);
+      let headers = request.headers ?? {};
       for (let hop = 0; ; hop++) {
         await assertPublicHost(url, policy);
         const response = await fetch(url, {
           method: request.method ?? "GET",
-          headers: request.headers ?? {},
+          headers,
           ...(payload ? { body: payload } : {}),
           redirect: "manual",
         });
         const location = response.headers.get("location");
         if (response.status >= 300 && response.status < 400 && location && hop < MAX_REDIRECTS) {
           await response.body?.cancel();
-          url = parseRemoteUrl(new URL(location, url).href);
+          const next = parseRemoteUrl(new URL(location, url).href);
+          // The credentials are for the remote asked for: a redirect elsewhere goes without them,
+          // as fetch itself does when it follows one.
+          if (next.origin !== url.origin) headers = withoutCredentials(headers);
+          url = next;
           continue;
         }
         const reader = response.body?.getReader();
