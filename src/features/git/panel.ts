@@ -2,9 +2,8 @@ import git from "isomorphic-git";
 import { getGitRepo } from "../../db/queries/git.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { lineDiff } from "../editor/history.ts";
-import { projectAccess } from "../projects/access.ts";
 import type { Change } from "./changes.ts";
-import { type GitDeps, gitStatus, openRepo, workspaceOf } from "./service.ts";
+import { type GitDeps, openRepo, statusOf, workspaceOf } from "./service.ts";
 import { repoOptions } from "./workspace.ts";
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -32,9 +31,9 @@ export async function isGitProject(deps: Pick<GitDeps, "db">, projectId: string)
 
 /** What the Source Control panel shows: the status, the caller's role, and each change with its diff. */
 export async function sourceControl(deps: GitDeps, userId: string, projectId: string) {
-  const { role } = await projectAccess(deps, userId, projectId, "viewer");
-  const status = await gitStatus(deps, userId, projectId);
-  const { repo, files } = await openRepo(deps, userId, projectId, "viewer");
+  const opened = await openRepo(deps, userId, projectId, "viewer");
+  const status = await statusOf(deps, opened);
+  const { access, repo, files } = opened;
   const needsBase = status.changes.some((c) => c.status !== "added");
   const workspace = needsBase ? await workspaceOf(deps, repo) : undefined;
   const current = new Map(files.map((f) => [f.path, f.bytes]));
@@ -46,7 +45,7 @@ export async function sourceControl(deps: GitDeps, userId: string, projectId: st
     const [a, b] = [asText(before), asText(current.get(change.path))];
     changes.push({ ...change, diff: a === undefined || b === undefined ? undefined : lineDiff(a, b) });
   }
-  return { ...status, role, changes };
+  return { ...status, role: access.role, changes };
 }
 
 /**
