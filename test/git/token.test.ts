@@ -153,3 +153,45 @@ test("a remote that redirects elsewhere does not get the token sent along", asyn
     await elsewhere.stop(true);
   }
 });
+
+test("a token is offered only to remotes on the host it was saved for, not to one another member chose", async () => {
+  // Bob's token, saved as he imported from his remote, is for that remote's host.
+  const bob = await registerUser(t);
+  const asBob = api(t, bob.auth);
+  const mine = await asBob.post("/api/v1/projects/import/git", {
+    url: remote.createRepo(`bobs-${crypto.randomUUID().slice(0, 8)}`, { "a.txt": "a\n" }),
+    token: TOKEN,
+  });
+  expect(mine.status).toBe(201);
+  // Alice's project comes from a remote on another host (port) that asks for credentials to push.
+  const asked: string[] = [];
+  const other = startGitServer({
+    canPush: async (password) => {
+      asked.push(password);
+      return false;
+    },
+  });
+  try {
+    const alice = api(t, (await registerUser(t)).auth);
+    const created = await alice.post("/api/v1/projects/import/git", {
+      url: other.createRepo("alices", { "b.txt": "b\n" }),
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await alice.post(`/api/v1/projects/${id}/members`, { email: bob.email, role: "editor" });
+    await asBob.put(`/api/v1/projects/${id}/files/b.txt`, { content: "bob\n" });
+    expect((await asBob.post(`/api/v1/projects/${id}/git/commit`, { message: "Bob's" })).status).toBe(201);
+    const pushed = await asBob.post(`/api/v1/projects/${id}/git/push`, {});
+    expect(pushed.status).toBe(403);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked).not.toContain(TOKEN);
+
+    // Saved for that host on purpose, it is offered there.
+    const host = new URL(other.url).host;
+    expect((await asBob.put("/api/v1/git/token", { token: TOKEN, host })).status).toBe(204);
+    expect((await asBob.post(`/api/v1/projects/${id}/git/push`, {})).status).toBe(403);
+    expect(asked).toContain(TOKEN);
+  } finally {
+    await other.stop();
+  }
+});

@@ -129,7 +129,8 @@ export async function importRepository(
       return created;
     }),
   );
-  if (input.token) await saveGitToken(deps, userId, input.token);
+  // The token is for this remote's host: pushes and pulls elsewhere go without it.
+  if (input.token) await saveGitToken(deps, userId, input.token, url.host);
   deps.context?.projectChanged(project.id);
   return { ...(await getProject(deps, userId, project.id)), skipped };
 }

@@ -12,6 +12,7 @@ import { loadTree } from "../editor/workspace.ts";
 import { projectAccess } from "../projects/access.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { importRepository } from "./clone.ts";
+import { githubHost } from "./credentials.ts";
 import { readImport, startImport } from "./import-jobs.ts";
 import { BRANCH_PATTERN, TOKEN_PATTERN } from "./model.ts";
 import { changeTexts, sourceControl } from "./panel.ts";
@@ -57,8 +58,7 @@ export function gitPages(deps: Deps) {
   function githubGrant(projectId: string, remote: string): string | undefined {
     const github = deps.config.oauth.github;
     if (!github) return undefined;
-    const host = new URL(github.endpoints?.authorize ?? "https://github.com").hostname;
-    return new URL(remote).hostname === host
+    return new URL(remote).hostname === githubHost(github)
       ? `/projects/${encodeURIComponent(projectId)}/git/github`
       : undefined;
   }

@@ -142,7 +142,7 @@ export function gitRoutes(deps: Deps) {
     .put(
       "/git/token",
       async ({ principal, body, set }) => {
-        await saveGitToken(deps, principal.userId, body.token);
+        await saveGitToken(deps, principal.userId, body.token, body.host);
         set.status = 204;
       },
       {
@@ -153,7 +153,8 @@ export function gitRoutes(deps: Deps) {
           operationId: "saveGitToken",
           summary: "Save your git personal access token",
           description:
-            "Stored encrypted (AES-GCM) and used for your pushes and pulls; it is never shown again.",
+            "Stored encrypted (AES-GCM) and used for your pushes and pulls to `host` (any remote without it); " +
+            "it is never shown again. A token given at import is kept for that remote's host.",
           ...bearer("api"),
         },
       },
