@@ -98,6 +98,16 @@ describe("client JavaScript budgets (gzip -9 bytes)", () => {
     expect([...closure([file("shell."), entry])].some((f) => f.startsWith("terminal."))).toBe(false);
   });
 
+  // The Source control panel's side-by-side view and the assistant's Apply share one merge view.
+  test("@codemirror/merge is in one lazy chunk, which the side-by-side view loads too", () => {
+    const entry = file("editor.");
+    const all = closure([entry], (f) => [...targets(f, STATIC), ...targets(f, DYNAMIC)]);
+    const merge = [...all].filter((f) => read(f).toString().includes("cm-merge-a"));
+    expect(merge).toEqual([lazyExporting("openApplyDialog")]);
+    expect(lazyExporting("openCompareDialog")).toBe(lazyExporting("openApplyDialog"));
+    expect(closure([entry]).has(merge[0]!)).toBe(false);
+  });
+
   // 252 KB before live documents (250.7 KB). Yjs and its providers add about 40 KB; the terminal
   // (xterm and its fit addon, one module loaded when its panel opens) about 90 KB. 400 KB leaves
   // room without hiding growth.

@@ -93,6 +93,17 @@ describe.skipIf(Boolean(unavailable))("git in a real browser", () => {
       expect(await panel.locator('[data-diff="add"]').textContent()).toBe("+const a = 2;");
       await page.screenshot({ path: join(screenshotDir(), `git-panel-${colorScheme}.png`) });
 
+      // Side by side, in the editor's merge view: the last commit's text and the text now.
+      await panel.getByRole("button", { name: "Side by side" }).click();
+      const compare = page.locator("dialog.aura-compare");
+      await compare.locator(".cm-merge-a .cm-content").waitFor();
+      expect(await compare.locator(".cm-merge-a .cm-content").textContent()).toContain("const a = 1;");
+      expect(await compare.locator(".cm-merge-b .cm-content").textContent()).toContain("const a = 2;");
+      expect(await compare.locator(".cm-changedLine").count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(screenshotDir(), `git-compare-${colorScheme}.png`) });
+      await page.keyboard.press("Escape");
+      await compare.waitFor({ state: "detached" });
+
       await panel.getByLabel("Commit message").fill("Two, not one");
       await panel.getByRole("button", { name: "Commit 1 change" }).click();
       await page.locator('[data-git-notice="success"]').waitFor();

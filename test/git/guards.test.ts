@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
+import { isPrivateAddress } from "../../src/features/git/remote.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { type GitServer, startGitServer } from "../helpers/git-server.ts";
@@ -12,11 +13,12 @@ let open: TestApp;
 let remote: GitServer;
 beforeAll(async () => {
   [strict, open] = await Promise.all([
-    createTestApp({ RATE_LIMIT_API: "100000/15m" }),
+    createTestApp({ RATE_LIMIT_API: "100000/15m", RATE_LIMIT_REGISTER: "1000/1h" }),
     createTestApp({
       GIT_ALLOW_PRIVATE_REMOTES: "1",
       GIT_CLONE_LIMIT: "256KiB",
       RATE_LIMIT_API: "100000/15m",
+      RATE_LIMIT_REGISTER: "1000/1h",
     }),
   ]);
   remote = startGitServer();
@@ -59,12 +61,49 @@ describe("remote URLs", () => {
       "http://10.1.2.3/a.git",
       "http://[::1]/a.git",
       "http://169.254.169.254/latest",
+      // Other spellings of loopback and "this host" a URL parser accepts: IPv4 in an IPv6
+      // address (URLs write ::ffff:127.0.0.1 as ::ffff:7f00:1), the unspecified addresses, and
+      // IPv4 written in decimal, hex or octal, or with parts left out.
+      "http://[::ffff:127.0.0.1]/a.git",
+      "http://[::ffff:7f00:1]/a.git",
+      "http://[::ffff:169.254.169.254]/latest",
+      "http://[::127.0.0.1]/a.git",
+      "http://[64:ff9b::127.0.0.1]/a.git",
+      "http://[2002:7f00:1::]/a.git",
+      "http://0.0.0.0/a.git",
+      "http://[::]/a.git",
+      "http://2130706433/a.git",
+      "http://0x7f000001/a.git",
+      "http://0177.0.0.1/a.git",
+      "http://127.1/a.git",
     ]) {
       const { status, error } = await importing(strict, { url: target });
       expect(status).toBe(400);
       expect(error.message).toContain("private addresses");
     }
     expect((await importing(open, { url })).status).toBe(201);
+  });
+
+  test("an address is judged by the IPv4 address it carries, whatever its spelling", () => {
+    for (const address of [
+      "::ffff:7f00:1",
+      "::ffff:127.0.0.1",
+      "::ffff:0:7f00:1",
+      "::ffff:a00:1",
+      "::7f00:1",
+      "64:ff9b::a9fe:a9fe",
+      "2002:c0a8:101::1",
+      "::",
+      "::1",
+      "0.0.0.0",
+      "fe80::1%eth0",
+      "fec0::1",
+      "fd12:3456::1",
+      "not an address",
+    ])
+      expect([address, isPrivateAddress(address)]).toEqual([address, true]);
+    for (const address of ["140.82.112.3", "::ffff:8c52:7003", "64:ff9b::8c52:7003", "2606:50c0:8000::153"])
+      expect([address, isPrivateAddress(address)]).toEqual([address, false]);
   });
 
   test("a repository over the download limit is a 413 and leaves no project", async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { getUserByEmail } from "../../src/db/queries/users.ts";
+import { saveFile } from "../../src/features/files/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { type GitServer, startGitServer } from "../helpers/git-server.ts";
 import { registerThroughForm } from "../helpers/html.ts";
@@ -15,9 +17,9 @@ afterAll(async () => {
 });
 
 const HX = { "hx-request": "true" };
-const person = () =>
+const person = (email = `pages-${crypto.randomUUID().slice(0, 8)}@example.com`) =>
   registerThroughForm(t, {
-    email: `pages-${crypto.randomUUID().slice(0, 8)}@example.com`,
+    email,
     password: "correct horse battery",
     firstName: "Ada",
     lastName: "Lovelace",
@@ -68,6 +70,17 @@ describe("the dashboard's import", () => {
     expect(html).toContain("no git repository at this URL");
   });
 
+  test("an empty repository is refused in the dialog, and no project is left", async () => {
+    const browser = await person();
+    const url = remote.createEmptyRepo("dialog-empty");
+    const started = await browser.post("/projects/import/git", { url }, HX);
+    const { html, location } = await follow(browser, started.html);
+    expect(location).toBeUndefined();
+    expect(html).toContain("data-git-import-error");
+    expect(html).toContain("the repository is empty");
+    expect((await browser.get("/projects")).html).not.toContain("dialog-empty");
+  });
+
   test("a bad branch name is a 400 before anything starts", async () => {
     const browser = await person();
     const res = await browser.post("/projects/import/git", { url: `${remote.url}/x.git`, branch: "-x" }, HX);
@@ -85,4 +98,38 @@ test("a project without git has no Git button, and its panel is a 404", async ()
   expect(id).toBeTruthy();
   expect((await browser.get(`/projects/${id}`)).html).not.toContain("data-git-open");
   expect((await browser.get(`/projects/${id}/git`, HX)).res.status).toBe(404);
+});
+
+test("the side-by-side view's texts: the last commit and now, for members only and changed files only", async () => {
+  const email = `pages-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const browser = await person(email);
+  const url = remote.createRepo("compare", { "a.js": "one\n", "same.txt": "same\n" });
+  const started = await browser.post("/projects/import/git", { url }, HX);
+  const { location } = await follow(browser, started.html);
+  const id = location!.split("/")[2]!;
+  const user = await getUserByEmail(await t.deps.db.get(), email);
+  await saveFile(t.deps, user!.id, { projectId: id, path: "a.js", content: "two\n" });
+  await saveFile(t.deps, user!.id, { projectId: id, path: "new.md", content: "# New\n" });
+  const compare = (session: typeof browser, path: string) =>
+    session.get(`/projects/${id}/git/compare?path=${encodeURIComponent(path)}`, {
+      accept: "application/json",
+    });
+
+  const panel = await browser.get(`/projects/${id}/git`, HX);
+  expect(panel.html).toContain('data-git-compare="a.js"');
+  const modified = await compare(browser, "a.js");
+  expect(modified.res.status).toBe(200);
+  expect(JSON.parse(modified.html)).toEqual({
+    path: "a.js",
+    status: "modified",
+    before: "one\n",
+    after: "two\n",
+  });
+  expect(JSON.parse((await compare(browser, "new.md")).html)).toMatchObject({ before: "", after: "# New\n" });
+  // Not a change, or not a file at all: nothing to compare.
+  expect((await compare(browser, "same.txt")).res.status).toBe(404);
+  expect((await compare(browser, "../etc/passwd")).res.status).toBe(404);
+  // Someone who is not a member is answered as the status answers them.
+  const stranger = await person();
+  expect((await compare(stranger, "a.js")).res.status).toBe(404);
 });

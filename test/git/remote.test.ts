@@ -89,6 +89,29 @@ describe("importing a repository", () => {
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toStartWith("branch:");
   });
+
+  test("an empty repository, or a default branch with no commits, is a 400 naming the field and leaves no project", async () => {
+    const client = api(t, (await registerUser(t)).auth);
+    const empty = remote.createEmptyRepo("empty");
+    const unborn = remote.createRepo("unborn", { "a.txt": "a\n" });
+    // The default branch (HEAD) names one nobody has pushed to; main has the commits, but
+    // isomorphic-git cannot clone past a missing HEAD, so naming main does not help.
+    runGit(join(remote.root, "unborn.git"), "symbolic-ref", "HEAD", "refs/heads/develop");
+    const withMain = remote.createRepo("with-main", { "a.txt": "a\n" });
+    for (const [body, says] of [
+      [{ url: empty }, "url: the repository is empty"],
+      [{ url: empty, branch: "main" }, "url: the repository is empty"],
+      [{ url: unborn }, "url: the repository's default branch has no commits"],
+      [{ url: unborn, branch: "main" }, "url: the repository's default branch has no commits"],
+      [{ url: withMain, branch: "develop" }, 'branch: the remote has no branch "develop"'],
+    ] as const) {
+      const res = await client.post("/api/v1/projects/import/git", body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toStartWith(says);
+    }
+    const listed = (await (await client.get("/api/v1/projects")).json()) as { pagination: { total: number } };
+    expect(listed.pagination.total).toBe(0);
+  });
 });
 
 describe("commit, push and pull", () => {

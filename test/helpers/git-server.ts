@@ -51,6 +51,8 @@ export interface GitServer {
   root: string;
   /** A new bare repository `name.git` on branch `main` holding `files` in one commit; returns its URL. */
   createRepo(name: string, files: Record<string, string | Uint8Array>): string;
+  /** A new bare repository `name.git` with no commits at all (`git init --bare`); returns its URL. */
+  createEmptyRepo(name: string): string;
   /** A working clone of a repository (to commit to it or read it with the CLI). */
   cloneRepo(name: string): string;
   stop(): Promise<void>;
@@ -127,6 +129,12 @@ export function startGitServer(
       runGit(work, "commit", "-q", "-m", "Initial commit");
       runGit(work, "push", "-q", bare, "main");
       rmSync(work, { recursive: true, force: true });
+      return `${base}/${name}.git`;
+    },
+    createEmptyRepo(name) {
+      const bare = join(root, `${name}.git`);
+      runGit(root, "init", "--bare", "-q", "-b", "main", bare);
+      runGit(bare, "config", "http.receivepack", "true");
       return `${base}/${name}.git`;
     },
     cloneRepo(name) {

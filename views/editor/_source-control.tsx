@@ -186,6 +186,19 @@ export function SourceControlPanel(props: SourceControlProps) {
                   <Badge>binary</Badge>
                 )}
               </summary>
+              {c.diff ? (
+                <div class="flex justify-end border-t border-slate-200 px-2 py-1 dark:border-ink-700">
+                  <Button
+                    variant="ghost"
+                    size="xs"
+                    data-git-compare={c.path}
+                    data-project={projectId}
+                    title="The last commit and now, side by side in the editor's merge view"
+                  >
+                    Side by side
+                  </Button>
+                </div>
+              ) : null}
               {c.diff && c.diff.lines.length > 0 ? (
                 <pre class="max-h-72 overflow-auto border-t border-slate-200 font-mono text-xs leading-5 dark:border-ink-700">
                   <code>

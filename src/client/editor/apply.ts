@@ -30,12 +30,12 @@ interface Choice<T> {
 }
 
 /**
- * A modal dialog with a merge view of `left` (read-only) against `right` (editable; arrows copy
- * a change from left to right) that resolves with the answer of the button pressed, or
- * `cancelled` on Escape. Load it lazily: it pulls in @codemirror/merge.
+ * A modal dialog with a merge view of `left` (read-only) against `right` (editable, with arrows
+ * that copy a change from left to right, unless `text.readOnly`) that resolves with the answer of
+ * the button pressed, or `cancelled` on Escape. Load it lazily: it pulls in @codemirror/merge.
  */
 function mergeDialog<T>(
-  text: { kind: string; title: string; intro: string; left: string; right: string },
+  text: { kind: string; title: string; intro: string; left: string; right: string; readOnly?: boolean },
   docs: { left: string; right: string },
   choices: Choice<T>[],
   cancelled: T,
@@ -63,14 +63,12 @@ function mergeDialog<T>(
   const footer = element("div", "flex flex-wrap justify-end gap-2 px-5 py-4");
   dialog.append(header, labels, body, footer);
   document.body.append(dialog);
+  const readOnly = [options.extensions, EditorState.readOnly.of(true), EditorView.editable.of(false)];
   const merge = new MergeView({
     parent: body,
-    a: {
-      doc: docs.left,
-      extensions: [options.extensions, EditorState.readOnly.of(true), EditorView.editable.of(false)],
-    },
-    b: { doc: docs.right, extensions: [options.extensions] },
-    revertControls: "a-to-b",
+    a: { doc: docs.left, extensions: readOnly },
+    b: { doc: docs.right, extensions: text.readOnly ? readOnly : [options.extensions] },
+    ...(text.readOnly ? {} : { revertControls: "a-to-b" as const }),
     gutter: true,
   });
 
@@ -121,6 +119,32 @@ export function openApplyDialog(
       { label: "Cancel", answer: () => undefined },
       { label: "Apply", primary: true, answer: (content) => content },
     ],
+    undefined,
+    options,
+  );
+}
+
+/**
+ * Show a changed file of a git project side by side: its text at the last commit (left) against
+ * its text now (right), both read-only. Resolves when it is closed (Close or Escape).
+ */
+export function openCompareDialog(
+  before: string,
+  after: string,
+  options: ApplyDialogOptions & { status: "added" | "modified" | "deleted" },
+): Promise<void> {
+  const said = { added: "added since", modified: "changed since", deleted: "deleted since" };
+  return mergeDialog<void>(
+    {
+      kind: "compare",
+      title: options.path,
+      intro: `The file as it is now, ${said[options.status]} the last commit. Commit from the Source control panel.`,
+      left: "Last commit",
+      right: "Now",
+      readOnly: true,
+    },
+    { left: before, right: after },
+    [{ label: "Close", primary: true, answer: () => undefined }],
     undefined,
     options,
   );

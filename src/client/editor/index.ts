@@ -1,3 +1,4 @@
+import { listenForCompare } from "./compare.ts";
 import { type EditorHandle, mount } from "./mount.ts";
 
 export type { EditorHandle } from "./mount.ts";
@@ -28,5 +29,6 @@ export function mountAll(root: ParentNode = document): void {
 const onHtmx = (event: Event) => mountAll(event.target instanceof Element ? event.target : document);
 document.addEventListener("htmx:after:process", onHtmx);
 document.addEventListener("htmx:after:swap", () => mountAll(document));
+listenForCompare();
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => mountAll());
 else mountAll();

@@ -92,6 +92,12 @@ export function listenForToasts(): void {
       `${summary ?? "Analysis done."} ${count ? `${count} ${count === 1 ? "finding is" : "findings are"} marked in the editor.` : "Nothing to report."}`,
     );
   });
+  document.addEventListener("aura:compare-error", (e) => {
+    toast(
+      (e as CustomEvent<{ message?: string }>).detail?.message ?? "The diff could not be shown.",
+      "error",
+    );
+  });
   document.addEventListener("aura:ai-error", (e) => {
     toast((e as CustomEvent<{ message?: string }>).detail?.message ?? "The AI request failed.", "error");
   });

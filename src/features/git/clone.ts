@@ -3,7 +3,7 @@ import { userScope } from "../../adapters/cache/memo.ts";
 import { addGitObjects, insertGitRepo } from "../../db/queries/git.ts";
 import * as projects from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
-import { PayloadTooLargeError } from "../../errors.ts";
+import { PayloadTooLargeError, ValidationError } from "../../errors.ts";
 import { formatBytes } from "../files/format.ts";
 import { MAX_UPLOAD_FILES, storeAll } from "../files/transfer.ts";
 import { mainLanguage } from "../projects/import.ts";
@@ -31,6 +31,20 @@ function nameFromRemote(url: URL): string {
 /** Basic auth for a remote from a personal access token (the user name is ignored by GitHub and most hosts). */
 export function tokenAuth(token: string | undefined) {
   return token ? () => ({ username: "x-access-token", password: token }) : undefined;
+}
+
+/**
+ * The remote's HEAD names a branch with no commits (a default branch never pushed to, while
+ * others were): isomorphic-git cannot find HEAD and fails the clone, even of another branch
+ * that has commits. A 400 naming `url`, since no branch given can get past it.
+ */
+function unbornHead(error: unknown): ValidationError | undefined {
+  const e = error as { code?: string; data?: { what?: string } };
+  if (e.code !== "NotFoundError" || e.data?.what !== "HEAD") return undefined;
+  return new ValidationError(
+    "url: the repository's default branch has no commits; push to it (or make a branch with commits the default) and import again",
+    "url",
+  );
 }
 
 /**
@@ -70,9 +84,11 @@ export async function importRepository(
         : {}),
     });
   } catch (error) {
-    throw remoteError(error, input.branch);
+    throw unbornHead(error) ?? remoteError(error, input.branch);
   }
-  const headOid = await git.resolveRef({ ...options, ref: "HEAD" });
+  // A remote with no refs at all (an empty repository) clones without error, and without a HEAD.
+  const headOid = await git.resolveRef({ ...options, ref: "HEAD" }).catch(() => undefined);
+  if (!headOid) throw new ValidationError("url: the repository is empty: it has no commits to import", "url");
   const branch = (await git.currentBranch({ ...options, fullname: false })) ?? input.branch ?? "main";
   const tree = await flattenTree(workspace, headOid);
   const { files, skipped } = await readTreeFiles(workspace, tree, Object.keys(tree).sort());
@@ -113,7 +129,8 @@ export async function importRepository(
       return created;
     }),
   );
-  if (input.token) await saveGitToken(deps, userId, input.token);
+  // The token is for this remote's host: pushes and pulls elsewhere go without it.
+  if (input.token) await saveGitToken(deps, userId, input.token, url.host);
   deps.context?.projectChanged(project.id);
   return { ...(await getProject(deps, userId, project.id)), skipped };
 }

@@ -31,23 +31,38 @@ function tokenKey(secret: string): Promise<CryptoKey> {
 }
 
 /** The user id is the additional data, so a sealed token copied to another user's row does not open. */
-async function seal(secret: string, userId: string, token: string) {
+async function seal(secret: string, userId: string, plaintext: string) {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(userId) },
     await tokenKey(secret),
-    new TextEncoder().encode(token),
+    new TextEncoder().encode(plaintext),
   );
   return { iv, ciphertext: new Uint8Array(ciphertext) };
 }
 
-/** Store (or replace) the user's personal access token, encrypted; it is never shown again. */
-export async function saveGitToken(deps: CredentialDeps, userId: string, token: string): Promise<void> {
+/**
+ * Store (or replace) the user's personal access token, encrypted; it is never shown again. With
+ * `host` (a URL's host, or a host name for any port) it is offered only to remotes there: a
+ * remote chosen by someone else (the owner of a project you edit) does not get it by asking.
+ */
+export async function saveGitToken(
+  deps: CredentialDeps,
+  userId: string,
+  token: string,
+  host?: string,
+): Promise<void> {
+  const saved = JSON.stringify(host ? { token, host: host.toLowerCase() } : { token });
   await queries.putGitCredential(
     await deps.db.get(),
     userId,
-    await seal(deps.config.jwtSecret, userId, token),
+    await seal(deps.config.jwtSecret, userId, saved),
   );
+}
+
+/** The host name GitHub sign-in is configured for, where a token GitHub grants is good (github.com unless moved). */
+export function githubHost(github: { endpoints?: { authorize?: string } | undefined }): string {
+  return new URL(github.endpoints?.authorize ?? "https://github.com").hostname;
 }
 
 /** Forget the user's token; false when there was none. */
@@ -60,22 +75,44 @@ export async function hasGitToken(deps: CredentialDeps, userId: string): Promise
   return Boolean(await queries.getGitCredential(await deps.db.get(), userId));
 }
 
+/** A sealed token as saved: `{token, host?}`, or the bare token saved before hosts were kept. */
+function parseSaved(text: string): { token: string; host?: string } {
+  try {
+    const saved = JSON.parse(text) as { token?: unknown; host?: unknown };
+    if (typeof saved.token === "string")
+      return typeof saved.host === "string"
+        ? { token: saved.token, host: saved.host }
+        : { token: saved.token };
+  } catch {
+    // A bare token.
+  }
+  return { token: text };
+}
+
 /**
- * The user's token in clear, for a push or pull; undefined when none is stored or it no longer
- * opens (the app's secret changed): then the remote is tried without one.
+ * The user's token in clear, for a push or pull to `remote`; undefined when none is stored, it
+ * no longer opens (the app's secret changed), or it was saved for another host: then the remote
+ * is tried without one.
  */
-export async function openGitToken(deps: CredentialDeps, userId: string): Promise<string | undefined> {
+export async function openGitToken(
+  deps: CredentialDeps,
+  userId: string,
+  remote: string,
+): Promise<string | undefined> {
   const row = await queries.getGitCredential(await deps.db.get(), userId);
   if (!row) return undefined;
+  let clear: ArrayBuffer;
   try {
-    const clear = await crypto.subtle.decrypt(
+    clear = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: new Uint8Array(row.iv), additionalData: new TextEncoder().encode(userId) },
       await tokenKey(deps.config.jwtSecret),
       new Uint8Array(row.ciphertext),
     );
-    return new TextDecoder().decode(clear);
   } catch {
     // A token sealed under another secret cannot be opened; it is as if none were stored.
     return undefined;
   }
+  const { token, host } = parseSaved(new TextDecoder().decode(clear));
+  const url = new URL(remote);
+  return !host || host === url.host || host === url.hostname ? token : undefined;
 }

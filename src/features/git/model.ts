@@ -31,7 +31,19 @@ export const CommitBody = t.Object({
   message: t.String({ minLength: 1, maxLength: 10_000, pattern: "\\S", description: "The commit message" }),
 });
 
-export const TokenBody = t.Object({ token: Token });
+export const TokenBody = t.Object({
+  token: Token,
+  host: t.Optional(
+    t.String({
+      minLength: 1,
+      maxLength: 300,
+      pattern: "^[A-Za-z0-9.\\-\\[\\]:]+$",
+      description:
+        "The host the token is for (`github.com`, or `git.example.com:8443`): it is offered only to remotes there. " +
+        "Without it, any remote that asks for credentials gets it",
+    }),
+  ),
+});
 
 const Change = t.Object({
   path: t.String(),

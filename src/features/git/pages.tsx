@@ -12,9 +12,10 @@ import { loadTree } from "../editor/workspace.ts";
 import { projectAccess } from "../projects/access.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { importRepository } from "./clone.ts";
+import { githubHost } from "./credentials.ts";
 import { readImport, startImport } from "./import-jobs.ts";
 import { BRANCH_PATTERN, TOKEN_PATTERN } from "./model.ts";
-import { sourceControl } from "./panel.ts";
+import { changeTexts, sourceControl } from "./panel.ts";
 import { commitChanges } from "./service.ts";
 import { pullChanges, pushChanges } from "./sync.ts";
 
@@ -25,6 +26,7 @@ const ImportForm = t.Object({
   token: t.Optional(t.String({ maxLength: 1000 })),
 });
 const JobParams = t.Object({ job: t.String({ format: "uuid" }) });
+const CompareQuery = t.Object({ path: t.String({ minLength: 1, maxLength: 1024 }) });
 const CommitForm = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
   message: t.Optional(t.String({ maxLength: 10_000 })),
@@ -56,8 +58,7 @@ export function gitPages(deps: Deps) {
   function githubGrant(projectId: string, remote: string): string | undefined {
     const github = deps.config.oauth.github;
     if (!github) return undefined;
-    const host = new URL(github.endpoints?.authorize ?? "https://github.com").hostname;
-    return new URL(remote).hostname === host
+    return new URL(remote).hostname === githubHost(github)
       ? `/projects/${encodeURIComponent(projectId)}/git/github`
       : undefined;
   }
@@ -110,84 +111,92 @@ export function gitPages(deps: Deps) {
 
   const short = (oid: string) => oid.slice(0, 7);
 
-  return new Elysia({ name: "git-pages" })
-    .use(sessionPlugin(deps))
-    .post(
-      "/projects/import/git",
-      async ({ viewer, body, request }) => {
-        const input = importInput(body);
-        if (!isHtmx(request)) {
-          const project = await importRepository(deps, viewer.user.id, input);
-          return redirectAfterPost(request, `/projects/${project.id}`);
-        }
-        const jobId = await startImport(deps, viewer.user.id, input);
-        const job = (await readImport(deps, viewer.user.id, jobId)) ?? {
-          state: "running" as const,
-          progress: { phase: "Connecting", loaded: 0, total: 0 },
-        };
-        return html(<GitImportStatus jobId={jobId} job={job} />);
-      },
-      { session: true, body: ImportForm },
-    )
-    .get(
-      "/projects/import/git/:job",
-      async ({ viewer, params, request }) => {
-        const job = await readImport(deps, viewer.user.id, params.job);
-        if (!job) throw new NotFoundError("Import");
-        // Done with nothing left out: open the project. Skipped files are listed first.
-        if (job.state === "done" && job.skipped.length === 0)
-          return redirectAfterPost(request, `/projects/${job.projectId}`);
-        return html(<GitImportStatus jobId={params.job} job={job} />);
-      },
-      { session: true, params: JobParams },
-    )
-    .get("/projects/:id/git", ({ viewer, params }) => panel(viewer, params.id), {
-      session: true,
-      params: ProjectParams,
-    })
-    .post(
-      "/projects/:id/git/commit",
-      ({ viewer, params, body }) =>
-        act(viewer, params.id, async () => {
-          const message = body.message?.trim();
-          if (!message) throw new ValidationError("message: is required", "message");
-          const { oid } = await commitChanges(deps, viewer.user.id, params.id, message);
-          return `Committed ${short(oid)}`;
-        }),
-      { session: true, params: ProjectParams, body: CommitForm },
-    )
-    .post(
-      "/projects/:id/git/push",
-      ({ viewer, params }) =>
-        act(
-          viewer,
-          params.id,
-          async () => `Pushed ${short((await pushChanges(deps, viewer.user.id, params.id)).oid)}`,
-        ),
-      { session: true, params: ProjectParams },
-    )
-    .get(
-      "/projects/:id/git/github",
-      async ({ viewer, params, request, cookie, set }) => {
-        const { project } = await projectAccess(deps, viewer.user.id, params.id, "editor");
-        set.status = 302;
-        set.headers.location = beginAuthorization(deps, "github", request, cookie, {
-          next: `/projects/${project.id}`,
-          gitUserId: viewer.user.id,
-          extraScopes: ["repo"],
-        });
-      },
-      { session: true, params: ProjectParams },
-    )
-    .post(
-      "/projects/:id/git/pull",
-      ({ viewer, params, body }) =>
-        act(
-          viewer,
-          params.id,
-          async () => `Up to date with ${short((await pullChanges(deps, viewer.user.id, params.id)).oid)}`,
-          { current: body.current || undefined },
-        ),
-      { session: true, params: ProjectParams, body: PullForm },
-    );
+  return (
+    new Elysia({ name: "git-pages" })
+      .use(sessionPlugin(deps))
+      .post(
+        "/projects/import/git",
+        async ({ viewer, body, request }) => {
+          const input = importInput(body);
+          if (!isHtmx(request)) {
+            const project = await importRepository(deps, viewer.user.id, input);
+            return redirectAfterPost(request, `/projects/${project.id}`);
+          }
+          const jobId = await startImport(deps, viewer.user.id, input);
+          const job = (await readImport(deps, viewer.user.id, jobId)) ?? {
+            state: "running" as const,
+            progress: { phase: "Connecting", loaded: 0, total: 0 },
+          };
+          return html(<GitImportStatus jobId={jobId} job={job} />);
+        },
+        { session: true, body: ImportForm },
+      )
+      .get(
+        "/projects/import/git/:job",
+        async ({ viewer, params, request }) => {
+          const job = await readImport(deps, viewer.user.id, params.job);
+          if (!job) throw new NotFoundError("Import");
+          // Done with nothing left out: open the project. Skipped files are listed first.
+          if (job.state === "done" && job.skipped.length === 0)
+            return redirectAfterPost(request, `/projects/${job.projectId}`);
+          return html(<GitImportStatus jobId={params.job} job={job} />);
+        },
+        { session: true, params: JobParams },
+      )
+      .get("/projects/:id/git", ({ viewer, params }) => panel(viewer, params.id), {
+        session: true,
+        params: ProjectParams,
+      })
+      // The side-by-side view's two texts, as JSON: the island fetches them when it is opened.
+      .get(
+        "/projects/:id/git/compare",
+        ({ viewer, params, query }) => changeTexts(deps, viewer.user.id, params.id, query.path),
+        { session: true, params: ProjectParams, query: CompareQuery },
+      )
+      .post(
+        "/projects/:id/git/commit",
+        ({ viewer, params, body }) =>
+          act(viewer, params.id, async () => {
+            const message = body.message?.trim();
+            if (!message) throw new ValidationError("message: is required", "message");
+            const { oid } = await commitChanges(deps, viewer.user.id, params.id, message);
+            return `Committed ${short(oid)}`;
+          }),
+        { session: true, params: ProjectParams, body: CommitForm },
+      )
+      .post(
+        "/projects/:id/git/push",
+        ({ viewer, params }) =>
+          act(
+            viewer,
+            params.id,
+            async () => `Pushed ${short((await pushChanges(deps, viewer.user.id, params.id)).oid)}`,
+          ),
+        { session: true, params: ProjectParams },
+      )
+      .get(
+        "/projects/:id/git/github",
+        async ({ viewer, params, request, cookie, set }) => {
+          const { project } = await projectAccess(deps, viewer.user.id, params.id, "editor");
+          set.status = 302;
+          set.headers.location = beginAuthorization(deps, "github", request, cookie, {
+            next: `/projects/${project.id}`,
+            gitUserId: viewer.user.id,
+            extraScopes: ["repo"],
+          });
+        },
+        { session: true, params: ProjectParams },
+      )
+      .post(
+        "/projects/:id/git/pull",
+        ({ viewer, params, body }) =>
+          act(
+            viewer,
+            params.id,
+            async () => `Up to date with ${short((await pullChanges(deps, viewer.user.id, params.id)).oid)}`,
+            { current: body.current || undefined },
+          ),
+        { session: true, params: ProjectParams, body: PullForm },
+      )
+  );
 }

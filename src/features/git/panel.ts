@@ -1,9 +1,9 @@
 import git from "isomorphic-git";
 import { getGitRepo } from "../../db/queries/git.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
 import { lineDiff } from "../editor/history.ts";
-import { projectAccess } from "../projects/access.ts";
 import type { Change } from "./changes.ts";
-import { type GitDeps, gitStatus, openRepo, workspaceOf } from "./service.ts";
+import { type GitDeps, openRepo, statusOf, workspaceOf } from "./service.ts";
 import { repoOptions } from "./workspace.ts";
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -31,9 +31,9 @@ export async function isGitProject(deps: Pick<GitDeps, "db">, projectId: string)
 
 /** What the Source Control panel shows: the status, the caller's role, and each change with its diff. */
 export async function sourceControl(deps: GitDeps, userId: string, projectId: string) {
-  const { role } = await projectAccess(deps, userId, projectId, "viewer");
-  const status = await gitStatus(deps, userId, projectId);
-  const { repo, files } = await openRepo(deps, userId, projectId, "viewer");
+  const opened = await openRepo(deps, userId, projectId, "viewer");
+  const status = await statusOf(deps, opened);
+  const { access, repo, files } = opened;
   const needsBase = status.changes.some((c) => c.status !== "added");
   const workspace = needsBase ? await workspaceOf(deps, repo) : undefined;
   const current = new Map(files.map((f) => [f.path, f.bytes]));
@@ -45,5 +45,23 @@ export async function sourceControl(deps: GitDeps, userId: string, projectId: st
     const [a, b] = [asText(before), asText(current.get(change.path))];
     changes.push({ ...change, diff: a === undefined || b === undefined ? undefined : lineDiff(a, b) });
   }
-  return { ...status, role, changes };
+  return { ...status, role: access.role, changes };
+}
+
+/**
+ * One changed file's text at the last commit and now, for the side-by-side view: "" for the
+ * side where it does not exist. Any member may read it (as the status); a path that is not a
+ * change is a 404, a binary file a 400.
+ */
+export async function changeTexts(deps: GitDeps, userId: string, projectId: string, path: string) {
+  const { repo, files, changes } = await openRepo(deps, userId, projectId, "viewer");
+  const change = changes.find((c) => c.path === path);
+  if (!change) throw new NotFoundError("Change");
+  const base = repo.tree[path];
+  const before = base
+    ? (await git.readBlob({ ...repoOptions(await workspaceOf(deps, repo)), oid: base.oid })).blob
+    : undefined;
+  const [a, b] = [asText(before), asText(files.find((f) => f.path === path)?.bytes)];
+  if (a === undefined || b === undefined) throw new ValidationError("path: is a binary file", "path");
+  return { path, status: change.status, before: a, after: b };
 }

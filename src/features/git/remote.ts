@@ -46,16 +46,63 @@ function v4Private(address: string): boolean {
   );
 }
 
-/** Whether an IP address is loopback, private, link-local, unspecified, multicast or otherwise not public. */
-function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 4) return v4Private(address);
-  const lower = address.toLowerCase().replace(/^\[|\]$/g, "");
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped?.[1]) return v4Private(mapped[1]);
-  if (lower === "::" || lower === "::1") return true;
-  const first = Number.parseInt(lower.split(":")[0] || "0", 16);
-  // fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast.
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
+/** An IPv6 address as its eight 16-bit groups (a trailing dotted IPv4 taking two); undefined if malformed. */
+function v6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1] && dotted[2]) {
+    if (isIP(dotted[2]) !== 4) return undefined;
+    const [a = 0, b = 0, c = 0, d = 0] = dotted[2].split(".").map(Number);
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const part = (half: string | undefined) => (half ? half.split(":") : []);
+  const head = part(halves[0]);
+  const tail = part(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+/** The IPv4 address held in two 16-bit groups, dotted. */
+const v4Of = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+
+/**
+ * Whether an IP address is loopback, private, link-local, unspecified, multicast or otherwise not
+ * public. An IPv6 address that carries an IPv4 one (mapped `::ffff:a.b.c.d`, which URLs write as
+ * `::ffff:7f00:1`; the old compatible `::a.b.c.d`; NAT64 `64:ff9b::/96`; 6to4 `2002::/16`) is
+ * judged by that IPv4 address. Anything that does not parse is refused.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, "");
+  if (isIP(bare) === 4) return v4Private(bare);
+  if (isIP(bare) !== 6) return true;
+  const g = v6Groups(bare.replace(/%.*$/, ""));
+  if (!g) return true;
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  const upperZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  // ::, ::1, and IPv4-compatible ::a.b.c.d (0:0:0:0:0:0/96).
+  if (upperZero && g5 === 0) return g6 === 0 || v4Private(v4Of(g6, g7));
+  // IPv4-mapped ::ffff:a.b.c.d, and IPv4-translated ::ffff:0:a.b.c.d.
+  if (upperZero && g5 === 0xffff) return v4Private(v4Of(g6, g7));
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0)
+    return v4Private(v4Of(g6, g7));
+  // NAT64 64:ff9b::/96 (and the local-use 64:ff9b:1::/48, refused whole).
+  if (g0 === 0x64 && g1 === 0xff9b) return g2 !== 0 || v4Private(v4Of(g6, g7));
+  // 6to4 2002::/16 carries the IPv4 address in its next 32 bits.
+  if (g0 === 0x2002) return v4Private(v4Of(g1, g2));
+  // Teredo 2001::/32 tunnels to an address it hides; discard-only 100::/64.
+  if ((g0 === 0x2001 && g1 === 0) || (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0)) return true;
+  // fc00::/7 unique local, fe80::/10 link-local, fec0::/10 site-local, ff00::/8 multicast.
+  return (
+    (g0 & 0xfe00) === 0xfc00 ||
+    (g0 & 0xffc0) === 0xfe80 ||
+    (g0 & 0xffc0) === 0xfec0 ||
+    (g0 & 0xff00) === 0xff00
+  );
 }
 
 /** Refuse a URL whose host is, or resolves to, a private address (unless the policy allows them). */
@@ -99,6 +146,13 @@ async function collect(body: GitRequest["body"]): Promise<Buffer<ArrayBuffer> | 
 
 const MAX_REDIRECTS = 5;
 
+/** Request headers without the ones that carry credentials. */
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !/^(authorization|cookie|proxy-authorization)$/i.test(name)),
+  );
+}
+
 /**
  * The HTTP client isomorphic-git calls: fetch, with every URL (redirects too) checked against
  * the policy and the bytes downloaded counted across the operation, so a huge repository
@@ -110,18 +164,23 @@ export function guardedHttp(policy: RemotePolicy) {
     async request(request: GitRequest) {
       const payload = await collect(request.body);
       let url = new URL(request.url);
+      let headers = request.headers ?? {};
       for (let hop = 0; ; hop++) {
         await assertPublicHost(url, policy);
         const response = await fetch(url, {
           method: request.method ?? "GET",
-          headers: request.headers ?? {},
+          headers,
           ...(payload ? { body: payload } : {}),
           redirect: "manual",
         });
         const location = response.headers.get("location");
         if (response.status >= 300 && response.status < 400 && location && hop < MAX_REDIRECTS) {
           await response.body?.cancel();
-          url = parseRemoteUrl(new URL(location, url).href);
+          const next = parseRemoteUrl(new URL(location, url).href);
+          // The credentials are for the remote asked for: a redirect elsewhere goes without them,
+          // as fetch itself does when it follows one.
+          if (next.origin !== url.origin) headers = withoutCredentials(headers);
+          url = next;
           continue;
         }
         const reader = response.body?.getReader();

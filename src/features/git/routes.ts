@@ -46,7 +46,8 @@ export function gitRoutes(deps: Deps) {
             "URLs without credentials in them; a remote on a loopback or private address is a 400 unless the " +
             "server sets GIT_ALLOW_PRIVATE_REMOTES. A download over the clone limit (GIT_CLONE_LIMIT), more than " +
             "1000 files, or files over the project limit is a 413. Files the project cannot hold (over 5 MiB, " +
-            `symbolic links, submodules) are listed in \`skipped\`. ${GIT_ERRORS}`,
+            "symbolic links, submodules) are listed in `skipped`. An empty repository, or one whose default " +
+            `branch has no commits, is a 400 naming \`url\`. ${GIT_ERRORS}`,
           ...bearer("api"),
         },
       },
@@ -141,7 +142,7 @@ export function gitRoutes(deps: Deps) {
     .put(
       "/git/token",
       async ({ principal, body, set }) => {
-        await saveGitToken(deps, principal.userId, body.token);
+        await saveGitToken(deps, principal.userId, body.token, body.host);
         set.status = 204;
       },
       {
@@ -152,7 +153,8 @@ export function gitRoutes(deps: Deps) {
           operationId: "saveGitToken",
           summary: "Save your git personal access token",
           description:
-            "Stored encrypted (AES-GCM) and used for your pushes and pulls; it is never shown again.",
+            "Stored encrypted (AES-GCM) and used for your pushes and pulls to `host` (any remote without it); " +
+            "it is never shown again. A token given at import is kept for that remote's host.",
           ...bearer("api"),
         },
       },

@@ -54,7 +54,11 @@ async function distance(workspace: Workspace, from: string, to: string): Promise
 
 /** The branch, remote, commits ahead of and behind the remote as last seen, and the files changed since the last commit. */
 export async function gitStatus(deps: GitDeps, userId: string, projectId: string) {
-  const { repo, changes } = await openRepo(deps, userId, projectId, "viewer");
+  return statusOf(deps, await openRepo(deps, userId, projectId, "viewer"));
+}
+
+/** `gitStatus` of a repository already opened, for a caller that needs its files too. */
+export async function statusOf(deps: GitDeps, { repo, changes }: Awaited<ReturnType<typeof openRepo>>) {
   let ahead = 0;
   let behind = 0;
   if (repo.headOid !== repo.remoteOid) {

@@ -36,7 +36,7 @@ export async function pushChanges(deps: GitDeps, userId: string, projectId: stri
     try {
       const result = await git.push({
         ...repoOptions(workspace),
-        ...remoteOptions(deps, await openGitToken(deps, userId)),
+        ...remoteOptions(deps, await openGitToken(deps, userId, repo.remoteUrl)),
         remote: "origin",
         ref: repo.branch,
         remoteRef: repo.branch,
@@ -69,7 +69,7 @@ export async function pullChanges(deps: GitDeps, userId: string, projectId: stri
     try {
       const result = await git.fetch({
         ...options,
-        ...remoteOptions(deps, await openGitToken(deps, userId)),
+        ...remoteOptions(deps, await openGitToken(deps, userId, repo.remoteUrl)),
         remote: "origin",
         ref: repo.branch,
         singleBranch: true,

@@ -2,7 +2,7 @@ import { generateCodeVerifier, generateState } from "arctic";
 import { type Cookie, Elysia } from "elysia";
 import { requestContext } from "../../../common/http.ts";
 import type { Deps } from "../../../deps.ts";
-import { saveGitToken } from "../../git/credentials.ts";
+import { githubHost, saveGitToken } from "../../git/credentials.ts";
 import { HOME, safeNextPath } from "../next-path.ts";
 import { type CookieJar, writeSessionCookies } from "../session-cookies.ts";
 import { currentViewer } from "../session-guard.ts";
@@ -114,7 +114,8 @@ export function oauthRoutes(deps: Deps) {
             const viewer = await currentViewer(deps, request, cookie);
             if (viewer?.user.id !== attempt.gitUserId) throw new OAuthFlowError("oauth_link_session");
             const { accessToken } = await completeGrant(provider, query.code, attempt.codeVerifier);
-            await saveGitToken(deps, viewer.user.id, accessToken);
+            const github = deps.config.oauth.github;
+            await saveGitToken(deps, viewer.user.id, accessToken, github ? githubHost(github) : undefined);
             return redirect(set, `${safeNextPath(attempt.next) ?? HOME}?git=${provider.name}`);
           }
           const profile = await completeAuthorization(provider, query.code, attempt.codeVerifier);
