@@ -59,7 +59,11 @@ test("a token given at import is stored encrypted, used to push, never shown, an
   expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(403);
 
   expect((await client.put("/api/v1/git/token", { token: "new token with spaces" })).status).toBe(400);
-  expect((await client.put("/api/v1/git/token", { token: TOKEN })).status).toBe(204);
+  // A token is always bound to a host: without one it is refused, naming the field.
+  const hostless = await client.put("/api/v1/git/token", { token: TOKEN });
+  expect(hostless.status).toBe(400);
+  expect(JSON.stringify(await hostless.json())).toContain("host");
+  expect((await client.put("/api/v1/git/token", { token: TOKEN, host: new URL(url).host })).status).toBe(204);
   expect((await client.post(`/api/v1/projects/${project.id}/git/pull`, {})).status).toBe(200);
   expect(JSON.stringify(t.logs)).not.toContain(TOKEN);
 });

@@ -42,17 +42,17 @@ async function seal(secret: string, userId: string, plaintext: string) {
 }
 
 /**
- * Store (or replace) the user's personal access token, encrypted; it is never shown again. With
- * `host` (a URL's host, or a host name for any port) it is offered only to remotes there: a
- * remote chosen by someone else (the owner of a project you edit) does not get it by asking.
+ * Store (or replace) the user's personal access token, encrypted; it is never shown again. It is
+ * bound to `host` (a URL's host, or a host name for any port) and offered only to remotes there:
+ * a remote chosen by someone else (the owner of a project you edit) does not get it by asking.
  */
 export async function saveGitToken(
   deps: CredentialDeps,
   userId: string,
   token: string,
-  host?: string,
+  host: string,
 ): Promise<void> {
-  const saved = JSON.stringify(host ? { token, host: host.toLowerCase() } : { token });
+  const saved = JSON.stringify({ token, host: host.toLowerCase() });
   await queries.putGitCredential(
     await deps.db.get(),
     userId,
@@ -75,18 +75,16 @@ export async function hasGitToken(deps: CredentialDeps, userId: string): Promise
   return Boolean(await queries.getGitCredential(await deps.db.get(), userId));
 }
 
-/** A sealed token as saved: `{token, host?}`, or the bare token saved before hosts were kept. */
-function parseSaved(text: string): { token: string; host?: string } {
+/** A sealed token as saved, `{token, host}`; undefined for anything else (never offered). */
+function parseSaved(text: string): { token: string; host: string } | undefined {
   try {
     const saved = JSON.parse(text) as { token?: unknown; host?: unknown };
-    if (typeof saved.token === "string")
-      return typeof saved.host === "string"
-        ? { token: saved.token, host: saved.host }
-        : { token: saved.token };
+    if (typeof saved.token === "string" && typeof saved.host === "string")
+      return { token: saved.token, host: saved.host };
   } catch {
-    // A bare token.
+    // Not a saved token of this shape.
   }
-  return { token: text };
+  return undefined;
 }
 
 /**
@@ -112,7 +110,7 @@ export async function openGitToken(
     // A token sealed under another secret cannot be opened; it is as if none were stored.
     return undefined;
   }
-  const { token, host } = parseSaved(new TextDecoder().decode(clear));
+  const saved = parseSaved(new TextDecoder().decode(clear));
   const url = new URL(remote);
-  return !host || host === url.host || host === url.hostname ? token : undefined;
+  return saved && (saved.host === url.host || saved.host === url.hostname) ? saved.token : undefined;
 }

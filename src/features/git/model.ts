@@ -33,16 +33,14 @@ export const CommitBody = t.Object({
 
 export const TokenBody = t.Object({
   token: Token,
-  host: t.Optional(
-    t.String({
-      minLength: 1,
-      maxLength: 300,
-      pattern: "^[A-Za-z0-9.\\-\\[\\]:]+$",
-      description:
-        "The host the token is for (`github.com`, or `git.example.com:8443`): it is offered only to remotes there. " +
-        "Without it, any remote that asks for credentials gets it",
-    }),
-  ),
+  host: t.String({
+    minLength: 1,
+    maxLength: 300,
+    pattern: "^[A-Za-z0-9.\\-\\[\\]:]+$",
+    description:
+      "The host the token is for (`github.com`, or `git.example.com:8443`): it is offered only to remotes there, " +
+      "so a remote someone else chose (the owner of a project you edit) does not get it by asking",
+  }),
 });
 
 const Change = t.Object({

@@ -153,7 +153,7 @@ export function gitRoutes(deps: Deps) {
           operationId: "saveGitToken",
           summary: "Save your git personal access token",
           description:
-            "Stored encrypted (AES-GCM) and used for your pushes and pulls to `host` (any remote without it); " +
+            "Stored encrypted (AES-GCM) and used for your pushes and pulls to remotes on `host` only; " +
             "it is never shown again. A token given at import is kept for that remote's host.",
           ...bearer("api"),
         },

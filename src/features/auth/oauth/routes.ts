@@ -115,7 +115,7 @@ export function oauthRoutes(deps: Deps) {
             if (viewer?.user.id !== attempt.gitUserId) throw new OAuthFlowError("oauth_link_session");
             const { accessToken } = await completeGrant(provider, query.code, attempt.codeVerifier);
             const github = deps.config.oauth.github;
-            await saveGitToken(deps, viewer.user.id, accessToken, github ? githubHost(github) : undefined);
+            await saveGitToken(deps, viewer.user.id, accessToken, githubHost(github ?? {}));
             return redirect(set, `${safeNextPath(attempt.next) ?? HOME}?git=${provider.name}`);
           }
           const profile = await completeAuthorization(provider, query.code, attempt.codeVerifier);
