@@ -102,6 +102,8 @@ export function TerminalButton({ projectId }: { projectId: string }) {
     <Button
       variant="ghost"
       size="sm"
+      // Not on a phone: a shell wants a keyboard, and the header's room goes to the title.
+      class="max-sm:hidden"
       hx-post={`/projects/${encodeURIComponent(projectId)}/terminals`}
       hx-target="#panel"
       hx-swap="innerHTML"
