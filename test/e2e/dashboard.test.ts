@@ -137,7 +137,7 @@ describe.skipIf(Boolean(unavailable))("the dashboard in a real browser", () => {
       ).toBe("Zebra client");
       expect(page.url()).toBe(`${server.url}/projects?sort=name`);
 
-      await page.getByRole("button", { name: "New project" }).click();
+      await page.getByRole("button", { name: "New project", exact: true }).click();
       await page.getByRole("dialog", { name: "New project" }).waitFor();
       await page.screenshot({ path: join(screenshotDir(), `dashboard-new-project-${device}.png`) });
       expect(problems).toEqual([]);

@@ -133,3 +133,34 @@ test("the side-by-side view's texts: the last commit and now, for members only a
   const stranger = await person();
   expect((await compare(stranger, "a.js")).res.status).toBe(404);
 });
+
+test("the panel's routes: a stranger gets 404 on each, a viewer sees the panel but cannot commit, push or pull", async () => {
+  const ownerEmail = `pages-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const owner = await person(ownerEmail);
+  const url = remote.createRepo("guarded-panel", { "a.js": "one\n" });
+  const { location } = await follow(owner, (await owner.post("/projects/import/git", { url }, HX)).html);
+  const id = location!.split("/")[2]!;
+  const ownerId = (await getUserByEmail(await t.deps.db.get(), ownerEmail))!.id;
+  await saveFile(t.deps, ownerId, { projectId: id, path: "a.js", content: "two\n" });
+
+  const stranger = await person();
+  expect((await stranger.get(`/projects/${id}/git`, HX)).res.status).toBe(404);
+  expect((await stranger.get(`/projects/${id}/git/github`)).res.status).toBe(404);
+  const actions = [`/projects/${id}/git/commit`, `/projects/${id}/git/push`, `/projects/${id}/git/pull`];
+  for (const action of actions)
+    expect((await stranger.post(action, { message: "x" }, HX)).res.status).toBe(404);
+
+  const viewerEmail = `pages-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const viewer = await person(viewerEmail);
+  const shared = await owner.post(`/projects/${id}/members`, { email: viewerEmail, role: "viewer" }, HX);
+  expect(shared.res.status).toBe(200);
+  expect((await viewer.get(`/projects/${id}/git`, HX)).res.status).toBe(200);
+  expect((await viewer.get(`/projects/${id}/git/github`)).res.status).toBe(403);
+  for (const action of actions) {
+    const refused = await viewer.post(action, { message: "by a viewer" }, HX);
+    expect(refused.html).toContain('data-git-notice="error"');
+  }
+  // Nothing was committed: the change is still there, and the remote has one commit.
+  const status = await owner.get(`/projects/${id}/git`, HX);
+  expect(status.html).toContain('data-git-compare="a.js"');
+});
