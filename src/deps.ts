@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { AppError } from "./errors.ts";
 import { createGateway, type Gateway } from "./features/ai/gateway.ts";
+import { sessionActive } from "./features/auth/service.ts";
 import { createAccessTokens } from "./features/auth/tokens.ts";
 import { CollabHub } from "./features/collab/hub.ts";
 import { CodeIndex } from "./features/context/code-index.ts";
@@ -95,7 +96,12 @@ export function createDeps(
   const context = new CodeIndex({ db, store, embedder: embed, cache, logger, onChange });
   const memo = createMemo(cache);
   const collab = new CollabHub({ db, cache, memo, logger, config, context });
-  const terminals = new TerminalManager({ logger, ...config.terminal, retainBytes: 64 * 1024 });
+  const terminals = new TerminalManager({
+    logger,
+    ...config.terminal,
+    retainBytes: 64 * 1024,
+    sessionActive: (sessionId, userId) => sessionActive({ db, memo }, sessionId, userId),
+  });
   // Membership changes (here or on another instance) end the terminals of those who lost edit
   // rights, as they close live-document sockets.
   collab.onAccessChanged((projectId) =>

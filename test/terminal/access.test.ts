@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHandlers } from "../../src/handlers.ts";
 import { createTestApp } from "../helpers/app.ts";
-import { registerUser } from "../helpers/auth.ts";
+import { postJson, registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
 import { sandboxSkipReason } from "../helpers/sandbox.ts";
 import { listen } from "../helpers/server.ts";
@@ -103,6 +103,43 @@ describe.skipIf(Boolean(skip))("who may open and attach to a terminal", async ()
     expect(ended).toEqual({ code: 1000, exit: { type: "exit", exitCode: null, error: "access" } } as never);
     // The terminal is gone, not only the socket: its place under the per-user limit is free again.
     expect(t.deps.terminals.ownedIn(member.user.id, project.id)).toEqual([]);
+  }, 30_000);
+
+  test("a socket whose session ended (a logout) is dropped with 4401; the terminal stays its owner's", async () => {
+    const member = await registerUser(t);
+    expect(
+      (await o.post(`/api/v1/projects/${project.id}/members`, { email: member.email, role: "editor" }))
+        .status,
+    ).toBe(201);
+    const res = await api(t, member.auth).post(`/api/v1/projects/${project.id}/terminals`, {});
+    expect(res.status).toBe(201);
+    const own = (await res.json()) as { id: string };
+    const socket = attach(server.url, project.id, own.id, member.token);
+    await socket.opened;
+    await socket.waitFor("$ ");
+    const out = await t.request("/api/v1/auth/logout", {
+      method: "POST",
+      headers: { ...member.auth, "content-type": "application/json" },
+      body: JSON.stringify({ refreshToken: member.refreshToken }),
+    });
+    expect(out.status).toBe(204);
+    await t.deps.terminals.recheckSessions();
+    expect((await socket.closed).code).toBe(4401);
+    // The ended session cannot attach again; a new sign-in of the same person can.
+    expect(
+      await upgradeStatus(t, `/api/v1/projects/${project.id}/terminals/${own.id}?token=${member.token}`),
+    ).toBe(401);
+    const login = await postJson(t, "/api/v1/auth/login", { email: member.email, password: member.password });
+    expect(login.status).toBe(200);
+    const again = (await login.json()) as { token: string };
+    const againAuth = { authorization: `Bearer ${again.token}` };
+    const back = attach(server.url, project.id, own.id, again.token);
+    await back.opened;
+    await back.waitFor("$ ");
+    await back.close();
+    expect(
+      (await api(t, againAuth).delete(`/api/v1/projects/${project.id}/terminals/${own.id}`)).status,
+    ).toBe(204);
   }, 30_000);
 
   test("the body is checked: a size out of range is 400", async () => {

@@ -12,6 +12,8 @@ import { currentTheme, followTheme } from "./theme.ts";
 
 /** After this many failed attempts in a row without ever attaching, stop and say so. */
 const GIVE_UP_AFTER = 4;
+/** The server closed the socket because the session it was opened with ended (a logout). */
+const SESSION_ENDED = 4401;
 
 const END_TEXT: Record<string, string> = {
   memory: "Ended: it used more memory than a terminal may",
@@ -98,8 +100,13 @@ export function mount(root: HTMLElement): () => void {
       replayed = true;
       term.write(new Uint8Array(e.data));
     };
-    socket.onclose = () => {
+    socket.onclose = (e) => {
       if (destroyed || ended) return;
+      if (e.code === SESSION_ENDED) {
+        status("Signed out — sign in again to reattach", "error");
+        root.dataset.terminalState = "gone";
+        return;
+      }
       if (!attached) failures++;
       if (failures >= GIVE_UP_AFTER) {
         status("This terminal is gone; open a new one", "error");

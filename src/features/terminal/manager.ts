@@ -9,6 +9,11 @@ export interface TerminalClient {
   data(bytes: Uint8Array): void;
   /** The terminal ended: say how, then hang up. */
   ended(end: TerminalEnd): void;
+  /**
+   * The session this client was opened with: when it ends (a logout) `ended` hangs up this
+   * client only; the terminal itself goes on.
+   */
+  readonly session?: { id: string; ended(): void };
 }
 
 /** How a terminal ended: its shell exited (or hit a limit), it sat idle, or it was closed. */
@@ -41,7 +46,12 @@ export interface TerminalManagerOptions {
   idleMs: number;
   /** Output kept for a socket that attaches later (64 KiB). */
   retainBytes: number;
+  /** Whether a session is still active (not logged out); clients of ended ones are dropped. */
+  sessionActive?: (sessionId: string, userId: string) => Promise<boolean>;
 }
+
+/** How often attached clients' sessions are checked (a logout drops them within this). */
+const SESSION_CHECK_MS = 30_000;
 
 type Open = (onData: (data: Uint8Array) => void) => Promise<PtySession>;
 
@@ -55,11 +65,14 @@ export class TerminalManager {
   /** Terminals per user, counting those still starting. */
   readonly #perUser = new Map<string, number>();
   readonly #sweeper: ReturnType<typeof setInterval>;
+  readonly #sessionCheck: ReturnType<typeof setInterval>;
 
   constructor(readonly options: TerminalManagerOptions) {
     const every = Math.max(250, Math.min(60_000, Math.floor(options.idleMs / 4)));
     this.#sweeper = setInterval(() => this.#sweepIdle(), every);
     this.#sweeper.unref();
+    this.#sessionCheck = setInterval(() => void this.recheckSessions(), SESSION_CHECK_MS);
+    this.#sessionCheck.unref();
   }
 
   /**
@@ -141,6 +154,25 @@ export class TerminalManager {
     }
   }
 
+  /**
+   * Drop the clients whose session ended (a logout, a password change elsewhere) since they
+   * attached. The terminal goes on: its owner may attach again from a live session until it
+   * idles out. A failed check (the database down) keeps the client.
+   */
+  async recheckSessions(): Promise<void> {
+    const active = this.options.sessionActive;
+    if (!active) return;
+    for (const terminal of [...this.#terminals.values()])
+      for (const client of [...terminal.clients]) {
+        if (!client.session) continue;
+        const live = await active(client.session.id, terminal.userId).catch(() => true);
+        if (!live) {
+          terminal.clients.delete(client);
+          client.session.ended();
+        }
+      }
+  }
+
   /** Send what is retained, then everything new: done in one tick, so no byte is lost or doubled. */
   attach(terminal: Terminal, client: TerminalClient): void {
     const retained = terminal.output.snapshot();
@@ -175,6 +207,7 @@ export class TerminalManager {
 
   async closeAll(): Promise<void> {
     clearInterval(this.#sweeper);
+    clearInterval(this.#sessionCheck);
     await Promise.all([...this.#terminals.values()].map((t) => this.close(t)));
   }
 

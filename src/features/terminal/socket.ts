@@ -22,11 +22,13 @@ const TERMINAL_PATH = /^\/api\/v1\/projects\/([^/]+)\/terminals\/([^/]+)$/;
 const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** Close codes of the terminal socket besides 1000 (the terminal ended). */
-const TERMINAL_CLOSE = { malformed: 4400, tooLarge: 4413, behind: 4429 } as const;
+const TERMINAL_CLOSE = { sessionEnded: 4401, malformed: 4400, tooLarge: 4413, behind: 4429 } as const;
 
 /** A terminal socket's data: the terminal it is attached to. */
 export interface TerminalSocketData {
   terminal: Terminal;
+  /** The session the socket was opened with: its end (a logout) closes the socket. */
+  sessionId: string;
   client?: TerminalClient;
 }
 
@@ -60,7 +62,7 @@ export async function upgradeTerminal(
   }
   const headers = new Headers();
   for (const cookie of who.cookies) headers.append("set-cookie", cookie);
-  if (!server.upgrade(request, { headers, data: { terminal } }))
+  if (!server.upgrade(request, { headers, data: { terminal, sessionId: who.principal.sessionId } }))
     return refuse(400, "bad_request", "WebSocket upgrade failed");
   return undefined;
 }
@@ -82,6 +84,13 @@ export function terminalWebSocket(deps: Pick<Deps, "terminals">): WebSocketHandl
   return {
     open(ws) {
       const client: TerminalClient = {
+        session: {
+          id: ws.data.sessionId,
+          ended() {
+            if (ws.readyState === 1)
+              ws.close(TERMINAL_CLOSE.sessionEnded, "your session ended; sign in again");
+          },
+        },
         data(bytes) {
           // A client that stops reading is dropped; it re-attaches and gets the retained output.
           if (ws.readyState === 1 && ws.send(bytes) === 0) ws.close(TERMINAL_CLOSE.behind, "too far behind");
