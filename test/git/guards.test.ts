@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { isPrivateAddress } from "../../src/features/git/remote.ts";
+import { guardedHttp, isPrivateAddress } from "../../src/features/git/remote.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { type GitServer, startGitServer } from "../helpers/git-server.ts";
@@ -104,6 +104,35 @@ describe("remote URLs", () => {
       expect([address, isPrivateAddress(address)]).toEqual([address, true]);
     for (const address of ["140.82.112.3", "::ffff:8c52:7003", "64:ff9b::8c52:7003", "2606:50c0:8000::153"])
       expect([address, isPrivateAddress(address)]).toEqual([address, false]);
+  });
+
+  test("the connection goes to the address that was checked: a name is resolved once per request", async () => {
+    const url = new URL(remote.createRepo("pinned", { "a.txt": "a\n" }));
+    const asked: string[] = [];
+    // `.invalid` never resolves through the system: only the checked answer can reach the server.
+    const named = `http://git.invalid:${url.port}${url.pathname}/info/refs?service=git-upload-pack`;
+    const client = guardedHttp({
+      allowPrivate: true,
+      maxBytes: 1024 * 1024,
+      lookup: async (host) => {
+        asked.push(host);
+        return ["127.0.0.1"];
+      },
+    });
+    const res = await client.request({ url: named });
+    expect(res.statusCode).toBe(200);
+    expect(res.url).toBe(named);
+    expect(asked).toEqual(["git.invalid"]);
+    // A name that answers a private address to the check is refused before any connection.
+    const rebinding = guardedHttp({ allowPrivate: false, maxBytes: 1024, lookup: async () => ["127.0.0.1"] });
+    await expect(rebinding.request({ url: named })).rejects.toThrow("private addresses");
+    // And one that answers a public and a private address is refused too.
+    const mixed = guardedHttp({
+      allowPrivate: false,
+      maxBytes: 1024,
+      lookup: async () => ["140.82.112.3", "10.0.0.7"],
+    });
+    await expect(mixed.request({ url: named })).rejects.toThrow("private addresses");
   });
 
   test("a repository over the download limit is a 413 and leaves no project", async () => {

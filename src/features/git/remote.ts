@@ -3,10 +3,17 @@ import { isIP } from "node:net";
 import { PayloadTooLargeError, ValidationError } from "../../errors.ts";
 import { formatBytes } from "../files/format.ts";
 
+/** A host name's addresses, as the system resolver answers. */
+type Lookup = (host: string) => Promise<string[]>;
+
+const systemLookup: Lookup = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
 /** How a remote may be reached: private addresses or not, and how many bytes one operation may download. */
 export interface RemotePolicy {
   allowPrivate: boolean;
   maxBytes: number;
+  /** How host names are resolved (the system resolver unless given). */
+  lookup?: Lookup;
 }
 
 /**
@@ -105,21 +112,49 @@ export function isPrivateAddress(address: string): boolean {
   );
 }
 
-/** Refuse a URL whose host is, or resolves to, a private address (unless the policy allows them). */
-export async function assertPublicHost(url: URL, policy: RemotePolicy, field = "url"): Promise<void> {
-  if (policy.allowPrivate) return;
+/**
+ * The address to connect to for a URL: its host resolved once, every answer checked (a 400
+ * naming `field` when one is loopback or private and the policy does not allow them, or when
+ * nothing answers). The connection then goes to this address, never to a second resolution, so
+ * a name that answers a public address to the check and a private one to the connection (DNS
+ * rebinding) reaches only what was checked.
+ */
+async function resolveRemote(url: URL, policy: RemotePolicy, field = "url"): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    addresses = isIP(host) ? [host] : await (policy.lookup ?? systemLookup)(host);
   } catch {
-    throw new ValidationError(`${field}: the host ${host} could not be resolved`, field);
+    addresses = [];
   }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress))
+  const [first] = addresses;
+  if (!first) throw new ValidationError(`${field}: the host ${host} could not be resolved`, field);
+  if (!policy.allowPrivate && addresses.some(isPrivateAddress))
     throw new ValidationError(
       `${field}: remotes on loopback or private addresses are not allowed (GIT_ALLOW_PRIVATE_REMOTES)`,
       field,
     );
+  return first;
+}
+
+/** Refuse a URL whose host is, or resolves to, a private address (unless the policy allows them). */
+export async function assertPublicHost(url: URL, policy: RemotePolicy, field = "url"): Promise<void> {
+  await resolveRemote(url, policy, field);
+}
+
+/**
+ * A request for `url` pinned to `address`: the URL with the address for its host, the original
+ * host in `Host`, and for HTTPS the original name for SNI and for checking the certificate.
+ */
+function pinnedTo(url: URL, address: string, headers: Record<string, string>) {
+  const target = new URL(url.href);
+  target.hostname = isIP(address) === 6 ? `[${address}]` : address;
+  const named = isIP(url.hostname.replace(/^\[|\]$/g, "")) === 0;
+  return {
+    target,
+    headers: { ...headers, host: url.host },
+    ...(named && url.protocol === "https:" ? { tls: { serverName: url.hostname } } : {}),
+  };
 }
 
 /** Raised when an operation would download more than its policy allows. */
@@ -154,8 +189,9 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
 }
 
 /**
- * The HTTP client isomorphic-git calls: fetch, with every URL (redirects too) checked against
- * the policy and the bytes downloaded counted across the operation, so a huge repository
+ * The HTTP client isomorphic-git calls: fetch, with every URL (redirects too) resolved once,
+ * checked against the policy and connected to at the address checked, and the bytes downloaded
+ * counted across the operation, so a huge repository
  * stops with a clear 413 instead of filling memory.
  */
 export function guardedHttp(policy: RemotePolicy) {
@@ -166,10 +202,11 @@ export function guardedHttp(policy: RemotePolicy) {
       let url = new URL(request.url);
       let headers = request.headers ?? {};
       for (let hop = 0; ; hop++) {
-        await assertPublicHost(url, policy);
-        const response = await fetch(url, {
+        const pinned = pinnedTo(url, await resolveRemote(url, policy), headers);
+        const response = await fetch(pinned.target, {
           method: request.method ?? "GET",
-          headers,
+          headers: pinned.headers,
+          ...(pinned.tls ? { tls: pinned.tls } : {}),
           ...(payload ? { body: payload } : {}),
           redirect: "manual",
         });
