@@ -68,37 +68,37 @@ export async function bundleEditor(into = outDir): Promise<{ name: string; file:
   });
 }
 
-/** Bundle the project page's glue (src/client/shell/) into one small hashed module, shell.js. */
-export async function bundleShell(into = outDir): Promise<{ name: string; file: string }[]> {
+/** Bundle one browser module (no code splitting) into a hashed file named after `name`. */
+async function bundleModule(
+  entry: string,
+  name: string,
+  into: string,
+): Promise<{ name: string; file: string }[]> {
   const result = await Bun.build({
-    entrypoints: [join(root, "src/client/shell/index.ts")],
+    entrypoints: [join(root, entry)],
     outdir: into,
     format: "esm",
     minify: true,
     target: "browser",
-    naming: { entry: "shell.[hash].[ext]" },
+    naming: { entry: `${basename(name, ".js")}.[hash].[ext]` },
   });
-  if (!result.success) throw new AggregateError(result.logs, "shell build failed");
-  return result.outputs.map((o) => ({ name: "shell.js", file: basename(o.path) }));
+  if (!result.success) throw new AggregateError(result.logs, `${name} build failed`);
+  return result.outputs.map((o) => ({ name, file: basename(o.path) }));
 }
 
+/** The project page's glue (src/client/shell/) as one small hashed module, shell.js. */
+export const bundleShell = (into = outDir) => bundleModule("src/client/shell/index.ts", "shell.js", into);
+
 /**
- * Bundle the terminal (src/client/terminal/: xterm, its fit addon and their glue) into one
- * hashed module, terminal.js. Nothing imports it statically: the shell loads it by the URL the
- * terminal panel carries, so it costs nothing until a terminal is opened.
+ * The terminal (src/client/terminal/: xterm, its fit addon and their glue) as one hashed module,
+ * terminal.js. Nothing imports it statically: the shell loads it by the URL the terminal panel
+ * carries, so it costs nothing until a terminal is opened.
  */
-export async function bundleTerminal(into = outDir): Promise<{ name: string; file: string }[]> {
-  const result = await Bun.build({
-    entrypoints: [join(root, "src/client/terminal/index.ts")],
-    outdir: into,
-    format: "esm",
-    minify: true,
-    target: "browser",
-    naming: { entry: "terminal.[hash].[ext]" },
-  });
-  if (!result.success) throw new AggregateError(result.logs, "terminal build failed");
-  return result.outputs.map((o) => ({ name: "terminal.js", file: basename(o.path) }));
-}
+export const bundleTerminal = (into = outDir) =>
+  bundleModule("src/client/terminal/index.ts", "terminal.js", into);
+
+/** The signed-in pages' sign-out guard (src/client/signout.ts), signout.js. */
+const bundleSignout = (into = outDir) => bundleModule("src/client/signout.ts", "signout.js", into);
 
 /**
  * Bundle the offline service worker (src/client/service-worker.ts): service-worker.js, a script
@@ -188,11 +188,12 @@ interface Entry {
  * threads, Tailwind here meanwhile): the hashed entries for the manifest and the service worker.
  */
 export async function buildInto(into: string): Promise<{ entries: Entry[]; serviceWorker: string }> {
-  const [css, editor, shell, terminal, serviceWorker] = await Promise.all([
+  const [css, editor, shell, terminal, signout, serviceWorker] = await Promise.all([
     tailwind(),
     bundleEditor(into),
     bundleShell(into),
     bundleTerminal(into),
+    bundleSignout(into),
     bundleServiceWorker(into),
   ]);
   const entries: Entry[] = [];
@@ -201,7 +202,7 @@ export async function buildInto(into: string): Promise<{ entries: Entry[]; servi
     writeFileSync(join(into, file), bytes);
     entries.push({ name, url: `/assets/${file}`, path: join(into, file), immutable: true });
   }
-  for (const { name, file } of [...editor, ...shell, ...terminal])
+  for (const { name, file } of [...editor, ...shell, ...terminal, ...signout])
     entries.push({ name, url: `/assets/${file}`, path: join(into, file), immutable: true });
   return { entries, serviceWorker };
 }

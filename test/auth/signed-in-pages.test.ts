@@ -71,6 +71,8 @@ describe("signing out and signed-in pages", () => {
     expect(res.headers.get("location")).toBe("/");
     const cleared = res.headers.getSetCookie().filter((c) => /^aura_(at|rt)=;/.test(c));
     expect(cleared).toHaveLength(2);
+    // The browser is told to drop what Aura kept in it (document copies, offline pages).
+    expect(res.headers.get("clear-site-data")).toBe('"storage"');
     expect((await postJson(t, "/api/v1/auth/refresh", { refreshToken })).status).toBe(401);
     expect((await browser.get("/account")).res.status).toBe(303);
   });
@@ -92,6 +94,7 @@ describe("signing out and signed-in pages", () => {
     expect(html).toContain("No projects yet");
     expect(html).toContain('action="/logout"');
     expect(html).toContain("hx-headers:inherited=");
+    expect(html).toMatch(/<script type="module" src="\/assets\/signout\.[0-9a-z]+\.js"><\/script>/);
   });
 
   test("an expired access cookie is renewed from the refresh cookie while the page renders", async () => {

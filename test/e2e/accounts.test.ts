@@ -114,6 +114,54 @@ describe.skipIf(Boolean(unavailable))("accounts in a real browser", () => {
     await context.close();
   }, 60_000);
 
+  test("signing out clears this browser's copies, and asks first when offline edits would go", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/register`);
+    await page.waitForFunction(() => "htmx" in window);
+    await page.getByLabel("First name").fill("Shared");
+    await page.getByLabel("Last name").fill("Computer");
+    await page.getByLabel("Email").fill(`shared-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${server.url}/projects`);
+    // What an editor leaves behind: a document's local copy, and a journal of edits made offline.
+    await page.evaluate(async () => {
+      localStorage.setItem("aura:journal:doc-1:page-1", "AAA=");
+      await new Promise((resolve) => {
+        const open = indexedDB.open("aura:doc-1");
+        open.onsuccess = () => {
+          open.result.close();
+          resolve(undefined);
+        };
+      });
+    });
+    const dialogs: string[] = [];
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForFunction(() => document.readyState === "complete");
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain("have not reached the server");
+    // Cancelled: still signed in, nothing deleted.
+    expect(page.url()).toBe(`${server.url}/projects`);
+    expect(await page.evaluate(() => localStorage.getItem("aura:journal:doc-1:page-1"))).toBe("AAA=");
+
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${server.url}/`);
+    const left = await page.evaluate(async () => ({
+      keys: Object.keys(localStorage),
+      databases: (await indexedDB.databases()).map((d) => d.name),
+    }));
+    expect(left).toEqual({ keys: [], databases: [] });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   test("revoking another session with htmx swaps the list in place", async () => {
     const email = `two-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const contexts = await Promise.all([browser.newContext(), browser.newContext()]);

@@ -1,4 +1,5 @@
 import type { PropsWithChildren } from "@kitajs/html";
+import { assetUrl } from "../../src/assets.ts";
 import type { AccountUser } from "../../src/db/schema/users.ts";
 import { Button, NAV_ITEM } from "../components/_button.tsx";
 import { CsrfField } from "../components/_csrf-field.tsx";
@@ -64,6 +65,7 @@ export function AppLayout({ title, user, csrfToken, section, children }: PropsWi
         </header>
         <main class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-10">{children}</main>
       </div>
+      <script type="module" src={assetUrl("signout.js")}></script>
     </BaseLayout>
   );
 }

@@ -152,6 +152,11 @@ export function authPages(deps: Deps) {
       const refreshToken = refreshCookie(jar, production);
       if (refreshToken) await auth.logout(deps, refreshToken, ctx(request));
       clearSessionCookies(jar, production);
-      return redirectAfterPost(request, "/", { full: true });
+      const done = redirectAfterPost(request, "/", { full: true });
+      // The browser forgets what Aura kept in it: local copies of documents, unsaved offline
+      // edits (the page asked first), the offline pages and the service worker. Not "cache":
+      // pages are never cached, and the hashed assets are not the user's.
+      done.headers.set("clear-site-data", '"storage"');
+      return done;
     });
 }
