@@ -265,9 +265,25 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
   test("a file deleted elsewhere: the open editor says so and takes no more typing", async () => {
     const project = await sharedProject();
     const grace = await open(editor, project.id);
+    const copies = () =>
+      grace.page.evaluate(async () =>
+        (await indexedDB.databases()).flatMap((d) => (d.name?.startsWith("aura:") ? [d.name] : [])),
+      );
+    /** Poll until the copies are as wanted; a time limit only so a regression fails the test. */
+    const copiesBecome = async (wanted: (names: string[]) => boolean) => {
+      for (let tries = 0; !wanted(await copies()); tries++) {
+        if (tries > 200) throw new Error(`IndexedDB copies stayed ${JSON.stringify(await copies())}`);
+        await Bun.sleep(50);
+      }
+    };
+    // The browser keeps a copy of the open document…
+    await copiesBecome((names) => names.length === 1);
     const res = await api(t, owner.auth).delete(`/api/v1/projects/${project.id}/files/index.js`);
     expect(res.status).toBeLessThan(300);
     await statusIs(grace.page, "This file was deleted or renamed elsewhere");
+    // …and lets it go with the file: no later page could open that document again.
+    await copiesBecome((names) => names.length === 0);
+    expect(await grace.page.evaluate(() => Object.keys(localStorage))).toEqual([]);
     await grace.page.waitForSelector('#toasts [data-toast="error"]');
     expect(await grace.page.locator("#toasts").textContent()).not.toContain("offline");
     const before = await text(grace.page);

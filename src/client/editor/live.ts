@@ -137,9 +137,10 @@ export function openLive(o: LiveOptions): LiveDoc {
     whenLoaded,
     state,
     keepLocalCopy() {
-      if (!keep || destroyed || idb || !("indexedDB" in window)) return;
+      const wanted = () => keep && !destroyed && !idb && closed !== 4404;
+      if (!wanted() || !("indexedDB" in window)) return;
       void import("y-indexeddb").then(({ IndexeddbPersistence }) => {
-        if (!destroyed && !idb) idb = new IndexeddbPersistence(`aura:${o.docId}`, doc);
+        if (wanted()) idb = new IndexeddbPersistence(`aura:${o.docId}`, doc);
       });
     },
     destroy() {
@@ -152,11 +153,16 @@ export function openLive(o: LiveOptions): LiveDoc {
     },
     async discardLocal() {
       const copy = idb;
-      journal?.clear();
       live.destroy();
-      await copy?.destroy();
-      if (keep && "indexedDB" in window) await deleteDatabase(`aura:${o.docId}`);
+      await forgetLocal(copy);
     },
+  };
+  /** Delete this browser's copies of the document: its journal and its IndexedDB database. */
+  const forgetLocal = async (copy = idb) => {
+    journal?.clear();
+    idb = undefined;
+    await copy?.destroy();
+    if (keep && "indexedDB" in window) await deleteDatabase(`aura:${o.docId}`);
   };
   if (live.loaded) resolveLoaded();
 
@@ -241,6 +247,10 @@ export function openLive(o: LiveOptions): LiveDoc {
   provider.on("closed", ({ code }) => {
     closed = code;
     if (code === 4403 && reloadOnce()) return;
+    // The file is gone (deleted, or moved to a path with a document of its own): no later page
+    // can open this document again, so its copies here would only linger. The editor keeps
+    // showing the text, read-only, until the page is left.
+    if (code === 4404) void forgetLocal();
     refresh();
     o.onClosed?.(code);
   });
