@@ -14,6 +14,7 @@ import {
   terminalWebSocket,
   upgradeTerminal,
 } from "./features/terminal/socket.ts";
+import { keepEventStreamOpen } from "./plugins/event-streams.ts";
 
 /** What one socket of the server carries: a live document, or a terminal. */
 export type SocketData = CollabSocketData | TerminalSocketData;
@@ -41,7 +42,7 @@ export function createHandlers(app: App, deps: Deps): Handlers {
       const { pathname } = new URL(request.url);
       if (pathname.startsWith(COLLAB_PREFIX)) return upgradeCollab(deps, request, server);
       if (isTerminalSocket(request, pathname)) return upgradeTerminal(deps, request, server);
-      return app.handle(request);
+      return app.handle(request).then((response) => keepEventStreamOpen(request, response, server));
     },
     websocket: {
       maxPayloadLength: collab.maxPayloadLength,

@@ -3,6 +3,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { newAccount } from "../helpers/auth.ts";
 import { browserSession, registerThroughForm } from "../helpers/html.ts";
+import { listen } from "../helpers/server.ts";
 import { readBlocks } from "./stream.ts";
 
 describe("the project page's preview", () => {
@@ -121,6 +122,53 @@ describe("the project page's preview", () => {
     controller.abort();
     await reading;
   });
+
+  test("over real HTTP, a silent stream outlives the server's idle timeout and still delivers changes", async () => {
+    // Bun closes a connection silent for its idle timeout, an event stream too; here 1 s.
+    const server = listen(t, { idleTimeout: 1 });
+    const controller = new AbortController();
+    try {
+      const res = await fetch(`${server.url}/projects/${projectId}/preview/events`, {
+        headers: headers(),
+        signal: controller.signal,
+      });
+      expect(res.status).toBe(200);
+      const seen: string[] = [];
+      let changed: () => void = () => {};
+      const gotChange = new Promise<void>((resolve) => {
+        changed = resolve;
+      });
+      let ended = false;
+      const reading = readBlocks(res, (event) => {
+        seen.push(event);
+        if (event === "change") changed();
+      }).finally(() => {
+        ended = true;
+        changed();
+      });
+      // Silent for well over the idle timeout (Bun checks it every few seconds: a silent
+      // stream is cut about 4 s in).
+      await Bun.sleep(6000);
+      expect(ended).toBe(false);
+      const put = await t.request(`/projects/${projectId}/files/style.css`, {
+        method: "PUT",
+        headers: {
+          ...headers(),
+          "content-type": "application/json",
+          origin: "http://localhost",
+          "x-csrf-token": session.token ?? "",
+        },
+        body: JSON.stringify({ content: "h1 { color: blue; }\n" }),
+      });
+      expect(put.status).toBe(200);
+      await gotChange;
+      expect(seen).toEqual(["token", "change"]);
+      controller.abort();
+      await reading;
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
 
   test("PREVIEW_ORIGIN must be an origin", () => {
     const dir = t.deps.config.dataDir;

@@ -1,6 +1,7 @@
 /** Keyboard shortcuts of the project page (the tree's own keys are in tree.ts). */
 import { ask } from "./assistant.ts";
 import { $ } from "./dom.ts";
+import { reloadPreview } from "./preview.ts";
 import { run } from "./run.ts";
 
 export function listenForHotkeys(): void {
@@ -64,7 +65,8 @@ export function listenForHotkeys(): void {
     if ((e.target as Element).closest?.("#goto-results a")) $<HTMLDialogElement>("#goto-dialog")?.close();
   });
 
-  // Ctrl/Cmd-Enter runs, also inside the editor: caught before CodeMirror's own Mod-Enter.
+  // Ctrl/Cmd-Enter runs (or reloads the web preview when it is showing), also inside the
+  // editor: caught before CodeMirror's own Mod-Enter.
   document.addEventListener(
     "keydown",
     (e) => {
@@ -79,7 +81,8 @@ export function listenForHotkeys(): void {
       if (!$("#output")) return;
       e.preventDefault();
       e.stopPropagation();
-      void run();
+      // With the web preview showing, the page is what runs: load it again.
+      if (!reloadPreview()) void run();
     },
     true,
   );

@@ -33,6 +33,13 @@ function pageUrl(preview: Live): string {
   return `${previewBase}~t.${preview.token}/${encodePath(previewPage)}`;
 }
 
+/** Reload the preview if one is showing (Ctrl-Enter with the preview open); true if it did. */
+export function reloadPreview(): boolean {
+  if (!live?.root.isConnected) return false;
+  reload();
+  return true;
+}
+
 /** Load the page again, with the newest token; the new-tab link follows. */
 function reload(): void {
   if (!live) return;
