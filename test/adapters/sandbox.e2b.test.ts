@@ -42,7 +42,7 @@ type Script = (ctx: ScriptContext) => Promise<number> | number;
 class FakeSandbox implements E2BSandboxLike {
   readonly files: E2BSandboxLike["files"];
   readonly commands: E2BSandboxLike["commands"];
-  written = new Map<string, string>();
+  written = new Map<string, string | Blob>();
   removed: string[] = [];
   runs: { cmd: string; opts: E2BCommandOptions; killed: boolean }[] = [];
   timeouts: number[] = [];
@@ -223,7 +223,10 @@ describe("E2B runner (scripted SDK)", () => {
     const { sdk, runner } = setup();
     const result = await collect(
       runner.run(
-        py("print(1)", { entry: "src/app.py", files: { "lib/util.py": "X = 1", "data.txt": "hi" } }),
+        py("print(1)", {
+          entry: "src/app.py",
+          files: { "lib/util.py": "X = 1", "data.txt": "hi", "img/dot.bin": new Uint8Array([0, 255, 7]) },
+        }),
       ),
     );
     expect(result.exit.exitCode).toBe(0);
@@ -233,6 +236,12 @@ describe("E2B runner (scripted SDK)", () => {
     if (!run) throw new Error("no run");
     const dir = run.opts.cwd ?? "";
     expect(dir.startsWith(`${RUNS_ROOT}/`)).toBe(true);
+    const binary = sandbox.written.get(`${dir}/img/dot.bin`);
+    // Bytes go as a Blob, which the SDK uploads unchanged.
+    expect(binary instanceof Blob ? [...new Uint8Array(await binary.arrayBuffer())] : binary).toEqual([
+      0, 255, 7,
+    ]);
+    sandbox.written.delete(`${dir}/img/dot.bin`);
     expect(Object.fromEntries(sandbox.written)).toEqual({
       [`${dir}/lib/util.py`]: "X = 1",
       [`${dir}/data.txt`]: "hi",

@@ -282,6 +282,38 @@ describe.skipIf(Boolean(skip))("sandbox API: runs", () => {
     expect(missing.status).toBe(400);
   });
 
+  test("a run sees the project's binary files byte for byte; a binary entry is a 400", async () => {
+    const p = api(t, alice.auth);
+    const project = await p.project({ language: "python" });
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 10, 13]);
+    const form = new FormData();
+    form.append("file", new File([bytes], "data.bin"));
+    const uploaded = await t.request(`/api/v1/projects/${project.id}/files/upload`, {
+      method: "POST",
+      headers: alice.auth,
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const base = `/api/v1/projects/${project.id}/files`;
+    expect(
+      (await p.put(`${base}/read.py`, { content: "print(list(open('data.bin', 'rb').read()))\n" })).status,
+    ).toBe(200);
+    const r = await run(alice, { language: "python", projectId: project.id, entry: "read.py" });
+    expect(r).toMatchObject({
+      success: true,
+      stdout: `${JSON.stringify([...bytes]).replaceAll(",", ", ")}\n`,
+    });
+    const binaryEntry = await execute(alice, {
+      language: "python",
+      projectId: project.id,
+      entry: "data.bin",
+    });
+    expect(binaryEntry.status).toBe(400);
+    expect(((await binaryEntry.json()) as { error: { message: string } }).error.message).toBe(
+      "entry: data.bin is a binary file",
+    );
+  });
+
   // Timing is the sandbox benchmark's business; an answer at all (within the test's own limit,
   // far below what an unkilled loop would take) and its outcome are this test's.
   test("an infinite loop with timeout 2 is stopped and answers with error timeout", async () => {

@@ -56,7 +56,7 @@ export interface E2BCommandOptions {
 export interface E2BSandboxLike {
   readonly sandboxId: string;
   files: {
-    write(path: string, data: string): Promise<unknown>;
+    write(path: string, data: string | Blob): Promise<unknown>;
     remove(path: string): Promise<unknown>;
   };
   commands: { run(cmd: string, opts: E2BCommandOptions): Promise<E2BCommandHandle> };
@@ -259,7 +259,8 @@ export function createE2BRunner(options: E2BRunnerOptions): SandboxRunner {
     const entry = entryPath(request);
     try {
       for (const [path, content] of Object.entries(request.files ?? {})) {
-        await sandbox.files.write(`${runDir}/${safeRelativePath(path, `files.${path}`).join("/")}`, content);
+        const data = typeof content === "string" ? content : new Blob([Uint8Array.from(content)]);
+        await sandbox.files.write(`${runDir}/${safeRelativePath(path, `files.${path}`).join("/")}`, data);
       }
       await sandbox.files.write(`${runDir}/${entry}`, request.code);
       return await sandbox.commands.run(e2bCommand(request.language, entry), {

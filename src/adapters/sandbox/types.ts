@@ -33,8 +33,8 @@ export interface RunRequest {
   language: RunLanguage;
   /** The program; written to `entry` (or a default name) in the working directory. */
   code: string;
-  /** Project files to place in the working directory first (path → content). */
-  files?: Record<string, string>;
+  /** Project files to place in the working directory first (path → text, or bytes for a binary file). */
+  files?: Record<string, string | Uint8Array>;
   /** Path of the program inside the working directory. */
   entry?: string;
   /** Wall-clock limit, 1–30 s. */

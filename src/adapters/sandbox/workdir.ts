@@ -99,11 +99,11 @@ export async function fillWorkDir(dir: string, request: RunRequest, uid: number)
  */
 export async function writeFiles(
   dir: string,
-  files: Record<string, string>,
+  files: Record<string, string | Uint8Array>,
   uid: number,
-): Promise<(relative: string, content: string) => Promise<void>> {
+): Promise<(relative: string, content: string | Uint8Array) => Promise<void>> {
   const owned = new Set<string>([dir]);
-  const place = async (relative: string, content: string): Promise<void> => {
+  const place = async (relative: string, content: string | Uint8Array): Promise<void> => {
     const target = join(dir, relative);
     let parent = dirname(target);
     const parents: string[] = [];
@@ -122,7 +122,7 @@ export async function writeFiles(
     await chown(target, uid, uid);
   };
   // The host's path of the work dir must never reach an answer: say which file, in run terms.
-  const placeOrSay = async (relative: string, content: string): Promise<void> => {
+  const placeOrSay = async (relative: string, content: string | Uint8Array): Promise<void> => {
     try {
       await place(relative, content);
     } catch (error) {

@@ -111,7 +111,7 @@ export async function prepareRun(
     throw new ValidationError("code: is required unless projectId and entry name the program", "code");
   }
 
-  let files: Record<string, string> | undefined;
+  let files: Record<string, string | Uint8Array> | undefined;
   if (input.projectId) {
     // Running a project's code is for those who may change it: editors and the owner.
     await projectAccess(deps, userId, input.projectId, "editor");
@@ -125,8 +125,10 @@ export async function prepareRun(
     const contents = await Promise.all(
       listing.map((f) => fileService.readFile(deps, userId, input.projectId as string, f.path)),
     );
-    // Runs are given text files; binary ones (images, archives) stay out of the sandbox.
-    files = Object.fromEntries(contents.filter((f) => f.encoding === "utf8").map((f) => [f.path, f.content]));
+    // Text files as text; binary ones (images, data) as their bytes, for programs that read them.
+    files = Object.fromEntries(
+      contents.map((f) => [f.path, f.encoding === "base64" ? Buffer.from(f.content, "base64") : f.content]),
+    );
   }
 
   // A path both a file and a folder (stored before saves refused that) cannot be laid out on disk.
@@ -138,6 +140,7 @@ export async function prepareRun(
     const stored = files[entry];
     if (stored === undefined)
       throw new ValidationError(`entry: ${entry} is not a file of the project`, "entry");
+    if (typeof stored !== "string") throw new ValidationError(`entry: ${entry} is a binary file`, "entry");
     code = stored;
   }
   if (entry && files) delete files[entry];
