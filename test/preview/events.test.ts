@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
-import { newAccount } from "../helpers/auth.ts";
+import { newAccount, postJson } from "../helpers/auth.ts";
 import { browserSession, registerThroughForm } from "../helpers/html.ts";
 import { listen } from "../helpers/server.ts";
 import { readBlocks } from "./stream.ts";
@@ -169,6 +169,47 @@ describe("the project page's preview", () => {
       await server.stop();
     }
   }, 30_000);
+
+  test("a stream whose session signed out says gone at the next event, and ends", async () => {
+    const account = newAccount();
+    const other = await registerThroughForm(t, account);
+    const created = await other.post("/projects", { name: "Signs out", language: "html" });
+    const id = /\/projects\/([0-9a-f-]{36})/.exec(created.res.headers.get("location") ?? created.html)?.[1];
+    const res = await t.request(`/projects/${id}/preview/events`, {
+      headers: { cookie: other.jar.header() },
+    });
+    expect(res.status).toBe(200);
+    const seen: string[] = [];
+    let next: () => void = () => {};
+    const arrived = () =>
+      new Promise<void>((resolve) => {
+        next = resolve;
+      });
+    let waiting = arrived();
+    const reading = readBlocks(res, (event) => {
+      seen.push(event);
+      next();
+    });
+    await waiting;
+    expect(seen).toEqual(["token"]);
+    expect((await other.post("/logout", {})).res.status).toBe(303);
+    // The same person, signed in elsewhere, saves a file of the project: a change to announce.
+    const login = await postJson(t, "/api/v1/auth/login", {
+      email: account.email,
+      password: account.password,
+    });
+    const { token } = (await login.json()) as { token: string };
+    waiting = arrived();
+    const put = await t.request(`/api/v1/projects/${id}/files/style.css`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ content: "h1 { color: teal; }\n" }),
+    });
+    expect(put.status).toBe(200);
+    await waiting;
+    expect(seen).toEqual(["token", "gone"]);
+    await reading; // and the stream ended
+  });
 
   test("PREVIEW_ORIGIN must be an origin", () => {
     const dir = t.deps.config.dataDir;

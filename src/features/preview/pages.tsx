@@ -3,6 +3,7 @@ import { PreviewPanel } from "../../../views/editor/_preview.tsx";
 import { projectPart, projectUrl } from "../../../views/editor/urls.ts";
 import type { Deps } from "../../deps.ts";
 import { html, isHtmx } from "../../plugins/htmx.ts";
+import { sessionActive } from "../auth/service.ts";
 import { sessionPlugin } from "../auth/session-guard.ts";
 import { ProjectParams } from "../projects/model.ts";
 import { watchChanges } from "./changes.ts";
@@ -40,7 +41,8 @@ function inbox(signal: AbortSignal) {
  * The preview on the project page: the panel (`GET /projects/:id/preview`, a fragment) and its
  * server-sent events (`GET /projects/:id/preview/events`): `token` first and every five minutes
  * (`{token, expiresIn}`), then `change` (`{path}`, null for many files) after each stored change
- * to the project's files, by anyone, on any instance.
+ * to the project's files, by anyone, on any instance; `gone` ends it (access lost, or the
+ * session signed out).
  */
 export function previewPages(deps: Deps) {
   return new Elysia({ name: "preview-pages" })
@@ -82,6 +84,12 @@ export function previewPages(deps: Deps) {
           for (;;) {
             const events = await box.take();
             if (request.signal.aborted) return;
+            // A stream outlives its page's session unless checked: signed out, it says "gone"
+            // instead of passing on a change or a fresh token, and ends.
+            if (!(await sessionActive(deps, viewer.principal.sessionId, userId))) {
+              yield sse({ event: "gone", data: {} });
+              return;
+            }
             for (const event of events) {
               yield sse(event);
               if (event.event === "gone") return;
