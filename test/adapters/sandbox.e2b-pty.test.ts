@@ -12,6 +12,8 @@ type PtySandbox = Awaited<ReturnType<CreatePtySandbox>>;
  */
 function scriptedSandbox() {
   const files = new Map<string, string>();
+  /** Entries that are no regular file: folders and links (path → link target, "" for a folder). */
+  const others = new Map<string, string>();
   const calls: string[] = [];
   let onData: (data: Uint8Array) => void = () => {};
   let finish: (result: { exitCode: number }) => void = () => {};
@@ -22,10 +24,16 @@ function scriptedSandbox() {
       write: async (path, data) => {
         files.set(path, data);
       },
-      list: async (dir) =>
-        [...files.keys()]
+      list: async (dir) => [
+        ...[...files.keys()]
           .filter((p) => p.startsWith(`${dir}/`))
           .map((path) => ({ path, type: "file", size: files.get(path)!.length })),
+        ...[...others]
+          .filter(([p]) => p.startsWith(`${dir}/`))
+          .map(([path, target]) =>
+            target ? { path, type: "file", size: 0, symlinkTarget: target } : { path, type: "dir", size: 0 },
+          ),
+      ],
       read: async (path) => files.get(path) ?? "",
     },
     pty: {
@@ -60,7 +68,7 @@ function scriptedSandbox() {
       calls.push("sandbox killed");
     },
   };
-  return { sandbox, files, calls };
+  return { sandbox, files, others, calls };
 }
 
 const sdkWith = (createPtySandbox: CreatePtySandbox): E2BSdk => ({
@@ -93,9 +101,8 @@ describe("E2B terminals through the SDK's PTY", () => {
     fake.files.set("/home/user/work/new.txt", "made\n");
     fake.files.set("/home/user/work/node_modules/x.js", "skipped\n");
     expect(await pty.readFiles()).toEqual({
-      "lib/a.py": "A = 1\n",
-      "main.py": "print(1)\n",
-      "new.txt": "made\n",
+      files: { "lib/a.py": "A = 1\n", "main.py": "print(1)\n", "new.txt": "made\n" },
+      gone: [],
     });
     pty.write("exit\r");
     expect(await pty.exited).toEqual({ exitCode: 0 });
@@ -108,6 +115,46 @@ describe("E2B terminals through the SDK's PTY", () => {
       "kill 7",
       "sandbox killed",
     ]);
+    await runner.close();
+  });
+
+  test("of the paths asked about, only those with nothing left at them are gone", async () => {
+    const fake = scriptedSandbox();
+    const runner = createE2BRunner({
+      apiKey: "k",
+      logger: silentLogger(),
+      sdk: sdkWith(async () => fake.sandbox),
+    });
+    const started = {
+      "kept.py": "1\n",
+      "deleted.py": "2\n",
+      "lib/deleted.py": "3\n",
+      "gone/dir/x.py": "4\n",
+      "node_modules/pkg/index.js": "5\n",
+      "linked/x.py": "6\n",
+      "now-a-link.py": "7\n",
+      "big.txt": "8\n",
+      "now-a-folder/x.py": "9\n",
+    };
+    const pty = await runner.openPty({ files: started, cols: 80, rows: 24, onData: () => {} });
+    const at = (path: string) => `/home/user/work/${path}`;
+    for (const path of ["deleted.py", "lib/deleted.py", "gone/dir/x.py", "node_modules/pkg/index.js"])
+      fake.files.delete(at(path));
+    fake.others.set(at("lib"), "");
+    // The folder became a link: what is behind it is not listed, and is not taken for deleted.
+    fake.files.delete(at("linked/x.py"));
+    fake.others.set(at("linked"), "/tmp");
+    fake.files.delete(at("now-a-link.py"));
+    fake.others.set(at("now-a-link.py"), "kept.py");
+    fake.files.set(at("big.txt"), "x".repeat(1024 * 1024 + 1));
+    // A file replaced by a folder of the same name is gone.
+    fake.files.delete(at("now-a-folder/x.py"));
+    fake.others.set(at("now-a-folder/x.py"), "");
+    const read = await pty.readFiles(Object.keys(started));
+    // Links are not read, as the local reader skips them.
+    expect(Object.keys(read.files)).toEqual(["kept.py"]);
+    expect(read.gone.sort()).toEqual(["deleted.py", "gone/dir/x.py", "lib/deleted.py", "now-a-folder/x.py"]);
+    await pty.close();
     await runner.close();
   });
 

@@ -16,7 +16,7 @@ function standIn() {
     exited: new Promise((resolve) => {
       exit = resolve;
     }),
-    readFiles: async () => ({}),
+    readFiles: async () => ({ files: {}, gone: [] }),
     close: async () => {
       closed++;
     },

@@ -3,6 +3,8 @@ import { assetUrl } from "../../src/assets.ts";
 import { signedInWithProject } from "../editor/helpers.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { sandboxSkipReason } from "../helpers/sandbox.ts";
+import { listen } from "../helpers/server.ts";
+import { attach } from "./helpers.ts";
 
 const skip = sandboxSkipReason();
 
@@ -15,7 +17,11 @@ describe.skipIf(Boolean(skip))("the Terminal on the project page", async () => {
     role: "viewer",
   });
   expect(shared.status).toBe(201);
-  afterAll(() => t.close());
+  const server = listen(t);
+  afterAll(async () => {
+    await server.stop();
+    await t.close();
+  });
 
   const open = (who: typeof me) => who.form(`/projects/${me.project.id}/terminals`, {});
   const terminalIdOf = (html: string) =>
@@ -74,5 +80,28 @@ describe.skipIf(Boolean(skip))("the Terminal on the project page", async () => {
     const next = terminalIdOf(await fresh.text());
     expect(next).not.toBe(id);
     expect((await close(next!)).status).toBe(200);
+  }, 30_000);
+
+  test("Sync says how many files it stored and deleted, and the tree follows", async () => {
+    const files = `/api/v1/projects/${me.project.id}/files`;
+    expect((await me.client.put(`${files}/doomed.txt`, { content: "bye\n" })).status).toBe(200);
+    expect((await me.client.put(`${files}/doomed-too.txt`, { content: "bye\n" })).status).toBe(200);
+    const id = terminalIdOf(await (await open(me)).text());
+    const socket = attach(server.url, me.project.id, id!, me.user.token);
+    await socket.opened;
+    await socket.waitFor("$ ");
+    const from = socket.output.length;
+    socket.type("rm doomed.txt doomed-too.txt; echo made > fresh.txt; echo done-$((3*3))\r");
+    await socket.waitFor("done-9", from);
+
+    const sync = await me.form(`/projects/${me.project.id}/terminals/${id}/sync`, {});
+    expect(sync.status).toBe(200);
+    const html = await sync.text();
+    expect(html).toContain("1 file stored in the project, 2 files deleted from it.");
+    const tree = html.slice(html.indexOf('<hx-partial hx-target="#tree"'));
+    expect(tree).toContain("fresh.txt");
+    expect(tree).not.toContain("doomed");
+    await socket.close();
+    expect((await close(id!)).status).toBe(200);
   }, 30_000);
 });

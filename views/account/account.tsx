@@ -50,7 +50,8 @@ export function AccountPage(props: AccountPageProps) {
             </form>
           </div>
           <p class="text-sm text-slate-500">
-            The export holds your profile, the projects you own with their files, and your AI conversations.
+            The export holds your profile, the projects you own with their files and git remotes, and your AI
+            conversations. A saved git token appears only as its host.
           </p>
         </Section>
         <DeleteAccount

@@ -15,7 +15,8 @@ const terminalPath = (projectId: string, terminalId: string) =>
 /**
  * The terminal in the side panel: the shell's screen, drawn by the lazily loaded terminal module
  * (src/client/terminal/), which attaches to the terminal's socket and re-attaches when the
- * connection drops. Sync brings the files the shell wrote into the project; Close ends the shell.
+ * connection drops. Sync brings the files the shell wrote (and its deletions) into the project;
+ * Close ends the shell.
  */
 export function TerminalPanel({ projectId, terminalId, moduleUrl }: TerminalPanelProps) {
   const path = terminalPath(projectId, terminalId);
@@ -39,7 +40,7 @@ export function TerminalPanel({ projectId, terminalId, moduleUrl }: TerminalPane
           hx-post={`${path}/sync`}
           hx-target="#terminal-sync"
           hx-swap="innerHTML"
-          title="Store the files the shell changed into the project (files changed in the project meanwhile are left alone)"
+          title="Store the files the shell changed into the project and delete those it deleted (files changed in the project meanwhile are left alone)"
         >
           Sync to project
         </Button>
@@ -57,19 +58,30 @@ export function TerminalPanel({ projectId, terminalId, moduleUrl }: TerminalPane
   );
 }
 
-/** What a sync did, in the panel: the files written, and the conflicts left for the person. */
+const files = (count: number) => `${count} file${count === 1 ? "" : "s"}`;
+
+/** The summary's first line: how many files a sync stored and deleted. */
+function syncDone({ written, deleted }: SyncOutcome): string {
+  if (written.length === 0 && deleted.length === 0) return "Nothing new to bring into the project.";
+  if (deleted.length === 0) return `${files(written.length)} stored in the project.`;
+  if (written.length === 0) return `${files(deleted.length)} deleted from the project.`;
+  return `${files(written.length)} stored in the project, ${files(deleted.length)} deleted from it.`;
+}
+
+/**
+ * What a sync did, in the panel: how many files it wrote and deleted, and the conflicts left
+ * for the person.
+ */
 export function SyncSummary({ outcome }: { outcome: SyncOutcome }) {
-  const { written, conflicts, skipped } = outcome;
+  const { conflicts, skipped } = outcome;
   return (
     <div class="space-y-1 border-b border-slate-200 px-3 py-2 text-xs dark:border-ink-700" data-sync-summary>
-      <p safe>
-        {written.length === 0
-          ? "Nothing new to bring into the project."
-          : `${written.length} file${written.length === 1 ? "" : "s"} stored in the project.`}
-      </p>
+      <p safe>{syncDone(outcome)}</p>
       {conflicts.length > 0 ? (
         <div class="text-amber-700 dark:text-amber-400" data-sync-conflicts>
-          <p>Changed in the project meanwhile, so not written (copy what you need by hand):</p>
+          <p>
+            Changed in the project meanwhile, so neither written nor deleted (copy what you need by hand):
+          </p>
           <ul class="list-disc pl-5 font-mono">
             {conflicts.map((c) => (
               <li safe>{c.path}</li>

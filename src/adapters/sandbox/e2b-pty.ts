@@ -20,7 +20,10 @@ interface E2BPtySandbox {
   readonly sandboxId: string;
   files: {
     write(path: string, data: string): Promise<unknown>;
-    list(path: string, opts?: { depth?: number }): Promise<{ path: string; type?: string; size: number }[]>;
+    list(
+      path: string,
+      opts?: { depth?: number },
+    ): Promise<{ path: string; type?: string; size: number; symlinkTarget?: string | undefined }[]>;
     read(path: string): Promise<string>;
   };
   pty: {
@@ -48,6 +51,28 @@ const LIFETIME_MS = 10 * 60_000;
 const RENEW_MS = 5 * 60_000;
 const READ_LIMITS = { fileBytes: 1024 * 1024, totalBytes: 50 * 1024 * 1024, files: 5000 };
 const SKIP = /(^|\/)(\.git|node_modules|__pycache__)(\/|$)/;
+/** How deep the work dir is listed; a path deeper than that is never taken for deleted. */
+const LIST_DEPTH = 32;
+
+type EntryKind = "dir" | "link" | "file";
+
+/**
+ * Whether `path` (a project file the terminal started with, not read back) is gone from the
+ * listing: not listed at all, a folder in its place, or a file in place of one of its folders.
+ * A path in a tool folder, behind a link or past the listing's depth stays.
+ */
+function isGone(path: string, kinds: Map<string, EntryKind>): boolean {
+  const parts = path.split("/");
+  if (SKIP.test(path) || parts.length >= LIST_DEPTH) return false;
+  const own = kinds.get(path);
+  if (own !== undefined) return own === "dir";
+  for (let i = 1; i < parts.length; i++) {
+    const folder = kinds.get(parts.slice(0, i).join("/"));
+    if (folder === "link") return false;
+    if (folder === "file") return true;
+  }
+  return true;
+}
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -105,14 +130,17 @@ export async function openE2BPty(
       sandbox.pty.resize(handle.pid, { cols, rows }).catch(quietly("not resized"));
     },
     exited,
-    async readFiles() {
-      const out: Record<string, string> = {};
+    async readFiles(known = []) {
+      const out: Record<string, string> = Object.create(null);
+      const kinds = new Map<string, EntryKind>();
       let total = 0;
       try {
-        const entries = await sandbox.files.list(WORK_DIR, { depth: 32 });
+        const entries = await sandbox.files.list(WORK_DIR, { depth: LIST_DEPTH });
         for (const entry of entries) {
           const relative = entry.path.slice(WORK_DIR.length + 1);
-          if (entry.type !== "file" || SKIP.test(relative) || entry.size > READ_LIMITS.fileBytes) continue;
+          kinds.set(relative, entry.symlinkTarget ? "link" : entry.type === "dir" ? "dir" : "file");
+          const skipped = entry.type !== "file" || entry.symlinkTarget || SKIP.test(relative);
+          if (skipped || entry.size > READ_LIMITS.fileBytes) continue;
           if (total + entry.size > READ_LIMITS.totalBytes || Object.keys(out).length >= READ_LIMITS.files)
             continue;
           const text = await sandbox.files.read(entry.path);
@@ -123,7 +151,7 @@ export async function openE2BPty(
       } catch (error) {
         throw new UpstreamError(`E2B failed: ${describe(error)}`, error);
       }
-      return out;
+      return { files: out, gone: known.filter((path) => !Object.hasOwn(out, path) && isGone(path, kinds)) };
     },
     close() {
       closing ??= (async () => {

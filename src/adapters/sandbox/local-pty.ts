@@ -4,7 +4,7 @@ import type { Logger } from "../../logger.ts";
 import type { CgroupHost, RunCgroup } from "./cgroup-versions.ts";
 import { type HostTools, sandboxCommand } from "./command.ts";
 import { killGroup } from "./process.ts";
-import type { PtyExit, PtyRequest, PtySession, RunLimits } from "./types.ts";
+import type { PtyExit, PtyRequest, PtySession, RunLimits, WorkDirFiles } from "./types.ts";
 import { createEmptyWorkDir, removeWorkDir, writeFiles } from "./workdir.ts";
 
 /** What a terminal shares with the runs of its local runner: tools, limits, cgroups, seccomp. */
@@ -37,19 +37,27 @@ const SHELL_ENV = { TERM: "xterm-256color", PS1: "\\W \\$ ", HISTFILE: "/tmp/.ba
 /**
  * Runs inside the sandbox, as its uid, to list the work dir: regular files only (links are
  * skipped, so nothing outside /work is read), UTF-8 text without NUL, within READ_LIMITS.
- * Tool folders (.git, node_modules, __pycache__) stay out.
+ * Tool folders (.git, node_modules, __pycache__) stay out, as do folders it may not read.
+ * Then, for each path on stdin (a JSON array: the project files the terminal started with)
+ * that was not read, whether it is gone: looked up with lstat one segment at a time, it is
+ * gone only when a segment is missing (or is a file where a folder was, or a folder where the
+ * file was) below real folders — a path that still holds something unread, or that a link or
+ * an unreadable folder hides, stays.
  */
 const READER = `
 const fs = require("node:fs");
 const L = ${JSON.stringify(READ_LIMITS)};
 const skip = new Set([".git", "node_modules", "__pycache__", ".bash_history"]);
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const out = {}; let total = 0; let count = 0;
+const out = Object.create(null); let total = 0; let count = 0;
 const walk = (dir, rel) => {
-  for (const name of fs.readdirSync(dir).sort()) {
+  let names;
+  try { names = fs.readdirSync(dir).sort(); } catch { return; }
+  for (const name of names) {
     if (skip.has(name)) continue;
     const path = dir + "/" + name, relative = rel ? rel + "/" + name : name;
-    const st = fs.lstatSync(path);
+    let st;
+    try { st = fs.lstatSync(path); } catch { continue; }
     if (st.isDirectory()) { walk(path, relative); continue; }
     if (!st.isFile() || st.size > L.fileBytes || total + st.size > L.totalBytes || count >= L.files) continue;
     let text;
@@ -59,7 +67,27 @@ const walk = (dir, rel) => {
   }
 };
 walk("/work", "");
-process.stdout.write(JSON.stringify(out));
+const kind = (path) => {
+  try {
+    const st = fs.lstatSync(path);
+    return st.isDirectory() ? "dir" : st.isSymbolicLink() ? "link" : "file";
+  } catch (error) { return error.code === "ENOENT" ? "none" : "unknown"; }
+};
+const isGone = (known) => {
+  const parts = known.split("/");
+  if (parts.some((s) => s === "" || s === "." || s === ".." || skip.has(s))) return false;
+  let dir = "/work";
+  for (let i = 0; i < parts.length; i++) {
+    const k = kind(dir + "/" + parts[i]), last = i === parts.length - 1;
+    if (k === "none" || (k === "file" && !last) || (k === "dir" && last)) return true;
+    if (k !== "dir") return false;
+    dir += "/" + parts[i];
+  }
+  return false;
+};
+const known = JSON.parse(fs.readFileSync(0, "utf8") || "[]");
+const gone = known.filter((p) => typeof p === "string" && !Object.hasOwn(out, p) && isGone(p));
+process.stdout.write(JSON.stringify({ files: out, gone }));
 `;
 
 /**
@@ -169,13 +197,14 @@ function session(state: {
       if (!terminal.closed) terminal.resize(cols, rows);
     },
     exited,
-    async readFiles() {
+    async readFiles(known = []) {
+      const asked = new Blob([JSON.stringify(known)]);
       const child = host.withFilter((extra) =>
-        Bun.spawn(reader, { env: {}, detached: true, stdio: ["ignore", "pipe", "pipe", ...extra] }),
+        Bun.spawn(reader, { env: {}, detached: true, stdio: [asked, "pipe", "pipe", ...extra] }),
       );
       const [text, status] = await Promise.all([new Response(child.stdout).text(), child.exited]);
       if (status !== 0) throw new UnavailableError("The terminal's files could not be read");
-      return JSON.parse(text) as Record<string, string>;
+      return JSON.parse(text) as WorkDirFiles;
     },
     close() {
       closing ??= close();

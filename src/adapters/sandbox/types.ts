@@ -106,6 +106,19 @@ export interface PtyExit {
   error?: "memory" | "processes";
 }
 
+/** A terminal's working directory as a sync reads it. */
+export interface WorkDirFiles {
+  /** Its regular UTF-8 text files within the read limits (path → text). */
+  files: Record<string, string>;
+  /**
+   * Of the paths asked about, those with no file there any more: nothing at the path, a folder
+   * in its place, or a file in place of one of its folders. A path that still holds something
+   * unread (a link, a binary or too large file, one past the limits), or lies in a tool folder
+   * (`.git`, `node_modules`, `__pycache__`) or behind a link, is never listed.
+   */
+  gone: string[];
+}
+
 /** An interactive shell in a sandbox. Bytes go both ways; nothing here knows of sockets. */
 export interface PtySession {
   /** Keystrokes (or pasted text) to the shell. */
@@ -114,10 +127,11 @@ export interface PtySession {
   /** Settles once the shell and everything it started have ended. */
   readonly exited: Promise<PtyExit>;
   /**
-   * The regular text files of the working directory as the sandbox sees them (path → text):
-   * read inside the sandbox, so a link the shell made cannot point the server at its own files.
+   * The regular text files of the working directory as the sandbox sees them, and which of the
+   * `known` paths (the project files it started with) were deleted there: read inside the
+   * sandbox, so a link the shell made cannot point the server at its own files.
    */
-  readFiles(): Promise<Record<string, string>>;
+  readFiles(known?: readonly string[]): Promise<WorkDirFiles>;
   /** End the shell and everything it started, and remove its files. Safe to call twice. */
   close(): Promise<void>;
 }

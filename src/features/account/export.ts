@@ -6,9 +6,12 @@ import {
   type OwnedProject,
 } from "../../db/queries/account.ts";
 import { listFileContents } from "../../db/queries/files.ts";
+import { getGitRepo } from "../../db/queries/git.ts";
 import { getUserById } from "../../db/queries/users.ts";
+import type { GitRepo } from "../../db/schema/git.ts";
 import type { Deps } from "../../deps.ts";
 import { publicUser } from "../auth/service.ts";
+import { savedGitTokens } from "../git/credentials.ts";
 import { signInMethods } from "./service.ts";
 
 type ExportDeps = Pick<Deps, "db" | "cache" | "memo" | "config" | "tokens" | "logger" | "context" | "collab">;
@@ -39,19 +42,46 @@ function projectFolder(project: Pick<OwnedProject, "id" | "name">): string {
   return `projects/${slug || "project"}-${project.id.slice(0, 8)}`;
 }
 
+/**
+ * A project's git link as exported: the remote (without any credentials, should one ever be in
+ * it), the branch, the last commit made or pulled here and the remote branch's tip as last seen,
+ * and the paths of that commit the project holds no file for. Not the tree or the objects: the
+ * remote has them.
+ */
+function gitLink(repo: GitRepo) {
+  let remoteUrl = repo.remoteUrl;
+  const url = URL.canParse(remoteUrl) ? new URL(remoteUrl) : undefined;
+  if (url && (url.username || url.password)) {
+    url.username = "";
+    url.password = "";
+    remoteUrl = url.href;
+  }
+  return {
+    remoteUrl,
+    branch: repo.branch,
+    headOid: repo.headOid,
+    remoteOid: repo.remoteOid,
+    skipped: repo.skipped,
+    updatedAt: repo.updatedAt,
+  };
+}
+
 /** The archive's entries, one project at a time so that only one project's files are held at once. */
 async function* entries(deps: ExportDeps, userId: string): AsyncGenerator<Entry> {
   const db = await deps.db.get();
-  const [owned, memberships, methods] = await Promise.all([
+  const [owned, memberships, methods, gitTokens] = await Promise.all([
     listOwnedProjects(db, userId),
     listMemberships(db, userId),
     signInMethods(deps, userId),
+    savedGitTokens(deps, userId),
   ]);
   const user = await getUserById(db, userId);
   yield json("profile.json", {
     user: user && { ...publicUser(user), createdAt: user.createdAt, lastLoginAt: user.lastLoginAt },
     signInMethods: methods,
     memberships,
+    // Where the saved git token is for and since when; the token itself never leaves the server.
+    gitTokens,
     exportedAt: new Date(),
   });
   const folders = new Map(owned.map((p) => [p.id, projectFolder(p)]));
@@ -61,6 +91,8 @@ async function* entries(deps: ExportDeps, userId: string): AsyncGenerator<Entry>
     await deps.collab.flushFiles(project.id, () => true);
     const { sharedWith, ...about } = project;
     yield json(`${folder}/project.json`, { ...about, sharedWith });
+    const repo = await getGitRepo(db, project.id);
+    if (repo) yield json(`${folder}/git.json`, gitLink(repo));
     for (const file of await listFileContents(db, project.id))
       yield { name: `${folder}/files/${file.path}`, data: bytesOf(file) };
   }
@@ -76,8 +108,9 @@ async function* entries(deps: ExportDeps, userId: string): AsyncGenerator<Entry>
 
 /**
  * Everything the account holds, as a zip streamed while it is built: `profile.json` (the
- * account, its sign-in methods and memberships), `projects/<name>-<id>/` for each owned project
- * (`project.json` and its files under `files/`), and `conversations.json` (the user's AI chats).
+ * account, its sign-in methods, memberships and the host of its saved git token),
+ * `projects/<name>-<id>/` for each owned project (`project.json`, `git.json` when it is linked
+ * to a git remote, and its files under `files/`), and `conversations.json` (the user's AI chats).
  */
 export function exportAccount(deps: ExportDeps, userId: string): ReadableStream<Uint8Array> {
   const source = entries(deps, userId);

@@ -113,9 +113,11 @@ export function accountRoutes(deps: Deps) {
           operationId: "exportCurrentUser",
           summary: "Export your data",
           description:
-            "A zip of everything the account holds: `profile.json` (the account, its sign-in methods and the " +
-            "projects it is a member of), `projects/<name>-<id>/project.json` and `…/files/<path>` for each " +
-            "project it owns, and `conversations.json` (its AI chats).",
+            "A zip of everything the account holds: `profile.json` (the account, its sign-in methods, the " +
+            "projects it is a member of and the host of its saved git token, never the token), " +
+            "`projects/<name>-<id>/project.json`, `…/git.json` (its git remote, branch and last known " +
+            "commits, when it has one) and `…/files/<path>` for each project it owns, and " +
+            "`conversations.json` (its AI chats).",
           responses: {
             200: {
               description: "The archive, streamed as it is built.",

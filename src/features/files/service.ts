@@ -202,19 +202,68 @@ async function save(deps: WriteDeps, { project }: ProjectAccess, userId: string,
  */
 export async function deleteFilePath(deps: FileDeps, userId: string, projectId: string, path: string) {
   const access = await projectAccess(deps, userId, projectId, "editor");
-  const { project } = access;
   const valid = validatePath(path);
+  await removeFiles(deps, access, async (tx) => {
+    const gone = await files.deletePath(tx, access.project.id, valid);
+    if (gone.length === 0) throw new NotFoundError("File");
+    return gone;
+  });
+}
+
+/**
+ * Delete one file only if it is still at `baseVersion` (a terminal's sync carrying a deletion
+ * back): a file changed since is a 409 carrying its current version and content, as a stale
+ * save is, and stays. False, with nothing done, when no file is at `path` (it was deleted or
+ * moved meanwhile); never a folder's delete. Otherwise as deleteFilePath.
+ */
+export async function deleteFileAt(
+  deps: FileDeps,
+  userId: string,
+  input: { projectId: string; path: string; baseVersion: number },
+): Promise<boolean> {
+  const access = await projectAccess(deps, userId, input.projectId, "editor");
+  const { project } = access;
+  const path = validatePath(input.path);
+  // Pending keystrokes of an open editor reach the stored file first: they make it newer.
+  await deps.collab?.flushFiles(project.id, (p) => p === path);
+  let current: { version: number; content: string } | undefined;
+  const removed = await removeFiles(deps, access, async (tx) => {
+    const file = await files.lockFile(tx, project.id, path);
+    if (!file) return [];
+    if (file.version !== input.baseVersion) {
+      current = {
+        version: file.version,
+        content: (await files.getFile(tx, project.id, path))?.content ?? "",
+      };
+      return [];
+    }
+    return files.deletePath(tx, project.id, path);
+  });
+  if (current) throw new ConflictError("The file changed since the terminal read it", { current });
+  return removed.length > 0;
+}
+
+/**
+ * Remove files inside one transaction under the owner's lock (`remove` answers the paths that
+ * went); then the code index and the files' open editors are told.
+ */
+async function removeFiles(
+  deps: FileDeps,
+  access: ProjectAccess,
+  remove: (tx: Database) => Promise<string[]>,
+): Promise<string[]> {
+  const { project } = access;
   const removed = await writingProject(deps, access, async () =>
     (await deps.db.get()).transaction(async (tx) => {
       await lockUser(tx, project.userId);
-      const gone = await files.deletePath(tx, project.id, valid);
-      if (gone.length === 0) throw new NotFoundError("File");
-      await touchProject(tx, project.id);
+      const gone = await remove(tx);
+      if (gone.length > 0) await touchProject(tx, project.id);
       return gone;
     }),
   );
   for (const gone of removed) deps.context?.fileChanged(project.id, gone);
-  await deps.collab?.filesRemoved(project.id, removed);
+  if (removed.length > 0) await deps.collab?.filesRemoved(project.id, removed);
+  return removed;
 }
 
 /** The first way in which `paths` holds one path as both a file and a folder, as a message. */

@@ -88,17 +88,14 @@ function parseSaved(text: string): { token: string; host: string } | undefined {
 }
 
 /**
- * The user's token in clear, for a push or pull to `remote`; undefined when none is stored, it
- * no longer opens (the app's secret changed), or it was saved for another host: then the remote
- * is tried without one.
+ * The saved token in clear with its host; undefined when none is stored or it no longer opens
+ * (the app's secret changed).
  */
-export async function openGitToken(
+async function openSaved(
   deps: CredentialDeps,
   userId: string,
-  remote: string,
-): Promise<string | undefined> {
-  const row = await queries.getGitCredential(await deps.db.get(), userId);
-  if (!row) return undefined;
+  row: { iv: Uint8Array; ciphertext: Uint8Array },
+) {
   let clear: ArrayBuffer;
   try {
     clear = await crypto.subtle.decrypt(
@@ -110,7 +107,36 @@ export async function openGitToken(
     // A token sealed under another secret cannot be opened; it is as if none were stored.
     return undefined;
   }
-  const saved = parseSaved(new TextDecoder().decode(clear));
+  return parseSaved(new TextDecoder().decode(clear));
+}
+
+/**
+ * The user's token in clear, for a push or pull to `remote`; undefined when none is stored, it
+ * no longer opens (the app's secret changed), or it was saved for another host: then the remote
+ * is tried without one.
+ */
+export async function openGitToken(
+  deps: CredentialDeps,
+  userId: string,
+  remote: string,
+): Promise<string | undefined> {
+  const row = await queries.getGitCredential(await deps.db.get(), userId);
+  const saved = row && (await openSaved(deps, userId, row));
   const url = new URL(remote);
   return saved && (saved.host === url.host || saved.host === url.hostname) ? saved.token : undefined;
+}
+
+/**
+ * What the account's export says of the saved token: the host it is for and when it was saved,
+ * never the token. `host` is null for a token that no longer opens (sealed under an earlier
+ * secret, so offered nowhere). Empty when none is saved.
+ */
+export async function savedGitTokens(
+  deps: CredentialDeps,
+  userId: string,
+): Promise<{ host: string | null; savedAt: Date }[]> {
+  const row = await queries.getGitCredential(await deps.db.get(), userId);
+  if (!row) return [];
+  const saved = await openSaved(deps, userId, row);
+  return [{ host: saved?.host ?? null, savedAt: row.createdAt }];
 }

@@ -26,15 +26,19 @@ export const SyncResult = t.Object(
     written: t.Array(t.Object({ path: t.String(), version: t.Integer({ minimum: 1 }) }), {
       description: "Files of the working directory stored into the project",
     }),
+    deleted: t.Array(t.Object({ path: t.String() }), {
+      description:
+        "Files deleted in the terminal, and so deleted from the project (only files the terminal started with or synced)",
+    }),
     conflicts: t.Array(t.Object({ path: t.String(), version: t.Integer({ minimum: 0 }) }), {
       description:
-        "Changed both in the terminal and in the project since the terminal started (or last synced): not written; `version` is the project's",
+        "Changed (or deleted) in the terminal and changed in the project since the terminal started (or last synced): neither written nor deleted; `version` is the project's",
     }),
     skipped: t.Array(t.Object({ path: t.String(), reason: t.String() }), {
       description: "Files that cannot be stored (a bad path, too large, or the project's limits)",
     }),
   },
-  { description: "What a sync wrote and what it left for you to resolve." },
+  { description: "What a sync wrote and deleted, and what it left for you to resolve." },
 );
 
 export type SyncOutcome = typeof SyncResult.static;

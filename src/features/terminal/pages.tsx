@@ -45,7 +45,7 @@ export function terminalPages(deps: Deps) {
         const userId = viewer.user.id;
         const outcome = await service.syncTerminal(deps, userId, params.id, params.terminalId);
         const { paths, role } = await loadTree(deps, userId, params.id);
-        const count = outcome.written.length;
+        const count = outcome.written.length + outcome.deleted.length;
         return html(
           <>
             <SyncSummary outcome={outcome} />
@@ -57,7 +57,7 @@ export function terminalPages(deps: Deps) {
             {outcome.conflicts.length > 0 ? (
               <ToastPartial
                 kind="error"
-                message={`${outcome.conflicts.length} file${outcome.conflicts.length === 1 ? " was" : "s were"} changed in the project meanwhile and not written`}
+                message={`${outcome.conflicts.length} file${outcome.conflicts.length === 1 ? " was" : "s were"} changed in the project meanwhile and left alone`}
               />
             ) : null}
           </>,

@@ -60,9 +60,11 @@ export function terminalRoutes(deps: Deps) {
           summary: "Bring a terminal's files into the project",
           description:
             "Stores each text file of the terminal's working directory that changed there since the terminal " +
-            "started (or last synced), through the same path as an editor's save. A file also changed in the " +
-            "project meanwhile is not written: it is listed in `conflicts`. Files deleted in the terminal " +
-            "stay in the project.",
+            "started (or last synced), through the same path as an editor's save, and deletes from the project " +
+            "each file the terminal started with (or synced) that was deleted there, as the file tree's delete " +
+            "does. A file also changed in the project meanwhile is neither written nor deleted: it is listed " +
+            "in `conflicts`. Files that never reached the terminal (binary, over 1 MiB, in `.git`, " +
+            "`node_modules` or `__pycache__`) are never deleted.",
           parameters: [projectIdParameter, terminalIdParameter],
           ...bearer("editor"),
         },

@@ -96,10 +96,14 @@ export async function closeTerminal(
 }
 
 /**
- * Bring the files the shell wrote back into the project, through the files service (so open
- * documents take each write as an edit). A file is written only if the project's copy is still
- * the one the terminal started from (or last synced): one edited in the project meanwhile is
- * reported as a conflict and left alone. Files the shell deleted are not deleted in the project.
+ * Bring the shell's changes back into the project, through the files service (so open
+ * documents take each write as an edit, and editors of a deleted file are told). A file is
+ * written — or, when the shell deleted it, deleted — only if the project's copy is still the
+ * one the terminal started from (or last synced): one edited in the project meanwhile is
+ * reported as a conflict and left alone. Deletions go first, so a folder the shell replaced
+ * with a file (or the other way round) can be written after. Only files the terminal started
+ * with can be deleted, and only when nothing is at their path any more (see readFiles): files
+ * that never reached the shell (binary, too large, in a tool folder) are never touched.
  */
 export async function syncTerminal(
   deps: TerminalDeps,
@@ -108,9 +112,34 @@ export async function syncTerminal(
   terminalId: string,
 ): Promise<SyncOutcome> {
   const terminal = await terminalOf(deps, userId, projectId, terminalId);
-  const now = await terminal.session.readFiles();
-  const outcome: SyncOutcome = { written: [], conflicts: [], skipped: [] };
-  for (const [path, content] of Object.entries(now)) {
+  const read = await terminal.session.readFiles([...terminal.base.keys()]);
+  const now = new Map(Object.entries(read.files));
+  const outcome: SyncOutcome = { written: [], deleted: [], conflicts: [], skipped: [] };
+  const report = (path: string, error: unknown) => {
+    const current = error instanceof ConflictError ? error.extra?.current : undefined;
+    if (current && typeof current === "object" && "version" in current)
+      outcome.conflicts.push({ path, version: Number(current.version) });
+    else if (error instanceof AppError && error.status < 500 && error.status !== 403 && error.status !== 404)
+      outcome.skipped.push({ path, reason: error.message });
+    else throw error;
+  };
+  for (const path of new Set(read.gone)) {
+    const base = terminal.base.get(path);
+    if (!base || now.has(path)) continue;
+    try {
+      const deleted = await fileService.deleteFileAt(deps, userId, {
+        projectId: terminal.projectId,
+        path,
+        baseVersion: base.version,
+      });
+      // Deleted here, or already gone from the project (deleted or moved there too).
+      terminal.base.delete(path);
+      if (deleted) outcome.deleted.push({ path });
+    } catch (error) {
+      report(path, error);
+    }
+  }
+  for (const [path, content] of now) {
     const base = terminal.base.get(path);
     if (base?.content === content) continue;
     try {
@@ -123,17 +152,7 @@ export async function syncTerminal(
       terminal.base.set(path, { version: saved.version, content });
       outcome.written.push({ path: saved.path, version: saved.version });
     } catch (error) {
-      const current = error instanceof ConflictError ? error.extra?.current : undefined;
-      if (current && typeof current === "object" && "version" in current)
-        outcome.conflicts.push({ path, version: Number(current.version) });
-      else if (
-        error instanceof AppError &&
-        error.status < 500 &&
-        error.status !== 403 &&
-        error.status !== 404
-      )
-        outcome.skipped.push({ path, reason: error.message });
-      else throw error;
+      report(path, error);
     }
   }
   return outcome;
