@@ -33,8 +33,11 @@ export interface LiveDocuments {
     userId: string,
     save: () => Promise<F>,
   ): Promise<F>;
-  /** These files were deleted or renamed: their documents close, here and on other instances. */
-  filesRemoved(projectId: string, paths: string[]): Promise<void>;
+  /**
+   * These files were deleted or renamed (`gone`), or had their text replaced by an upload or a
+   * pull (`replaced`): their documents close, here and on other instances, saying which.
+   */
+  filesRemoved(projectId: string, paths: string[], how?: "gone" | "replaced"): Promise<void>;
   /** Write the pending edits of the documents whose path matches, before files move or go. */
   flushFiles(projectId: string, paths: (path: string) => boolean): Promise<void>;
   /** Who may edit the project changed: connections are checked again. */

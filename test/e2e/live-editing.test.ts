@@ -293,6 +293,28 @@ describe.skipIf(Boolean(unavailable))("live editing of one file by several peopl
     await done(grace);
   }, 90_000);
 
+  test("a file uploaded over elsewhere: the open editor says it was replaced and takes no more typing", async () => {
+    const project = await sharedProject();
+    const grace = await open(editor, project.id);
+    const form = new FormData();
+    form.append("file", new File(["console.log('uploaded');\n"], "index.js"));
+    const res = await t.request(`/api/v1/projects/${project.id}/files/upload`, {
+      method: "POST",
+      headers: owner.auth,
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    await statusIs(grace.page, "This file was replaced by an upload or a git pull — reload to see it");
+    const before = await text(grace.page);
+    await typeAt(grace.page, "end", "typed into a replaced file");
+    expect(await text(grace.page)).toBe(before);
+    // Reloaded, the page shows the upload.
+    await grace.page.reload();
+    await grace.page.waitForSelector("[data-editor][data-editor-ready=true] .cm-editor");
+    expect(await text(grace.page)).toContain("console.log('uploaded');");
+    await done(grace);
+  }, 90_000);
+
   test("over the 1 MiB limit the editor says so; back under it, it connects again and saves", async () => {
     const project = await sharedProject();
     const ada = await open(owner, project.id);

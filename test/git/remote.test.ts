@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { type GitServer, runGit, startGitServer } from "../helpers/git-server.ts";
 import { api } from "../helpers/projects.ts";
+import { listen } from "../helpers/server.ts";
 
 type Client = ReturnType<typeof api>;
 type Imported = { id: string; name: string; fileCount: number; skipped: { path: string; reason: string }[] };
@@ -154,8 +155,20 @@ describe("commit, push and pull", () => {
     expect(await Bun.file(join(work, "README.md")).exists()).toBe(false);
   });
 
-  test("a commit made with the CLI is pulled into the project's files", async () => {
-    const { client, project, name } = await imported();
+  test("a commit made with the CLI is pulled into the project's files; open editors are told which files changed or went", async () => {
+    const { client, project, name, user } = await imported();
+    const server = listen(t);
+    const editorOn = (path: string) => {
+      const ws = new WebSocket(
+        `${server.url.replace(/^http/, "ws")}/api/v1/collab/${project.id}/${path}?token=${user.token}`,
+      );
+      const opened = new Promise((resolve) => ws.addEventListener("open", resolve));
+      const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+      return { opened, closed };
+    };
+    const readme = editorOn("README.md");
+    const index = editorOn("src/index.js");
+    await Promise.all([readme.opened, index.opened]);
     const work = remote.cloneRepo(name);
     writeFileSync(join(work, "README.md"), "# Changed by the CLI\n");
     writeFileSync(join(work, "added.txt"), "from the CLI\n");
@@ -172,6 +185,10 @@ describe("commit, push and pull", () => {
     expect(await read(client, project.id, "added.txt")).toBe("from the CLI\n");
     expect((await client.get(`/api/v1/projects/${project.id}/files/src/index.js`)).status).toBe(404);
     expect(await statusOf(client, project.id)).toMatchObject({ ahead: 0, behind: 0, changes: [] });
+    // The changed file's editor reloads it (4409, replaced); the deleted one's is told it is gone.
+    expect(await readme.closed).toBe(4409);
+    expect(await index.closed).toBe(4404);
+    await server.stop();
 
     // Then a commit here goes on top of the pulled one.
     await client.put(`/api/v1/projects/${project.id}/files/added.txt`, { content: "edited here\n" });

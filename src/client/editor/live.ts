@@ -50,6 +50,7 @@ const CLOSED: Record<number, string> = {
   4401: "Signed out — sign in again; your edits are kept in this browser",
   4403: "Your access to this project changed — reload the page",
   4404: "This file was deleted or renamed elsewhere",
+  4409: "This file was replaced by an upload or a git pull — reload to see it",
   4413: "Over the 1 MiB file limit — not saved until it is smaller (kept in this browser)",
   1003: "The server refused an edit — reload the page; your edits are kept in this browser",
   1009: "An edit was too large to send — it is kept in this browser",
@@ -137,7 +138,7 @@ export function openLive(o: LiveOptions): LiveDoc {
     whenLoaded,
     state,
     keepLocalCopy() {
-      const wanted = () => keep && !destroyed && !idb && closed !== 4404;
+      const wanted = () => keep && !destroyed && !idb && !documentEnded(closed);
       if (!wanted() || !("indexedDB" in window)) return;
       void import("y-indexeddb").then(({ IndexeddbPersistence }) => {
         if (wanted()) idb = new IndexeddbPersistence(`aura:${o.docId}`, doc);
@@ -247,10 +248,11 @@ export function openLive(o: LiveOptions): LiveDoc {
   provider.on("closed", ({ code }) => {
     closed = code;
     if (code === 4403 && reloadOnce()) return;
-    // The file is gone (deleted, or moved to a path with a document of its own): no later page
-    // can open this document again, so its copies here would only linger. The editor keeps
-    // showing the text, read-only, until the page is left.
-    if (code === 4404) void forgetLocal();
+    // The file is gone (deleted, or moved to a path with a document of its own) or its text was
+    // replaced (an upload, a pull: it gets a new document): no later page can open this one
+    // again, so its copies here would only linger. The editor keeps showing the text,
+    // read-only, until the page is left.
+    if (documentEnded(code)) void forgetLocal();
     refresh();
     o.onClosed?.(code);
   });
@@ -288,6 +290,11 @@ function deleteDatabase(name: string): Promise<void> {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = request.onerror = () => resolve();
   });
+}
+
+/** The document itself ended: its file was deleted, moved, or had its text replaced. */
+export function documentEnded(code: number | undefined): boolean {
+  return code === 4404 || code === 4409;
 }
 
 /** Close codes that reconnecting cannot fix; 1013 (too many connections) and the rest are retried. */

@@ -7,7 +7,7 @@ import type { AnalysisKind } from "./analyze.ts";
 import { loadProjectWords } from "./completion.ts";
 import { ghostText } from "./ghost.ts";
 import { languageFor } from "./languages.ts";
-import { openLive } from "./live.ts";
+import { documentEnded, openLive } from "./live.ts";
 import { showPresence } from "./presence.ts";
 import { editingSetup } from "./setup.ts";
 import { describeCursor, describeSave, findStatusBar, type SaveState } from "./status.ts";
@@ -60,7 +60,7 @@ export function mount(el: HTMLElement): EditorHandle {
       lastKind = state.kind;
     },
     onClosed(code) {
-      if (code === 4404) {
+      if (documentEnded(code)) {
         gone = true;
         view?.dispatch({ effects: editable.reconfigure(EditorState.readOnly.of(true)) });
       }

@@ -40,6 +40,8 @@ interface ControlMessage {
   k: "gone" | "access";
   p: string;
   paths?: string[];
+  /** For `gone`: the files' text was replaced (an upload, a pull), not deleted. */
+  r?: "replaced";
 }
 
 export class CollabHub implements LiveDocuments {
@@ -140,10 +142,18 @@ export class CollabHub implements LiveDocuments {
     });
   }
 
-  /** Files left these paths (deleted or moved): their editors are told, here and elsewhere. */
-  async filesRemoved(projectId: string, paths: string[]): Promise<void> {
-    this.#closeGone(projectId.toLowerCase(), paths);
-    await this.#publishControl({ k: "gone", p: projectId.toLowerCase(), paths });
+  /**
+   * Files left these paths (deleted or moved), or their text was replaced by an upload or a
+   * pull: their editors are told which, here and elsewhere.
+   */
+  async filesRemoved(projectId: string, paths: string[], how: "gone" | "replaced" = "gone"): Promise<void> {
+    this.#closeGone(projectId.toLowerCase(), paths, how);
+    await this.#publishControl({
+      k: "gone",
+      p: projectId.toLowerCase(),
+      paths,
+      ...(how === "replaced" ? { r: "replaced" as const } : {}),
+    });
   }
 
   /**
@@ -274,9 +284,9 @@ export class CollabHub implements LiveDocuments {
     await this.#unload(room, CLOSE.shuttingDown);
   }
 
-  async #unload(room: Room, code: number): Promise<void> {
+  async #unload(room: Room, code: number, reason?: string): Promise<void> {
     this.#live.delete(room);
-    await room.close(code);
+    await room.close(code, reason);
     const unsubscribe = this.#unsubscribe.get(room);
     this.#unsubscribe.delete(room);
     await (await unsubscribe?.catch(() => undefined))?.().catch(() => undefined);
@@ -362,18 +372,23 @@ export class CollabHub implements LiveDocuments {
       return;
     }
     if (message.i === this.#instance || typeof message.p !== "string") return;
-    if (message.k === "gone" && Array.isArray(message.paths)) this.#closeGone(message.p, message.paths);
+    if (message.k === "gone" && Array.isArray(message.paths))
+      this.#closeGone(message.p, message.paths, message.r === "replaced" ? "replaced" : "gone");
     if (message.k === "access") void this.#recheck(message.p);
   }
 
-  #closeGone(projectId: string, paths: string[]): void {
+  #closeGone(projectId: string, paths: string[], how: "gone" | "replaced"): void {
+    const [code, reason] =
+      how === "replaced"
+        ? [CLOSE.fileReplaced, "the file was replaced by an upload or a pull"]
+        : [CLOSE.fileGone, "the file was deleted or renamed"];
     for (const path of paths) {
       const k = key(projectId, path);
       const pending = this.#rooms.get(k);
       if (!pending) continue;
       this.#rooms.delete(k);
       void pending.then(
-        (room) => room && this.#unload(room, CLOSE.fileGone),
+        (room) => room && this.#unload(room, code, reason),
         () => undefined,
       );
     }

@@ -34,6 +34,7 @@ export const CLOSE = {
   sessionEnded: 4401,
   accessChanged: 4403,
   fileGone: 4404,
+  fileReplaced: 4409,
   documentTooLarge: 4413,
 } as const;
 
@@ -285,7 +286,8 @@ export class Room {
     for (const peer of [...this.peers]) peer.close(code, reason);
     await this.exclusive(async () => {
       await this.#pumping;
-      if (code === CLOSE.fileGone) return;
+      // The file went, or its text was replaced outside the document: nothing to write back.
+      if (code === CLOSE.fileGone || code === CLOSE.fileReplaced) return;
       const authors = [...this.#authors];
       if (this.#dirtySince !== undefined || authors.length > 0)
         await this.#writeThrough(authors.length > 0 ? { authors } : undefined);

@@ -145,7 +145,7 @@ export async function saveFile(deps: WriteDeps, userId: string, input: SaveInput
       : await write();
   deps.context?.fileChanged(access.project.id, saved.path);
   // Bytes are no edit for a text document: editors open on the file reload it instead.
-  if (binary) await deps.collab?.filesRemoved(access.project.id, [saved.path]);
+  if (binary) await deps.collab?.filesRemoved(access.project.id, [saved.path], "replaced");
   return saved;
 }
 

@@ -105,8 +105,9 @@ export async function uploadFiles(
     }),
   );
   for (const path of paths) deps.context?.fileChanged(project.id, path);
-  // Editors open on a replaced file reload it rather than write their old text over the upload.
-  await deps.collab?.filesRemoved(project.id, [...paths]);
+  // Editors open on a replaced file are told to reload it (4409) rather than write their old
+  // text over the upload.
+  await deps.collab?.filesRemoved(project.id, [...paths], "replaced");
   return stored.map((f) => ({ path: f.path, version: f.version, size: f.sizeBytes, binary: isBinary(f) }));
 }
 

@@ -136,8 +136,15 @@ export async function pullChanges(deps: GitDeps, userId: string, projectId: stri
       }),
     );
     for (const path of paths) deps.context?.fileChanged(project.id, path);
-    // Editors open on a pulled file reload it rather than write their old text over it.
-    await deps.collab?.filesRemoved(project.id, paths);
+    // Editors open on a pulled file reload it rather than write their old text over it; those
+    // on a file the pull deleted are told it is gone.
+    const gone = new Set(removed);
+    await deps.collab?.filesRemoved(project.id, removed, "gone");
+    await deps.collab?.filesRemoved(
+      project.id,
+      paths.filter((p) => !gone.has(p)),
+      "replaced",
+    );
     return { oid: incoming };
   });
 }
