@@ -12,6 +12,8 @@ type PtySandbox = Awaited<ReturnType<CreatePtySandbox>>;
  */
 function scriptedSandbox() {
   const files = new Map<string, string>();
+  /** Bytes written as a Blob (a binary file), as the SDK would upload them. */
+  const bytes = new Map<string, Uint8Array>();
   /** Entries that are no regular file: folders and links (path → link target, "" for a folder). */
   const others = new Map<string, string>();
   const calls: string[] = [];
@@ -22,7 +24,9 @@ function scriptedSandbox() {
     sandboxId: "sbx-1",
     files: {
       write: async (path, data) => {
-        files.set(path, data);
+        if (typeof data !== "string") bytes.set(path, new Uint8Array(await data.arrayBuffer()));
+        // Read back as the SDK reads text: invalid UTF-8 becomes U+FFFD.
+        files.set(path, typeof data === "string" ? data : await data.text());
       },
       list: async (dir) => [
         ...[...files.keys()]
@@ -68,7 +72,7 @@ function scriptedSandbox() {
       calls.push("sandbox killed");
     },
   };
-  return { sandbox, files, others, calls };
+  return { sandbox, files, bytes, others, calls };
 }
 
 const sdkWith = (createPtySandbox: CreatePtySandbox): E2BSdk => ({
@@ -86,14 +90,20 @@ describe("E2B terminals through the SDK's PTY", () => {
     });
     let out = "";
     const pty = await runner.openPty({
-      files: { "main.py": "print(1)\n", "lib/a.py": "A = 1\n" },
+      files: { "main.py": "print(1)\n", "lib/a.py": "A = 1\n", "img/dot.bin": new Uint8Array([0, 255, 7]) },
       cols: 100,
       rows: 30,
       onData: (d) => {
         out += new TextDecoder().decode(d);
       },
     });
-    expect([...fake.files.keys()].sort()).toEqual(["/home/user/work/lib/a.py", "/home/user/work/main.py"]);
+    expect([...fake.files.keys()].sort()).toEqual([
+      "/home/user/work/img/dot.bin",
+      "/home/user/work/lib/a.py",
+      "/home/user/work/main.py",
+    ]);
+    // A binary file goes up as its bytes, and a sync never reads it back as text.
+    expect([...(fake.bytes.get("/home/user/work/img/dot.bin") ?? [])]).toEqual([0, 255, 7]);
     pty.write("ls\r");
     pty.resize(120, 40);
     await Bun.sleep(0);

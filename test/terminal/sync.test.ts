@@ -210,6 +210,22 @@ describe.skipIf(Boolean(skip))("bringing a terminal's files into the project", a
     await shell.close();
   }, 60_000);
 
+  test("binary files are in the shell byte for byte; a sync neither writes nor deletes them", async () => {
+    const bytes = Buffer.from([0, 255, 7, 10, 13]);
+    const shell = await shellOn("Bytes", {
+      "data.bin": { base64: bytes.toString("base64") },
+      "a.txt": "a\n",
+    });
+    await shell.run("od -An -tu1 data.bin | tr -s ' ' > seen.txt; cp data.bin copy.bin");
+    const outcome = await shell.sync();
+    // The shell saw the exact bytes; the copy it made is binary, so it stays in the shell.
+    expect(outcome.written.map((w) => w.path)).toEqual(["seen.txt"]);
+    expect(outcome.deleted).toEqual([]);
+    expect((await read2(shell.files, "seen.txt")).trim()).toBe("0 255 7 10 13");
+    expect(await shell.paths()).toEqual(["a.txt", "data.bin", "seen.txt"]);
+    await shell.close();
+  }, 60_000);
+
   test("files that never reached the shell, or that it cannot read back, are never deleted", async () => {
     const png =
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";

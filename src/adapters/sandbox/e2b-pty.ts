@@ -19,7 +19,7 @@ interface E2BPtyHandle {
 interface E2BPtySandbox {
   readonly sandboxId: string;
   files: {
-    write(path: string, data: string): Promise<unknown>;
+    write(path: string, data: string | Blob): Promise<unknown>;
     list(
       path: string,
       opts?: { depth?: number },
@@ -91,8 +91,10 @@ export async function openE2BPty(
   }
   let handle: E2BPtyHandle;
   try {
-    for (const [path, content] of Object.entries(request.files))
-      await sandbox.files.write(`${WORK_DIR}/${safeRelativePath(path, `files.${path}`).join("/")}`, content);
+    for (const [path, content] of Object.entries(request.files)) {
+      const data = typeof content === "string" ? content : new Blob([Uint8Array.from(content)]);
+      await sandbox.files.write(`${WORK_DIR}/${safeRelativePath(path, `files.${path}`).join("/")}`, data);
+    }
     handle = await sandbox.pty.create({
       cols: request.cols,
       rows: request.rows,

@@ -88,8 +88,8 @@ export interface SandboxRunner {
 
 /** What a terminal starts with. */
 export interface PtyRequest {
-  /** Project files to place in the working directory first (path → text). */
-  files: Record<string, string>;
+  /** Project files to place in the working directory first (path → text, or bytes for a binary file). */
+  files: Record<string, string | Uint8Array>;
   cols: number;
   rows: number;
   /** Every byte the terminal prints, in order, from the first one. */

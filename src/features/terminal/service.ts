@@ -34,16 +34,19 @@ export async function openTerminal(
       `The project's files (${total} bytes) are over the ${MAX_TERMINAL_FILES_BYTES}-byte limit for a terminal`,
     );
   const stored = await Promise.all(
-    listing
-      .filter((f) => f.encoding === "utf8")
-      .map((f) => fileService.readFile(deps, userId, project.id, f.path)),
+    listing.map((f) => fileService.readFile(deps, userId, project.id, f.path)),
   );
   const clash = fileService.folderClash(stored.map((f) => f.path));
   if (clash) throw new ConflictError(`A terminal cannot open while ${clash}; rename or delete one of them`);
+  // Binary files (images, data) are there for programs to read, as their bytes; a sync brings
+  // back text only, so they are no part of the base and never written or deleted by one.
+  const text = stored.filter((f) => f.encoding === "utf8");
   const base = new Map<string, BaseFile>(
-    stored.map((f) => [f.path, { version: f.version, content: f.content }]),
+    text.map((f) => [f.path, { version: f.version, content: f.content }]),
   );
-  const files = Object.fromEntries(stored.map((f) => [f.path, f.content]));
+  const files = Object.fromEntries(
+    stored.map((f) => [f.path, f.encoding === "base64" ? Buffer.from(f.content, "base64") : f.content]),
+  );
   return deps.terminals.open({
     userId,
     projectId: project.id,
