@@ -10,6 +10,7 @@ import { CollabHub } from "../../src/features/collab/hub.ts";
 import { updateMessage } from "../../src/features/collab/protocol.ts";
 import type { Peer, RoomTimings } from "../../src/features/collab/room.ts";
 import * as files from "../../src/features/files/service.ts";
+import { uploadFiles } from "../../src/features/files/transfer.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
@@ -162,6 +163,27 @@ describe("live document rooms", () => {
     // The client got the change as an update message.
     for (const message of c.inbox) applyMessage(c.doc, message);
     expect(c.text.toString()).toBe("first\n");
+  });
+
+  test("a document whose file was replaced (an upload) never writes its old text over the new one", async () => {
+    await newFile("replaced.txt", "original\n");
+    // Another instance, slow to write its file, which has not heard of the upload yet.
+    const elsewhere = new CollabHub(t.deps, { ...FAST, writeMs: 600, writeMaxMs: 5_000 });
+    hubs.push(elsewhere);
+    const c = client(elsewhere, "replaced.txt");
+    const room = await c.ready;
+    c.text.insert(0, "typed elsewhere\n");
+    // Stored in the document's log (the receipt came back), not yet written to the file.
+    await eventually(() => c.inbox.length > 0, 5_000, "the edit to be stored");
+    expect((await stored("replaced.txt"))?.content).toBe("original\n");
+    const uploaded = await uploadFiles({ ...t.deps, collab: hub() }, user.user.id, project.id, [
+      { path: "replaced.txt", bytes: new TextEncoder().encode("uploaded\n") },
+    ]);
+    expect(uploaded.map((f) => f.path)).toEqual(["replaced.txt"]);
+    // Its write comes due after the upload: the file keeps the upload, the document ends.
+    await room.exclusive(() => room.writeNow());
+    expect(c.closed()).toBeDefined();
+    expect((await stored("replaced.txt"))?.content).toBe("uploaded\n");
   });
 
   test("a deleted file is never brought back by its document, and its clients are told", async () => {

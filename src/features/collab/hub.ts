@@ -295,8 +295,9 @@ export class CollabHub implements LiveDocuments {
   // --- the file behind a document --------------------------------------------------------------
 
   /**
-   * Store the document's text as its file — only a file that still exists: a document never
-   * brings back a deleted file. Under the owner's lock, with the project's and owner's size
+   * Store the document's text as its file — only a file that still exists, and only while this
+   * is still the file's document: a document never brings back a deleted file, nor its old text
+   * over an upload or a pull. Under the owner's lock, with the project's and owner's size
    * limits, like any save; the history gets a snapshot when asked.
    */
   async #writeThrough(
@@ -318,6 +319,9 @@ export class CollabHub implements LiveDocuments {
         await lockUser(tx, project.userId);
         const current = await files.lockFile(tx, projectId, path);
         if (!current) return undefined;
+        // The file's text was replaced (an upload, a pull) and this document dropped with it,
+        // perhaps on another instance a moment ago: its text is the old one, never written back.
+        if ((await docs.loadDocId(tx, projectId, path)) !== room.docId) return undefined;
         const changed = current.contentHash !== data.contentHash;
         const file = changed
           ? await storeFile(tx, this.deps.config.storage, {
