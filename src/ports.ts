@@ -1,7 +1,7 @@
 import type { Memo } from "./adapters/cache/memo.ts";
 import type { Cache } from "./adapters/cache/types.ts";
 import type { Config } from "./config.ts";
-import type { DatabaseHandle } from "./db/types.ts";
+import type { Database, DatabaseHandle } from "./db/types.ts";
 import type { AccessTokens } from "./features/auth/tokens.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
@@ -34,14 +34,34 @@ export interface LiveDocuments {
     save: () => Promise<F>,
   ): Promise<F>;
   /**
-   * These files were deleted or renamed (`gone`), or had their text replaced by an upload or a
-   * pull (`replaced`): their documents close, here and on other instances, saying which.
+   * Replace files from outside the editor (an upload, a pull; `content` undefined for bytes):
+   * `store` stores them in one transaction, calling `documents.stored` for each, and open
+   * editors of replaced text receive the new text as an edit once it commits.
+   */
+  replaceFiles<R>(
+    projectId: string,
+    userId: string,
+    replaced: { path: string; content: string | undefined }[],
+    store: (documents: FileReplacements) => Promise<R>,
+  ): Promise<R>;
+  /**
+   * These files were deleted or renamed (`gone`), or became binary (`replaced`: an upload or a
+   * pull put bytes where text was): their documents close, here and on other instances, saying which.
    */
   filesRemoved(projectId: string, paths: string[], how?: "gone" | "replaced"): Promise<void>;
   /** Write the pending edits of the documents whose path matches, before files move or go. */
   flushFiles(projectId: string, paths: (path: string) => boolean): Promise<void>;
   /** Who may edit the project changed: connections are checked again. */
   accessChanged(projectId: string): Promise<void>;
+}
+
+/** How a bulk store hands its replaced files to their live documents. */
+export interface FileReplacements {
+  /**
+   * Inside the transaction that stored `file`: put its new text into its live document. False
+   * when it has none to keep (no document, or the file is bytes now): the caller drops it.
+   */
+  stored(tx: Database, file: { path: string; version: number }): Promise<boolean>;
 }
 
 /** What a file change tells the code index (implemented by the code index). */

@@ -7,6 +7,7 @@ import m4 from "../../drizzle/0004_file_tombstones.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_live_documents.sql" with { type: "text" };
 import m6 from "../../drizzle/0006_binary_files.sql" with { type: "text" };
 import m7 from "../../drizzle/0007_git.sql" with { type: "text" };
+import m8 from "../../drizzle/0008_doc_replaced_version.sql" with { type: "text" };
 import type { EmbeddedMigration } from "./types.ts";
 
 /** The SQL migrations in journal order, embedded so a compiled binary needs no drizzle/ folder. */
@@ -19,4 +20,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0005_live_documents", when: 1796396956853, breakpoints: true, sql: m5 },
   { tag: "0006_binary_files", when: 1796453884838, breakpoints: true, sql: m6 },
   { tag: "0007_git", when: 1796472782331, breakpoints: true, sql: m7 },
+  { tag: "0008_doc_replaced_version", when: 1796501960517, breakpoints: true, sql: m8 },
 ];

@@ -11,6 +11,7 @@ import { updateMessage } from "../../src/features/collab/protocol.ts";
 import type { Peer, RoomTimings } from "../../src/features/collab/room.ts";
 import * as files from "../../src/features/files/service.ts";
 import { uploadFiles } from "../../src/features/files/transfer.ts";
+import type { LiveDocuments } from "../../src/ports.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { api } from "../helpers/projects.ts";
@@ -31,8 +32,8 @@ const FAST: RoomTimings = {
 
 const t = await createTestApp();
 const hubs: CollabHub[] = [];
-const hub = () => {
-  const h = new CollabHub(t.deps, FAST);
+const hub = (deps = t.deps) => {
+  const h = new CollabHub(deps, FAST);
   hubs.push(h);
   return h;
 };
@@ -165,7 +166,7 @@ describe("live document rooms", () => {
     expect(c.text.toString()).toBe("first\n");
   });
 
-  test("a document whose file was replaced (an upload) never writes its old text over the new one", async () => {
+  test("a queued write of a copy that missed an upload never puts its old text over it", async () => {
     await newFile("replaced.txt", "original\n");
     // Another instance, slow to write its file, which has not heard of the upload yet.
     const elsewhere = new CollabHub(t.deps, { ...FAST, writeMs: 600, writeMaxMs: 5_000 });
@@ -180,10 +181,11 @@ describe("live document rooms", () => {
       { path: "replaced.txt", bytes: new TextEncoder().encode("uploaded\n") },
     ]);
     expect(uploaded.map((f) => f.path)).toEqual(["replaced.txt"]);
-    // Its write comes due after the upload: the file keeps the upload, the document ends.
+    // Its write comes due after the upload: it catches up first, so the file keeps the upload.
     await room.exclusive(() => room.writeNow());
-    expect(c.closed()).toBeDefined();
     expect((await stored("replaced.txt"))?.content).toBe("uploaded\n");
+    expect(room.text.toString()).toBe("uploaded\n");
+    expect(c.closed()).toBeUndefined();
   });
 
   test("a deleted file is never brought back by its document, and its clients are told", async () => {
@@ -213,5 +215,87 @@ describe("live document rooms", () => {
     const moved = await h.document(project.id, "new.txt");
     expect(moved?.docId).not.toBe(room.docId);
     expect(moved?.text).toBe("text\ntyped right before the rename\n");
+  });
+
+  test("an upload over an open file: what was typed before is in history, and a keystroke arriving meanwhile merges with it", async () => {
+    await newFile("race.txt", "old one\nold two\n");
+    const h = hub();
+    const c = client(h, "race.txt");
+    const room = await c.ready;
+    c.text.insert(c.text.length, "typed before\n");
+    const order: string[] = [];
+    let roomWrote: Promise<unknown> | undefined;
+    // The hub, with a keystroke arriving while the upload runs: after the room's text went
+    // into the file and the replacement's edit was based on it, before the transaction.
+    const collab: LiveDocuments = {
+      saveThrough: (...args) => h.saveThrough(...args),
+      filesRemoved: (...args) => h.filesRemoved(...args),
+      flushFiles: (...args) => h.flushFiles(...args),
+      accessChanged: (...args) => h.accessChanged(...args),
+      replaceFiles: (projectId, userId, replaced, store) =>
+        h.replaceFiles(projectId, userId, replaced, async (documents) => {
+          c.text.insert(c.text.length, "typed during\n");
+          // The room would write the file now; it waits until the upload is stored.
+          roomWrote = room.exclusive(() => room.writeNow()).then(() => order.push("room wrote"));
+          const result = await store(documents);
+          order.push("stored");
+          return result;
+        }),
+    };
+    await uploadFiles({ ...t.deps, collab }, user.user.id, project.id, [
+      { path: "race.txt", bytes: new TextEncoder().encode("new\n") },
+    ]);
+    await roomWrote;
+    expect(order).toEqual(["stored", "room wrote"]);
+    // Nothing lost and nothing written over: the upload, with the keystroke merged after it.
+    expect(room.text.toString()).toBe("new\ntyped during\n");
+    await eventually(
+      async () => (await stored("race.txt"))?.content === "new\ntyped during\n",
+      3_000,
+      "the file to follow the document",
+    );
+    for (const message of c.inbox) applyMessage(c.doc, message);
+    expect(c.text.toString()).toBe("new\ntyped during\n");
+    const { versions } = await files.fileHistory(t.deps, user.user.id, project.id, "race.txt", {
+      withContent: true,
+    });
+    expect(versions.some((v) => v.content === "old one\nold two\ntyped before\n")).toBe(true);
+    expect(versions.some((v) => v.content === "new\n")).toBe(true);
+  });
+
+  test("a copy on another instance that missed a replacement's edit catches up before it writes the file", async () => {
+    await newFile("elsewhere.txt", "one\n");
+    // The other instance hears nothing from this one (its message is late, or lost).
+    const deaf = {
+      ...t.deps,
+      cache: Object.assign(Object.create(t.deps.cache) as typeof t.deps.cache, {
+        subscribe: async () => async () => undefined,
+        publish: async () => undefined,
+      }),
+    };
+    const other = hub(deaf);
+    const c = client(other, "elsewhere.txt");
+    const room = await c.ready;
+    c.text.insert(0, "b1\n");
+    await eventually(async () => (await stored("elsewhere.txt"))?.content === "b1\none\n", 3_000, "the file");
+
+    const here = hub();
+    await uploadFiles({ ...t.deps, collab: here }, user.user.id, project.id, [
+      { path: "elsewhere.txt", bytes: new TextEncoder().encode("replaced\n") },
+    ]);
+    await here.close();
+    expect((await stored("elsewhere.txt"))?.content).toBe("replaced\n");
+    expect(room.text.toString()).toBe("b1\none\n");
+
+    // Typing on the other instance: its write finds the document replaced and catches up first.
+    c.text.insert(c.text.length, "b2\n");
+    await eventually(
+      async () => (await stored("elsewhere.txt"))?.content === "replaced\nb2\n",
+      3_000,
+      "the file to keep the replacement",
+    );
+    expect(room.text.toString()).toBe("replaced\nb2\n");
+    for (const message of c.inbox) applyMessage(c.doc, message);
+    expect(c.text.toString()).toBe("replaced\nb2\n");
   });
 });

@@ -77,3 +77,55 @@ test.skipIf(!shared)(
   },
   60_000,
 );
+
+test.skipIf(!shared)(
+  "an upload on one instance reaches an editor connected to the other as an edit",
+  async () => {
+    const first: TestApp = await createTestApp();
+    stops.push(() => first.close());
+    const live = await liveProject(first, "before the upload\n");
+    stops.push(() => live.server.stop());
+    const second = first.secondInstance();
+    stops.push(() => second.close());
+    const otherServer = listen(second);
+    stops.push(() => otherServer.stop());
+
+    const b = connect(otherServer.url, live.room, live.owner.token);
+    let closedWith: number | undefined;
+    b.provider.on("connection-close", (event: CloseEvent | null) => {
+      closedWith = event?.code;
+    });
+    stops.push(async () => b.destroy());
+    await b.synced;
+    b.text.insert(0, "typed on the second instance\n");
+    await eventually(
+      async () => (await live.stored())?.content === "typed on the second instance\nbefore the upload\n",
+      5_000,
+      "the second instance to write the file",
+    );
+
+    const form = new FormData();
+    form.append("file", new File(["uploaded on the first instance\n"], "notes.txt"));
+    const res = await first.request(`/api/v1/projects/${live.project.id}/files/upload`, {
+      method: "POST",
+      headers: live.owner.auth,
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    await eventually(
+      () => b.text.toString() === "uploaded on the first instance\n",
+      5_000,
+      "the editor on the second instance to receive the upload",
+    );
+    expect(closedWith).toBeUndefined();
+    expect(b.provider.wsconnected).toBe(true);
+    // Its next edit is stored on top of the upload, never the old text.
+    b.text.insert(b.text.length, "and then more\n");
+    await eventually(
+      async () => (await live.stored())?.content === "uploaded on the first instance\nand then more\n",
+      5_000,
+      "the stored file",
+    );
+  },
+  60_000,
+);

@@ -25,6 +25,7 @@ test("a receipt covers only what is stored, never an edit still waiting for the 
         }),
       ),
     writeThrough: async () => 1,
+    reload: async () => undefined,
     checkpoint: async () => undefined,
     publish: () => undefined,
     release: () => undefined,

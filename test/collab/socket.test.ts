@@ -242,28 +242,6 @@ describe("live documents over the y-websocket protocol", () => {
     expect(await upgradeStatus(`${live.room}?token=${editor.token}`)).toBe(404);
   });
 
-  test("an upload over an open file closes its sockets with 4409 (replaced, not deleted); a new socket gets the upload", async () => {
-    const base = `/api/v1/projects/${live.project.id}/files`;
-    expect((await live.o.put(`${base}/replaced.txt`, { content: "before\n" })).status).toBe(200);
-    const open = rawSocket(`${wsBase}/${live.project.id}/replaced.txt?token=${live.owner.token}`);
-    await open.opened;
-    const form = new FormData();
-    form.append("file", new File(["after the upload\n"], "replaced.txt"));
-    const uploaded = await t.request(`${base}/upload`, {
-      method: "POST",
-      headers: live.owner.auth,
-      body: form,
-    });
-    expect(uploaded.status).toBe(201);
-    expect(await open.closed).toEqual({ code: 4409, reason: "the file was replaced by an upload or a pull" });
-    // The document starts over from the uploaded text: nothing of the old one is written back.
-    const again = connect(live.server.url, `${live.project.id}/replaced.txt`, live.owner.token);
-    await again.synced;
-    expect(again.text.toString()).toBe("after the upload\n");
-    again.destroy();
-    expect((await live.stored("replaced.txt"))?.content).toBe("after the upload\n");
-  });
-
   test("a socket whose session ended (a logout) is closed with 4401 at the next check", async () => {
     const person = await registerUser(t);
     expect(

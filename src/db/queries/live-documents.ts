@@ -8,6 +8,8 @@ export interface StoredDoc {
   id: string;
   state: Uint8Array;
   fileVersion: number;
+  /** The file version of the last replacement from outside put into the log (see docStates). */
+  replacedVersion: number;
   updates: { seq: number; update: Uint8Array; userId: string | null }[];
 }
 
@@ -19,7 +21,12 @@ export interface StoredDoc {
 export async function loadDoc(db: Database, projectId: string, path: string): Promise<StoredDoc | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ id: docStates.id, state: docStates.state, fileVersion: docStates.fileVersion })
+      .select({
+        id: docStates.id,
+        state: docStates.state,
+        fileVersion: docStates.fileVersion,
+        replacedVersion: docStates.replacedVersion,
+      })
       .from(docStates)
       .where(and(eq(docStates.projectId, projectId), eq(docStates.path, path)))
       .for("share");
@@ -83,6 +90,48 @@ export async function markFileVersion(db: Database, docId: string, version: numb
 }
 
 /**
+ * The versions a document vouches for, or undefined when it is gone. A writer of the file reads
+ * them after locking the file's row: a replacement changes both in one transaction.
+ */
+export async function docVersions(
+  db: Database,
+  docId: string,
+): Promise<{ fileVersion: number; replacedVersion: number } | undefined> {
+  const [row] = await db
+    .select({ fileVersion: docStates.fileVersion, replacedVersion: docStates.replacedVersion })
+    .from(docStates)
+    .where(eq(docStates.id, docId));
+  return row;
+}
+
+/**
+ * Put a replacement of the file from outside the editor into the document, in the transaction
+ * that stores the file: the edit (`update`, none when the text did not change) is appended to
+ * the log, and the document is marked as holding file version `version`, replaced there. The
+ * row is locked first; false when the document is gone.
+ */
+export async function storeReplacement(
+  tx: Database,
+  docId: string,
+  update: Uint8Array | undefined,
+  userId: string,
+  version: number,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: docStates.id })
+    .from(docStates)
+    .where(eq(docStates.id, docId))
+    .for("update");
+  if (!row) return false;
+  if (update) await tx.insert(docUpdates).values({ docId, update, userId });
+  await tx
+    .update(docStates)
+    .set({ fileVersion: version, replacedVersion: version })
+    .where(eq(docStates.id, docId));
+  return true;
+}
+
+/**
  * Fold the updates into the checkpoint: `merge` turns the state and updates into one state.
  * The row is locked, so two instances never fold the same updates twice; updates appended
  * meanwhile stay for the next checkpoint. Returns how many updates were folded.
@@ -116,6 +165,16 @@ export async function checkpointDoc(
 export async function dropDocs(db: Database, projectId: string, paths: string[]): Promise<void> {
   if (paths.length === 0) return;
   await db.delete(docStates).where(and(eq(docStates.projectId, projectId), inArray(docStates.path, paths)));
+}
+
+/** Which of `paths` have a live document. */
+export async function docPaths(db: Database, projectId: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const rows = await db
+    .select({ path: docStates.path })
+    .from(docStates)
+    .where(and(eq(docStates.projectId, projectId), inArray(docStates.path, paths)));
+  return rows.map((r) => r.path);
 }
 
 /** Documents holding updates not yet checkpointed — after a crash, their files may lag behind. */

@@ -35,6 +35,10 @@ export const docStates = pgTable(
     // The file version this document was last written to (or read from): a stored file above
     // it was changed outside the document, which then takes the file's text.
     fileVersion: integer("file_version").notNull().default(0),
+    // The file version of the last replacement from outside the editor (an upload, a pull) that
+    // was put into the document as an edit, stored in its log: a copy of the document that has
+    // not taken it in yet catches up from the log before it writes the file.
+    replacedVersion: integer("replaced_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     checkpointAt: timestamp("checkpoint_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -12,11 +12,13 @@ import * as docs from "../../db/queries/live-documents.ts";
 import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import { projects } from "../../db/schema/projects.ts";
-import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
+import type { Database } from "../../db/types.ts";
+import type { FileReplacements, IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { sessionActive } from "../auth/service.ts";
 import { measureContent, storeFile } from "../files/service.ts";
 import { projectAccess } from "../projects/access.ts";
 import { CLOSE, DEFAULT_TIMINGS, Room, type RoomTimings } from "./room.ts";
+import { applyTextDiff } from "./text-diff.ts";
 
 type HubDeps = Pick<Ports, "db" | "cache" | "memo" | "logger" | "config"> & { context?: IndexedFiles };
 
@@ -33,6 +35,8 @@ interface RoomMessage {
   k: "update" | "awareness";
   /** The update, base64. */
   b: string;
+  /** The update replaces the file at this version from outside the editor (an upload, a pull). */
+  v?: number;
 }
 
 interface ControlMessage {
@@ -143,8 +147,80 @@ export class CollabHub implements LiveDocuments {
   }
 
   /**
-   * Files left these paths (deleted or moved), or their text was replaced by an upload or a
-   * pull: their editors are told which, here and elsewhere.
+   * Replace files from outside the editor (an upload over them, a pull): `content` is the new
+   * text, or undefined for bytes. `store` runs the transaction that stores the files and calls
+   * `documents.stored` for each stored file, which puts a new text into the file's live document
+   * as an edit, in that same transaction. Only after it commits do the open editors receive
+   * the edits, here and on the other instances; a refused store changes no document.
+   *
+   * The documents of the files (loaded here when they exist, wherever they are open) are held
+   * in their exclusive sections throughout, so no write of theirs comes between: first each
+   * writes its text to the file and its history (nothing typed before is lost), and the edit is
+   * made from a copy taken at that point, so keystrokes arriving meanwhile merge with it rather
+   * than being overwritten. A copy on another instance that writes before receiving the edit
+   * finds the document marked as replaced and catches up from the stored log first.
+   * A file replaced by bytes is no edit: its document is dropped by the caller, whose editors
+   * are then told with `filesRemoved`.
+   */
+  async replaceFiles<R>(
+    projectId: string,
+    userId: string,
+    replaced: { path: string; content: string | undefined }[],
+    store: (documents: FileReplacements) => Promise<R>,
+  ): Promise<R> {
+    const id = projectId.toLowerCase();
+    const contents = new Map(replaced.map((r) => [r.path, r.content]));
+    for (let attempt = 0; ; attempt++) {
+      const rooms = await this.#roomsOf(id, [...contents.keys()]);
+      const outcome = await holdAll<{ done: true; result: R } | { done: false }>(rooms, async () => {
+        // A room unloading meanwhile is loaded again (its document may be open elsewhere).
+        if (rooms.some((room) => room.closed) && attempt < 3) return { done: false };
+        const copies = new Map<string, { room: Room; copy: Y.Doc }>();
+        try {
+          for (const room of rooms) {
+            const copy = room.closed ? undefined : await room.prepareReplacement();
+            if (copy) copies.set(room.path, { room, copy });
+          }
+          const applied: { room: Room; update: Uint8Array | undefined; version: number; content: string }[] =
+            [];
+          const result = await store({
+            stored: async (tx: Database, file: { path: string; version: number }) => {
+              const held = copies.get(file.path);
+              const content = contents.get(file.path);
+              if (!held || content === undefined) return false;
+              const update = replacementEdit(held.copy, content);
+              if (!(await docs.storeReplacement(tx, held.room.docId, update, userId, file.version)))
+                return false;
+              applied.push({ room: held.room, update, version: file.version, content });
+              return true;
+            },
+          });
+          for (const { room, update, version, content } of applied)
+            room.applyReplacement(update, version, content);
+          return { done: true, result };
+        } finally {
+          for (const { copy } of copies.values()) copy.destroy();
+        }
+      });
+      if (outcome.done) return outcome.result;
+    }
+  }
+
+  /** The rooms of those files that have a live document (loading them), by path. */
+  async #roomsOf(projectId: string, paths: string[]): Promise<Room[]> {
+    const withDocs = new Set(await docs.docPaths(await this.deps.db.get(), projectId, paths));
+    const rooms: Room[] = [];
+    for (const path of [...paths].sort()) {
+      if (!withDocs.has(path) && !this.#rooms.has(key(projectId, path))) continue;
+      const room = await this.room(projectId, path);
+      if (room) rooms.push(room);
+    }
+    return rooms;
+  }
+
+  /**
+   * Files left these paths (deleted or moved), or bytes replaced their text (an upload, a
+   * pull): their editors are told which, here and elsewhere.
    */
   async filesRemoved(projectId: string, paths: string[], how: "gone" | "replaced" = "gone"): Promise<void> {
     this.#closeGone(projectId.toLowerCase(), paths, how);
@@ -227,7 +303,8 @@ export class CollabHub implements LiveDocuments {
       const message = parseRoomMessage(raw);
       if (!message || message.i === this.#instance) return;
       if (room) {
-        if (message.d === room.docId) room.receiveRemote(message.k, Buffer.from(message.b, "base64"));
+        if (message.d === room.docId)
+          room.receiveRemote(message.k, Buffer.from(message.b, "base64"), message.v);
       } else early.push(message);
     });
     await unsubscribe;
@@ -247,16 +324,30 @@ export class CollabHub implements LiveDocuments {
       projectId,
       path,
       stored.id,
-      { state: stored.state, updates: stored.updates.map((u) => u.update), fileVersion: stored.fileVersion },
+      {
+        state: stored.state,
+        updates: stored.updates.map((u) => u.update),
+        fileVersion: stored.fileVersion,
+        replacedVersion: stored.replacedVersion,
+      },
       {
         logger: this.deps.logger,
         persist: async (docId, update, userId) =>
           docs.appendUpdate(await this.deps.db.get(), docId, update, userId),
         writeThrough: (r, text, snapshot) => this.#writeThrough(r, text, snapshot),
+        reload: async (r) => {
+          const again = await docs.loadDoc(await this.deps.db.get(), r.projectId, r.path);
+          if (again?.id !== r.docId) return undefined;
+          return {
+            state: again.state,
+            updates: again.updates.map((u) => u.update),
+            replacedVersion: again.replacedVersion,
+          };
+        },
         checkpoint: async (docId) => {
           await docs.checkpointDoc(await this.deps.db.get(), docId, mergeState);
         },
-        publish: (r, kind, data) => this.#publish(r, kind, data),
+        publish: (r, kind, data, replaced) => this.#publish(r, kind, data, replaced),
         release: (r) => void this.#release(r),
       },
       this.timings,
@@ -264,7 +355,8 @@ export class CollabHub implements LiveDocuments {
     this.#unsubscribe.set(room, unsubscribe);
     this.#live.add(room);
     for (const message of early)
-      if (message.d === room.docId) room.receiveRemote(message.k, Buffer.from(message.b, "base64"));
+      if (message.d === room.docId)
+        room.receiveRemote(message.k, Buffer.from(message.b, "base64"), message.v);
     // The file changed outside the document (a save while no document existed on an instance
     // without this code path, or a restore of the database): the document takes the file's text.
     const text = room.text.toString();
@@ -304,7 +396,7 @@ export class CollabHub implements LiveDocuments {
     room: Room,
     text: string,
     snapshot: { authors: string[] } | undefined,
-  ): Promise<number | undefined> {
+  ): Promise<number | "behind" | undefined> {
     const data = measureContent(room.path, text);
     const db = await this.deps.db.get();
     const { projectId, path } = room;
@@ -319,9 +411,12 @@ export class CollabHub implements LiveDocuments {
         await lockUser(tx, project.userId);
         const current = await files.lockFile(tx, projectId, path);
         if (!current) return undefined;
-        // The file's text was replaced (an upload, a pull) and this document dropped with it,
-        // perhaps on another instance a moment ago: its text is the old one, never written back.
-        if ((await docs.loadDocId(tx, projectId, path)) !== room.docId) return undefined;
+        // Read with the file's row locked: a replacement stores the file and marks its document
+        // in one transaction. A dropped document writes nothing (its file was replaced by
+        // bytes, or moved); a copy that has not taken in a replacement must catch up first.
+        const held = await docs.docVersions(tx, room.docId);
+        if (!held) return undefined;
+        if (held.replacedVersion > room.replacedVersion) return "behind" as const;
         const changed = current.contentHash !== data.contentHash;
         const file = changed
           ? await storeFile(tx, this.deps.config.storage, {
@@ -344,18 +439,20 @@ export class CollabHub implements LiveDocuments {
         return { version, changed };
       }),
     );
+    if (outcome === "behind") return outcome;
     if (outcome?.changed) this.deps.context?.fileChanged(projectId, path);
     return outcome?.version;
   }
 
   // --- between instances -----------------------------------------------------------------------
 
-  #publish(room: Room, kind: "update" | "awareness", data: Uint8Array): void {
+  #publish(room: Room, kind: "update" | "awareness", data: Uint8Array, replaced?: number): void {
     const message: RoomMessage = {
       i: this.#instance,
       d: room.docId,
       k: kind,
       b: Buffer.from(data).toString("base64"),
+      ...(replaced === undefined ? {} : { v: replaced }),
     };
     this.deps.cache
       .publish(roomChannel(room.projectId, room.path), JSON.stringify(message))
@@ -431,6 +528,26 @@ export class CollabHub implements LiveDocuments {
   }
 }
 
+/** Run `work` inside the exclusive sections of all `rooms`, entered in their order. */
+function holdAll<T>(rooms: Room[], work: () => Promise<T>): Promise<T> {
+  return rooms.reduceRight<() => Promise<T>>((inner, room) => () => room.exclusive(inner), work)();
+}
+
+/** The edit that turns `copy`'s text into `content`, made on `copy`; undefined when it reads so already. */
+function replacementEdit(copy: Y.Doc, content: string): Uint8Array | undefined {
+  let edit: Uint8Array | undefined;
+  const capture = (update: Uint8Array) => {
+    edit = edit ? Y.mergeUpdates([edit, update]) : update;
+  };
+  copy.on("update", capture);
+  try {
+    copy.transact(() => applyTextDiff(copy.getText("content"), content));
+  } finally {
+    copy.off("update", capture);
+  }
+  return edit;
+}
+
 function key(projectId: string, path: string): string {
   return `${projectId}\n${path}`;
 }
@@ -440,6 +557,7 @@ function parseRoomMessage(raw: string): RoomMessage | undefined {
     const message = JSON.parse(raw) as RoomMessage;
     if (typeof message.d !== "string" || typeof message.b !== "string") return undefined;
     if (message.k !== "update" && message.k !== "awareness") return undefined;
+    if (message.v !== undefined && !Number.isSafeInteger(message.v)) return undefined;
     return message;
   } catch {
     return undefined;

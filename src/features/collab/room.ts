@@ -60,17 +60,25 @@ export interface RoomHooks {
   persist(docId: string, update: Uint8Array, userId: string | null): Promise<boolean>;
   /**
    * Store `text` as the file (a snapshot also goes into its history, with `authors`). Returns
-   * the file's version, or undefined when the file is gone.
+   * the file's version, undefined when the file or the document is gone, or "behind" (nothing
+   * written) when the file was replaced from outside and this copy has not taken that edit in.
    */
   writeThrough(
     room: Room,
     text: string,
     snapshot: { authors: string[] } | undefined,
-  ): Promise<number | undefined>;
+  ): Promise<number | "behind" | undefined>;
+  /** The document as stored now (checkpoint and log), or undefined when it is gone. */
+  reload(
+    room: Room,
+  ): Promise<{ state: Uint8Array; updates: Uint8Array[]; replacedVersion: number } | undefined>;
   /** Fold the log into the checkpoint. */
   checkpoint(docId: string): Promise<void>;
-  /** Tell other instances; they apply it to their copy of this room. */
-  publish(room: Room, kind: "update" | "awareness", data: Uint8Array): void;
+  /**
+   * Tell other instances; they apply it to their copy of this room. `replaced`: the update is
+   * the replacement of the file at that version from outside the editor.
+   */
+  publish(room: Room, kind: "update" | "awareness", data: Uint8Array, replaced?: number): void;
   /** The room has had no client for the linger time, or its file is gone: the hub unloads it. */
   release(room: Room): void;
 }
@@ -124,6 +132,8 @@ export class Room {
   readonly peers = new Set<Peer>();
   /** The file version the document was last written to or read from. */
   fileVersion: number;
+  /** The last replacement of the file from outside the editor that this copy holds (see docStates). */
+  replacedVersion: number;
   #queue: Queued[] = [];
   #pumping: Promise<void> | undefined;
   #lock: Promise<unknown> = Promise.resolve();
@@ -145,11 +155,12 @@ export class Room {
     readonly projectId: string,
     readonly path: string,
     readonly docId: string,
-    stored: { state: Uint8Array; updates: Uint8Array[]; fileVersion: number },
+    stored: { state: Uint8Array; updates: Uint8Array[]; fileVersion: number; replacedVersion?: number },
     private readonly hooks: RoomHooks,
     private readonly timings: RoomTimings,
   ) {
     this.fileVersion = stored.fileVersion;
+    this.replacedVersion = stored.replacedVersion ?? 0;
     Y.applyUpdate(this.doc, stored.state, REMOTE);
     for (const update of stored.updates) {
       try {
@@ -238,12 +249,16 @@ export class Room {
     }
   }
 
-  /** An update or presence change another instance stored and published. */
-  receiveRemote(kind: "update" | "awareness", data: Uint8Array): void {
+  /**
+   * An update or presence change another instance stored and published (`replaced`: the
+   * replacement of the file at that version from outside the editor).
+   */
+  receiveRemote(kind: "update" | "awareness", data: Uint8Array, replaced?: number): void {
     if (this.#closed) return;
     if (kind === "update") {
       this.#markStored(data);
       Y.applyUpdate(this.doc, data, REMOTE);
+      if (replaced !== undefined) this.#tookReplacement(replaced);
       this.#changed(false);
     } else awarenessProtocol.applyAwarenessUpdate(this.awareness, data, REMOTE);
   }
@@ -262,6 +277,65 @@ export class Room {
   async replaceText(target: string, userId: string | null): Promise<void> {
     this.doc.transact(() => applyDiff(this.text, target), new ServerEdit(userId));
     await this.#pumping;
+  }
+
+  /**
+   * Before the file is replaced from outside the editor (an upload over it, a pull): the text
+   * as it stands goes into the file and its history, so nothing typed before is lost with it,
+   * and a copy of the document at that very point is returned to make the replacement's edit
+   * from. What arrives later is concurrent with the replacement and merges with it. Undefined
+   * when the file or document is gone. Call inside `exclusive`; throws when the store fails.
+   */
+  async prepareReplacement(): Promise<Y.Doc | undefined> {
+    clearTimeout(this.#writeTimer);
+    let fork: Y.Doc | undefined;
+    const authors = [...this.#authors];
+    const dirtySince = this.#dirtySince;
+    try {
+      // Nothing unstored goes into the copy: the replacement's edit may only refer to stored ones.
+      while (this.#pumping) await this.#pumping;
+      if (this.#closed || this.doc.isDestroyed || this.#queue.length > 0) return undefined;
+      const version = await this.#store({ authors }, () => {
+        fork?.destroy();
+        fork = new Y.Doc();
+        Y.applyUpdate(fork, Y.encodeStateAsUpdate(this.doc));
+        this.#dirtySince = undefined;
+      });
+      if (version === undefined) {
+        fork?.destroy();
+        this.gone();
+        return undefined;
+      }
+      this.#wrote(version, { authors });
+      return fork;
+    } catch (err) {
+      fork?.destroy();
+      this.#dirtySince ??= dirtySince ?? Date.now();
+      if (!this.#closed) this.#changed(false);
+      throw err;
+    }
+  }
+
+  /**
+   * The replacement of the file at `version` (text `content`) was stored with its edit
+   * `update` (none when the text did not change), in the transaction that stored the file:
+   * every client here receives the edit, and so do the other instances. Call inside `exclusive`.
+   */
+  applyReplacement(update: Uint8Array | undefined, version: number, content: string): void {
+    if (this.doc.isDestroyed) return;
+    if (update) {
+      this.#markStored(update);
+      Y.applyUpdate(this.doc, update, REMOTE);
+      this.hooks.publish(this, "update", update, version);
+    }
+    this.#tookReplacement(version);
+    // Keystrokes that arrived meanwhile merged with it: the file follows the document.
+    if (this.text.toString() !== content) this.#changed(false);
+  }
+
+  #tookReplacement(version: number): void {
+    this.replacedVersion = Math.max(this.replacedVersion, version);
+    this.fileVersion = Math.max(this.fileVersion, version);
   }
 
   /** Write pending changes to the file now (before a save reads its version). Call inside `exclusive`. */
@@ -474,15 +548,12 @@ export class Room {
     clearTimeout(this.#writeTimer);
     if (this.doc.isDestroyed) return;
     const dirtySince = this.#dirtySince;
-    this.#dirtySince = undefined;
     try {
-      const version = await this.hooks.writeThrough(this, this.text.toString(), snapshot);
+      const version = await this.#store(snapshot, () => {
+        this.#dirtySince = undefined;
+      });
       if (version === undefined) return this.gone();
-      this.fileVersion = version;
-      if (snapshot) {
-        for (const author of snapshot.authors) this.#authors.delete(author);
-        this.#lastSnapshotAt = Date.now();
-      }
+      this.#wrote(version, snapshot);
     } catch (err) {
       // Kept in the log; tried again shortly (the store may be back, or the limit raised).
       this.hooks.logger.warn({ err, docId: this.docId }, "live document: writing the file failed");
@@ -491,6 +562,48 @@ export class Room {
         clearTimeout(this.#writeTimer);
         this.#writeTimer = setTimeout(() => void this.exclusive(() => this.#writeThrough(snapshot)), 5_000);
       }
+    }
+  }
+
+  /**
+   * Store the text as the file; `capture` runs just before the text is read. A copy behind a
+   * replacement made on another instance (its edit not received yet) catches up from the
+   * stored log first, so it never writes its older text over the replacement. The file's
+   * version, or undefined when the file or document is gone; throws when the store fails.
+   */
+  async #store(
+    snapshot: { authors: string[] } | undefined,
+    capture: () => void,
+  ): Promise<number | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      capture();
+      const version = await this.hooks.writeThrough(this, this.text.toString(), snapshot);
+      if (version !== "behind") return version;
+      if (attempt >= 2) throw new Error("the document stays behind a replacement of its file");
+      const stored = await this.hooks.reload(this);
+      if (!stored || this.doc.isDestroyed) return undefined;
+      this.#markStored(stored.state);
+      Y.applyUpdate(this.doc, stored.state, REMOTE);
+      for (const update of stored.updates) {
+        try {
+          this.#markStored(update);
+          Y.applyUpdate(this.doc, update, REMOTE);
+        } catch (err) {
+          this.hooks.logger.error(
+            { err, docId: this.docId },
+            "live document: a stored update does not apply; skipped",
+          );
+        }
+      }
+      this.#tookReplacement(stored.replacedVersion);
+    }
+  }
+
+  #wrote(version: number, snapshot: { authors: string[] } | undefined): void {
+    this.fileVersion = version;
+    if (snapshot) {
+      for (const author of snapshot.authors) this.#authors.delete(author);
+      this.#lastSnapshotAt = Date.now();
     }
   }
 }

@@ -5,7 +5,7 @@ import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import type { Database } from "../../db/types.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
-import type { IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
+import type { FileReplacements, IndexedFiles, LiveDocuments, Ports } from "../../ports.ts";
 import { projectAccess, writingProject } from "../projects/access.ts";
 import { fileBytes, isBinary, measureBytes } from "./content.ts";
 import { validatePath } from "./paths.ts";
@@ -47,31 +47,45 @@ export function checkIncoming(incoming: IncomingFile[]) {
 
 /**
  * Store measured files inside `tx` (whose caller holds the owner's lock): every one or, on the
- * first refusal, none — the caller's transaction rolls back. Live documents of replaced files
- * start over from the new content.
+ * first refusal, none — the caller's transaction rolls back. A replaced text file's live
+ * document takes the new text as an edit (`documents`, from `LiveDocuments.replaceFiles`);
+ * any other document of a stored path is dropped (the file is bytes now, or no live document
+ * was given the replacement).
  */
 export async function storeAll(
   tx: Database,
   storage: Config["storage"],
-  input: { ownerId: string; projectId: string; userId: string; files: ReturnType<typeof checkIncoming> },
+  input: {
+    ownerId: string;
+    projectId: string;
+    userId: string;
+    files: ReturnType<typeof checkIncoming>;
+    documents?: FileReplacements | undefined;
+  },
 ) {
   const stored = [];
-  for (const { path, data } of input.files)
-    stored.push(
-      await storeFile(tx, storage, {
-        ownerId: input.ownerId,
-        projectId: input.projectId,
-        path,
-        data,
-        userId: input.userId,
-      }),
-    );
-  await dropDocs(
-    tx,
-    input.projectId,
-    input.files.map((f) => f.path),
-  );
-  return stored.flatMap((f) => (f ? [f] : []));
+  const dropped = [];
+  for (const { path, data } of input.files) {
+    const file = await storeFile(tx, storage, {
+      ownerId: input.ownerId,
+      projectId: input.projectId,
+      path,
+      data,
+      userId: input.userId,
+    });
+    if (file) stored.push(file);
+    if (!file || !(await input.documents?.stored(tx, file))) dropped.push(path);
+  }
+  await dropDocs(tx, input.projectId, dropped);
+  return stored;
+}
+
+/** What `LiveDocuments.replaceFiles` is told of measured files: their text, or undefined for bytes. */
+export function replacementsOf(measured: { path: string; data: { content: string; encoding: string } }[]) {
+  return measured.map(({ path, data }) => ({
+    path,
+    content: data.encoding === "utf8" ? data.content : undefined,
+  }));
 }
 
 /**
@@ -89,25 +103,31 @@ export async function uploadFiles(
   const { project } = access;
   const measured = checkIncoming(incoming);
   const paths = new Set(measured.map((f) => f.path));
-  // Unsaved keystrokes in open documents of replaced files are stored first, so history keeps them.
-  await deps.collab?.flushFiles(project.id, (path) => paths.has(path));
-  const stored = await writingProject(deps, access, async () =>
-    (await deps.db.get()).transaction(async (tx) => {
-      await lockUser(tx, project.userId);
-      const saved = await storeAll(tx, deps.config.storage, {
-        ownerId: project.userId,
-        projectId: project.id,
-        userId,
-        files: measured,
-      });
-      await touchProject(tx, project.id);
-      return saved;
-    }),
-  );
+  const store = (documents?: FileReplacements) =>
+    writingProject(deps, access, async () =>
+      (await deps.db.get()).transaction(async (tx) => {
+        await lockUser(tx, project.userId);
+        const saved = await storeAll(tx, deps.config.storage, {
+          ownerId: project.userId,
+          projectId: project.id,
+          userId,
+          files: measured,
+          documents,
+        });
+        await touchProject(tx, project.id);
+        return saved;
+      }),
+    );
+  // Open editors of a replaced text file receive the upload as an edit; what they typed before
+  // it is stored first, so history keeps it.
+  const stored = deps.collab
+    ? await deps.collab.replaceFiles(project.id, userId, replacementsOf(measured), store)
+    : await store();
   for (const path of paths) deps.context?.fileChanged(project.id, path);
-  // Editors open on a replaced file are told to reload it (4409) rather than write their old
-  // text over the upload.
-  await deps.collab?.filesRemoved(project.id, [...paths], "replaced");
+  // Bytes are no edit for a text document: editors open on a file now binary are told it was
+  // replaced (4409), and reload it.
+  const binary = measured.filter((f) => f.data.encoding !== "utf8").map((f) => f.path);
+  if (binary.length > 0) await deps.collab?.filesRemoved(project.id, binary, "replaced");
   return stored.map((f) => ({ path: f.path, version: f.version, size: f.sizeBytes, binary: isBinary(f) }));
 }
 

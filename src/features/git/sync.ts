@@ -3,7 +3,8 @@ import * as files from "../../db/queries/files.ts";
 import { touchProject } from "../../db/queries/projects.ts";
 import { lockUser } from "../../db/queries/users.ts";
 import { ConflictError } from "../../errors.ts";
-import { storeAll } from "../files/transfer.ts";
+import type { FileReplacements } from "../../ports.ts";
+import { replacementsOf, storeAll } from "../files/transfer.ts";
 import { writingProject } from "../projects/access.ts";
 import { changedPaths } from "./changes.ts";
 import { tokenAuth } from "./clone.ts";
@@ -56,8 +57,8 @@ export async function pushChanges(deps: GitDeps, userId: string, projectId: stri
 /**
  * Fetch the branch and fast-forward the project to it (editors and the owner). A branch that
  * diverged from the project's commits, or an incoming change to a file with uncommitted
- * changes here, is a 409 and changes nothing. Pulled files are stored as uploads are, so open
- * editors reload them.
+ * changes here, is a 409 and changes nothing. Pulled files are stored as uploads are: open
+ * editors of a pulled text file receive it as an edit.
  */
 export async function pullChanges(deps: GitDeps, userId: string, projectId: string) {
   const { access } = await openRepo(deps, userId, projectId, "editor");
@@ -113,38 +114,39 @@ export async function pullChanges(deps: GitDeps, userId: string, projectId: stri
     const unheld = new Set(skipped.map((s) => s.path));
     const removed = paths.filter((p) => (!tree[p] || unheld.has(p)) && present.has(p));
     const { project } = access;
-    await writingProject(deps, access, () =>
-      db.transaction(async (tx) => {
-        await lockUser(tx, project.userId);
-        if (written.length > 0)
-          await storeAll(tx, deps.config.storage, {
-            ownerId: project.userId,
-            projectId: project.id,
-            userId,
-            files: written,
+    const store = (documents?: FileReplacements) =>
+      writingProject(deps, access, () =>
+        db.transaction(async (tx) => {
+          await lockUser(tx, project.userId);
+          if (written.length > 0)
+            await storeAll(tx, deps.config.storage, {
+              ownerId: project.userId,
+              projectId: project.id,
+              userId,
+              files: written,
+              documents,
+            });
+          for (const path of removed) await files.deletePath(tx, project.id, path);
+          await touchProject(tx, project.id);
+          const stillSkipped = repo.skipped.filter((p) => tree[p] && !paths.includes(p));
+          await saveRepo(tx, repo, workspace, {
+            headOid: incoming,
+            remoteOid: incoming,
+            tree,
+            shallow: shallowOf(workspace),
+            skipped: [...stillSkipped, ...skipped.map((s) => s.path)],
           });
-        for (const path of removed) await files.deletePath(tx, project.id, path);
-        await touchProject(tx, project.id);
-        const stillSkipped = repo.skipped.filter((p) => tree[p] && !paths.includes(p));
-        await saveRepo(tx, repo, workspace, {
-          headOid: incoming,
-          remoteOid: incoming,
-          tree,
-          shallow: shallowOf(workspace),
-          skipped: [...stillSkipped, ...skipped.map((s) => s.path)],
-        });
-      }),
-    );
+        }),
+      );
+    // Open editors of a pulled text file receive it as an edit, as for an upload.
+    if (deps.collab) await deps.collab.replaceFiles(project.id, userId, replacementsOf(written), store);
+    else await store();
     for (const path of paths) deps.context?.fileChanged(project.id, path);
-    // Editors open on a pulled file reload it rather than write their old text over it; those
-    // on a file the pull deleted are told it is gone.
-    const gone = new Set(removed);
-    await deps.collab?.filesRemoved(project.id, removed, "gone");
-    await deps.collab?.filesRemoved(
-      project.id,
-      paths.filter((p) => !gone.has(p)),
-      "replaced",
-    );
+    // A file deleted, or now bytes, is no edit: its editors are told it went (4404), or that
+    // it was replaced (4409).
+    if (removed.length > 0) await deps.collab?.filesRemoved(project.id, removed, "gone");
+    const binary = written.filter((f) => f.data.encoding !== "utf8").map((f) => f.path);
+    if (binary.length > 0) await deps.collab?.filesRemoved(project.id, binary, "replaced");
     return { oid: incoming };
   });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "doc_states" ADD COLUMN "replaced_version" integer DEFAULT 0 NOT NULL;
