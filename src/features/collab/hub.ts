@@ -334,7 +334,7 @@ export class CollabHub implements LiveDocuments {
         logger: this.deps.logger,
         persist: async (docId, update, userId) =>
           docs.appendUpdate(await this.deps.db.get(), docId, update, userId),
-        writeThrough: (r, text, snapshot) => this.#writeThrough(r, text, snapshot),
+        writeThrough: (r, text, snapshot, replaced) => this.#writeThrough(r, text, snapshot, replaced),
         reload: async (r) => {
           const again = await docs.loadDoc(await this.deps.db.get(), r.projectId, r.path);
           if (again?.id !== r.docId) return undefined;
@@ -396,6 +396,7 @@ export class CollabHub implements LiveDocuments {
     room: Room,
     text: string,
     snapshot: { authors: string[] } | undefined,
+    replaced: number,
   ): Promise<number | "behind" | undefined> {
     const data = measureContent(room.path, text);
     const db = await this.deps.db.get();
@@ -416,7 +417,7 @@ export class CollabHub implements LiveDocuments {
         // bytes, or moved); a copy that has not taken in a replacement must catch up first.
         const held = await docs.docVersions(tx, room.docId);
         if (!held) return undefined;
-        if (held.replacedVersion > room.replacedVersion) return "behind" as const;
+        if (held.replacedVersion > replaced) return "behind" as const;
         const changed = current.contentHash !== data.contentHash;
         const file = changed
           ? await storeFile(tx, this.deps.config.storage, {

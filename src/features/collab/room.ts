@@ -61,12 +61,15 @@ export interface RoomHooks {
   /**
    * Store `text` as the file (a snapshot also goes into its history, with `authors`). Returns
    * the file's version, undefined when the file or the document is gone, or "behind" (nothing
-   * written) when the file was replaced from outside and this copy has not taken that edit in.
+   * written) when the file was replaced from outside and `text` does not hold that edit:
+   * `replaced` is the last replacement taken in when `text` was read (a replacement arriving
+   * while the write waits does not make the text read before it any newer).
    */
   writeThrough(
     room: Room,
     text: string,
     snapshot: { authors: string[] } | undefined,
+    replaced: number,
   ): Promise<number | "behind" | undefined>;
   /** The document as stored now (checkpoint and log), or undefined when it is gone. */
   reload(
@@ -577,7 +580,12 @@ export class Room {
   ): Promise<number | undefined> {
     for (let attempt = 0; ; attempt++) {
       capture();
-      const version = await this.hooks.writeThrough(this, this.text.toString(), snapshot);
+      const version = await this.hooks.writeThrough(
+        this,
+        this.text.toString(),
+        snapshot,
+        this.replacedVersion,
+      );
       if (version !== "behind") return version;
       if (attempt >= 2) throw new Error("the document stays behind a replacement of its file");
       const stored = await this.hooks.reload(this);
